@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using StreamGateway.Core.Data;
+using StreamGateway.Core.Http;
+
+namespace StreamGateway.Core.Accounts;
+
+/// <summary>
+/// Resolves <c>Authorization: Bearer &lt;key&gt;</c> to a <see cref="Caller"/> (studio-api §1.5). Lookups are
+/// cached in memory for <see cref="CacheFor"/>, so a deleted key stops working on every node within that time.
+/// </summary>
+public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactory scopes, TimeProvider clock)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
+
+    public async Task<(Caller? Caller, string? Error)> AuthenticateAsync(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            return (null, "request is not authenticated");
+        }
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, "unsupported authorization header scheme");
+        }
+        var key = header[scheme.Length..].Trim();
+        if (key.Length == 0)
+        {
+            return (null, "request is not authenticated");
+        }
+
+        var hash = SecretKeys.Hash(key);
+        var cacheKey = "apikey:" + Convert.ToHexString(hash);
+        if (!cache.TryGetValue(cacheKey, out Caller? caller))
+        {
+            caller = await LookUpAsync(hash, context.RequestAborted);
+            cache.Set(cacheKey, caller, CacheFor);
+        }
+        // The key itself is never echoed back: error messages and logs must not carry secrets.
+        return caller is null ? (null, "no API key matches the given token") : (caller, null);
+    }
+
+    public void Forget(byte[] keyHash) => cache.Remove("apikey:" + Convert.ToHexString(keyHash));
+
+    private async Task<Caller?> LookUpAsync(byte[] hash, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        var row = await (
+            from t in db.ApiTokens
+            join u in db.Users on t.UserId equals u.Id
+            where t.KeyHash == hash && !u.Suspended
+            select new { t.Id, t.UserId, t.ProjectId, t.Name, u.IsAdmin, t.LastSeen }).FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        if (row.LastSeen is null || now - row.LastSeen > LastSeenResolution)
+        {
+            await db.ApiTokens.Where(t => t.Id == row.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastSeen, now), ct);
+        }
+        return new Caller(row.UserId, row.ProjectId, row.Id, row.Name, row.IsAdmin);
+    }
+}
+
+/// <summary>Endpoint filter for the authenticated <c>/api</c> routes.</summary>
+public sealed class RequireApiKey(ApiKeyAuthentication authentication) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var (caller, error) = await authentication.AuthenticateAsync(context.HttpContext);
+        if (caller is null)
+        {
+            return ApiError.Unauthorized(error!);
+        }
+        caller.AttachTo(context.HttpContext);
+        return await next(context);
+    }
+}
+
+/// <summary>Endpoint filter for admin-only routes; a non-admin sees the route as missing.</summary>
+public sealed class RequireAdmin : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Caller.From(context.HttpContext).IsAdmin ? await next(context) : ApiError.Forbidden("admin access required");
+}

@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using StreamGateway.Core.Accounts;
+using StreamGateway.Core.Streams;
+using StreamGateway.Core.Webhooks;
+
+namespace StreamGateway.Core.Data;
+
+/// <summary>The gateway's one DbContext; each entity's mapping lives beside the entity.</summary>
+public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<LiveStream> Streams => Set<LiveStream>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookLog> WebhookLogs => Set<WebhookLog>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);
+}

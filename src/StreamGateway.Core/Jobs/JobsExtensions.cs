@@ -1,0 +1,85 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.Redis.StackExchange;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using StackExchange.Redis;
+using StreamGateway.Core.Accounts;
+using StreamGateway.Core.Webhooks;
+
+namespace StreamGateway.Core.Jobs;
+
+/// <summary>Hangfire on Redis, with one named queue per kind of work.</summary>
+public static class JobsExtensions
+{
+    /// <summary>Queue names in priority order: live segments first, then VOD, webhooks, chain transactions.</summary>
+    public static readonly string[] Queues = ["live", "vod", "webhooks", "chain", "default"];
+
+    public static IServiceCollection AddGatewayJobs(this IServiceCollection services, bool runServer)
+    {
+        services.AddHangfire((provider, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseRedisStorage(provider.GetRequiredService<IConnectionMultiplexer>(),
+                new RedisStorageOptions { Prefix = "sg:hangfire:" }));
+        if (runServer)
+        {
+            services.AddHangfireServer(options =>
+            {
+                options.Queues = Queues;
+                options.WorkerCount = Math.Max(8, Environment.ProcessorCount * 4);
+                // Delayed jobs (webhook retries) are promoted by polling; the default 15 s would stretch short backoffs.
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+        }
+        return services;
+    }
+
+    public static WebApplication UseGatewayJobs(this WebApplication app)
+    {
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [],
+            AsyncAuthorization = [new AdminKeyDashboardAuthorization()],
+            DisplayStorageConnectionString = false,
+        });
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SweepWebhookOutbox>(
+            "webhook-outbox-sweep", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        return app;
+    }
+}
+
+/// <summary>
+/// The dashboard is for admins: a browser signs in with HTTP Basic (any user name, an admin API key as the
+/// password); scripts may send <c>Authorization: Bearer &lt;admin key&gt;</c>.
+/// </summary>
+internal sealed class AdminKeyDashboardAuthorization : IDashboardAsyncAuthorizationFilter
+{
+    public async Task<bool> AuthorizeAsync(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        var header = http.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                http.Request.Headers.Authorization = "Bearer " + (colon >= 0 ? decoded[(colon + 1)..] : decoded);
+            }
+            catch (FormatException)
+            {
+                return Challenge(http);
+            }
+        }
+        var (caller, _) = await http.RequestServices.GetRequiredService<ApiKeyAuthentication>().AuthenticateAsync(http);
+        return caller is { IsAdmin: true } || Challenge(http);
+    }
+
+    private static bool Challenge(HttpContext http)
+    {
+        http.Response.Headers.WWWAuthenticate = "Basic realm=\"StreamGateway admin\"";
+        return false;
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using StreamGateway.Core.Accounts;
+using StreamGateway.Core.Data;
+using StreamGateway.Core.Http;
+
+namespace StreamGateway.Core.Streams;
+
+public static class StreamQueries
+{
+    /// <summary>A live (not deleted) stream of the caller's project; anything else is "not found".</summary>
+    public static async Task<LiveStream?> FindAsync(GatewayDbContext db, Caller caller, string id, CancellationToken ct) =>
+        Guid.TryParse(id, out var streamId)
+            ? await db.Streams.FirstOrDefaultAsync(s => s.Id == streamId && s.ProjectId == caller.ProjectId && !s.Deleted, ct)
+            : null;
+}
+
+/// <summary><c>/api/stream</c> with Studio's paths and status codes (studio-api §2.1).</summary>
+public static class StreamEndpoints
+{
+    public static readonly TimeSpan TerminateCooldown = TimeSpan.FromSeconds(5);
+
+    public static RouteGroupBuilder MapStreams(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/stream").WithTags("Streams");
+        group.MapPost("/", (HttpContext http, CreateStream action, CancellationToken ct) => action.HandleAsync(http, ct))
+            .WithName("createStream").Accepts<NewStreamPayload>("application/json")
+            .Produces<StreamResource>(StatusCodes.Status201Created);
+        group.MapGet("/", ListAsync).WithName("getStreams").Produces<StreamResource[]>();
+        group.MapGet("/{id}", GetAsync).WithName("getStream").Produces<StreamResource>();
+        group.MapPatch("/{id}", (string id, HttpContext http, UpdateStream action, CancellationToken ct) => action.HandleAsync(id, http, ct))
+            .WithName("updateStream").Accepts<StreamPatchPayload>("application/json").Produces(StatusCodes.Status204NoContent);
+        group.MapDelete("/{id}", DeleteAsync).WithName("deleteStream").Produces(StatusCodes.Status204NoContent);
+        group.MapDelete("/{id}/terminate", TerminateAsync).WithName("terminateStream").Produces(StatusCodes.Status204NoContent);
+
+        var admin = group.MapGroup("/").AddEndpointFilter<RequireAdmin>().WithTags("Admin");
+        admin.MapGet("/key/{key}", GetByKeyAsync).WithName("getStreamByKey").Produces<StreamResource>();
+        admin.MapPut("/{id}/setactive", (string id, HttpContext http, SetStreamActive action, CancellationToken ct) => action.HandleAsync(id, http, ct))
+            .WithName("setStreamActive").Accepts<SetActivePayload>("application/json").Produces(StatusCodes.Status204NoContent);
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, GatewayDbContext db, CancellationToken ct)
+    {
+        if (!PageRequest.TryParse(http.Request, out var page, out var error))
+        {
+            return error!;
+        }
+        // Sessions are not child streams here, so every listed stream is a parent and `streamsonly` changes nothing.
+        var caller = Caller.From(http);
+        var rows = await db.Streams.AsNoTracking()
+            .Where(s => s.ProjectId == caller.ProjectId && !s.Deleted)
+            .PageAsync(page, http, ct);
+        return TypedResults.Ok(rows.Select(s => StreamResource.From(s)).ToArray());
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext http, GatewayDbContext db, CancellationToken ct) =>
+        await StreamQueries.FindAsync(db, Caller.From(http), id, ct) is { } stream
+            ? TypedResults.Ok(StreamResource.From(stream))
+            : ApiError.NotFound();
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var stream = await StreamQueries.FindAsync(db, Caller.From(http), id, ct);
+        if (stream is null)
+        {
+            return ApiError.NotFound();
+        }
+        stream.Deleted = true;
+        stream.DeletedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> TerminateAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var stream = await StreamQueries.FindAsync(db, Caller.From(http), id, ct);
+        if (stream is null)
+        {
+            return ApiError.NotFound();
+        }
+        var now = clock.GetUtcNow();
+        if (stream.LastTerminatedAt is { } last && now - last < TerminateCooldown)
+        {
+            return ApiError.TooManyRequests("stream was terminated less than 5 seconds ago; try again later");
+        }
+        stream.LastTerminatedAt = now;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> GetByKeyAsync(string key, GatewayDbContext db, CancellationToken ct) =>
+        await db.Streams.AsNoTracking().FirstOrDefaultAsync(s => s.StreamKey == key, ct) is { } stream
+            ? TypedResults.Ok(StreamResource.From(stream))
+            : ApiError.NotFound();
+}

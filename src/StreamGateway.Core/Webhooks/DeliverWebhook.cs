@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Data;
+using StreamGateway.Core.Http;
+
+namespace StreamGateway.Core.Webhooks;
+
+/// <summary>
+/// Sends one event to one webhook and records the attempt. Network errors, timeouts and 5xx are retried with
+/// doubling backoff by scheduling the next attempt; 3xx/4xx are final (studio-api §4.4). The event id stays the
+/// same on every attempt so receivers can de-duplicate.
+/// </summary>
+public sealed class DeliverWebhook(
+    GatewayDbContext db,
+    IHttpClientFactory httpClients,
+    IBackgroundJobClient jobs,
+    IOptions<WebhookOptions> options,
+    TimeProvider clock,
+    ILogger<DeliverWebhook> logger)
+{
+    public const string HttpClientName = "webhooks";
+
+    [Queue("webhooks")]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RunAsync(Guid eventId, Guid webhookId, int attempt, CancellationToken ct)
+    {
+        var row = await db.WebhookEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
+        var webhook = await db.Webhooks.FirstOrDefaultAsync(w => w.Id == webhookId, ct);
+        if (row is null || webhook is null || webhook.Deleted)
+        {
+            return;
+        }
+        if (await db.WebhookLogs.AnyAsync(l => l.EventId == eventId && l.WebhookId == webhookId && l.Attempt == attempt, ct))
+        {
+            return; // this attempt already ran: a job may run twice
+        }
+
+        var body = Body(row, webhook.Id, clock.GetUtcNow());
+        var (log, retryable) = await SendAsync(webhook, row.Event, eventId, body, attempt, ct);
+        db.WebhookLogs.Add(log);
+        await db.SaveChangesAsync(ct);
+
+        var o = options.Value;
+        if (retryable && attempt <= o.MaxRetries)
+        {
+            var delay = o.RetryDelay(attempt);
+            jobs.Schedule<DeliverWebhook>(job => job.RunAsync(eventId, webhookId, attempt + 1, CancellationToken.None), delay);
+            logger.LogInformation("Webhook {WebhookId} event {EventId} attempt {Attempt} failed; retrying in {Delay}",
+                webhookId, eventId, attempt, delay);
+        }
+    }
+
+    /// <summary>Resends a logged delivery now, with a fresh timestamp and signature; returns the new log.</summary>
+    public async Task<WebhookLog> ResendAsync(Webhook webhook, WebhookLog previous, CancellationToken ct)
+    {
+        var body = JsonNode.Parse(previous.RequestBody)!.AsObject();
+        body["timestamp"] = Epoch.Ms(clock.GetUtcNow());
+        var (log, _) = await SendAsync(webhook, previous.Event, previous.EventId, body, 0, ct);
+        db.WebhookLogs.Add(log);
+        await db.SaveChangesAsync(ct);
+        return log;
+    }
+
+    /// <summary>The delivery body, keys in Studio's order: id, webhookId, createdAt, timestamp, event, stream, payload.</summary>
+    private static JsonObject Body(WebhookEvent row, Guid webhookId, DateTimeOffset now)
+    {
+        var body = new JsonObject
+        {
+            ["id"] = row.Id.ToString(),
+            ["webhookId"] = webhookId.ToString(),
+            ["createdAt"] = Epoch.Ms(row.CreatedAt),
+            ["timestamp"] = Epoch.Ms(now),
+            ["event"] = row.Event,
+        };
+        if (row.Stream is not null)
+        {
+            body["stream"] = JsonNode.Parse(row.Stream);
+        }
+        if (row.Payload is not null)
+        {
+            body["payload"] = JsonNode.Parse(row.Payload);
+        }
+        return body;
+    }
+
+    /// <returns>The attempt's log, and whether a failure is worth retrying (network error, timeout, 5xx).</returns>
+    private async Task<(WebhookLog Log, bool Retryable)> SendAsync(Webhook webhook, string eventName, Guid eventId, JsonObject body, int attempt, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var raw = Encoding.UTF8.GetBytes(body.ToJsonString(GatewayJson.Options));
+        var headers = new Dictionary<string, string>
+        {
+            ["content-type"] = "application/json",
+            ["user-agent"] = "livepeer.studio",
+        };
+        if (!string.IsNullOrEmpty(webhook.SharedSecret))
+        {
+            headers[WebhookSignature.Header] = WebhookSignature.Sign(webhook.SharedSecret, raw, body["timestamp"]!.GetValue<long>());
+        }
+
+        var log = new WebhookLog
+        {
+            Id = Guid.CreateVersion7(),
+            WebhookId = webhook.Id,
+            EventId = eventId,
+            ProjectId = webhook.ProjectId,
+            Event = eventName,
+            Attempt = attempt,
+            CreatedAt = now,
+            RequestUrl = webhook.Url,
+            RequestHeaders = JsonSerializer.Serialize(headers),
+            RequestBody = Encoding.UTF8.GetString(raw),
+        };
+
+        var retryable = false;
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(raw) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.UserAgent.ParseAdd("livepeer.studio");
+            if (headers.TryGetValue(WebhookSignature.Header, out var signature))
+            {
+                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, signature);
+            }
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+            var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            log.ResponseStatus = (int)response.StatusCode;
+            log.ResponseStatusText = response.ReasonPhrase;
+            log.ResponseBody = Convert.ToBase64String(Encoding.UTF8.GetBytes(text.Length > 1024 ? text[..1024] : text));
+            log.Success = response.IsSuccessStatusCode;
+            retryable = (int)response.StatusCode >= (int)HttpStatusCode.InternalServerError;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            log.Error = e is OperationCanceledException && !ct.IsCancellationRequested
+                ? $"timed out after {options.Value.TimeoutSeconds} s"
+                : Innermost(e).Message;
+            retryable = Innermost(e) is not WebhookAddressRefusedException;
+        }
+        log.Duration = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        webhook.LastTriggeredAt = now;
+        if (!log.Success)
+        {
+            webhook.LastFailure = JsonSerializer.Serialize(new
+            {
+                timestamp = Epoch.Ms(now),
+                error = log.Error ?? $"HTTP {log.ResponseStatus}",
+                response = log.ResponseBody,
+                statusCode = log.ResponseStatus,
+            }, GatewayJson.Options);
+        }
+        return (log, retryable);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+        return e;
+    }
+}
