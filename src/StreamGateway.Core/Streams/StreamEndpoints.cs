@@ -11,9 +11,11 @@ namespace StreamGateway.Core.Streams;
 public static class StreamQueries
 {
     /// <summary>A live (not deleted) stream of the caller's project; anything else is "not found".</summary>
-    public static async Task<LiveStream?> FindAsync(GatewayDbContext db, Caller caller, string id, CancellationToken ct) =>
+    /// <param name="track">False for reads that change nothing, which skips change tracking.</param>
+    public static async Task<LiveStream?> FindAsync(GatewayDbContext db, Caller caller, string id, CancellationToken ct, bool track = true) =>
         Guid.TryParse(id, out var streamId)
-            ? await db.Streams.FirstOrDefaultAsync(s => s.Id == streamId && s.ProjectId == caller.ProjectId && !s.Deleted, ct)
+            ? await (track ? db.Streams : db.Streams.AsNoTracking())
+                .FirstOrDefaultAsync(s => s.Id == streamId && s.ProjectId == caller.ProjectId && !s.Deleted, ct)
             : null;
 }
 
@@ -57,7 +59,7 @@ public static class StreamEndpoints
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext http, GatewayDbContext db, CancellationToken ct) =>
-        await StreamQueries.FindAsync(db, Caller.From(http), id, ct) is { } stream
+        await StreamQueries.FindAsync(db, Caller.From(http), id, ct, track: false) is { } stream
             ? TypedResults.Ok(StreamResource.From(stream))
             : ApiError.NotFound();
 
