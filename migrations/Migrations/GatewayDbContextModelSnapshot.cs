@@ -118,10 +118,91 @@ namespace StreamGateway.Migrations.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("StreamGateway.Core.Sessions.Session", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("IngestRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool?>("IsHealthy")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Issues")
+                        .HasColumnType("jsonb");
+
+                    b.Property<DateTimeOffset?>("LastSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PlaybackId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Profiles")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Record")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("RecordingSpec")
+                        .HasColumnType("jsonb");
+
+                    b.Property<long>("SourceBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SourceSegments")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("SourceSegmentsDuration")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("StreamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("TranscodedBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TranscodedSegments")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("TranscodedSegmentsDuration")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StreamId", "CreatedAt");
+
+                    b.HasIndex("ProjectId", "CreatedAt", "Id");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
             modelBuilder.Entity("StreamGateway.Core.Streams.LiveStream", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ActiveSessionId")
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -403,6 +484,15 @@ namespace StreamGateway.Migrations.Migrations
                     b.HasOne("StreamGateway.Core.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StreamGateway.Core.Sessions.Session", b =>
+                {
+                    b.HasOne("StreamGateway.Core.Streams.LiveStream", null)
+                        .WithMany()
+                        .HasForeignKey("StreamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

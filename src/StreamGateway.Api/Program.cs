@@ -2,6 +2,9 @@ using StreamGateway.Api;
 using StreamGateway.Core;
 using StreamGateway.Core.Jobs;
 using StreamGateway.Core.Health;
+using StreamGateway.Core.Hls;
+using StreamGateway.Core.Ingest;
+using StreamGateway.Core.Playback;
 
 // `migrate` and `admin ...` are operator commands that share the gateway's configuration; anything else runs the server.
 if (args.Length > 0 && Commands.TryGet(args[0]) is { } command)
@@ -16,12 +19,15 @@ builder.Services.AddGatewayHealth();
 builder.Services.AddAccounts();
 builder.Services.AddStreams();
 builder.Services.AddWebhooks();
+builder.Services.AddLiveIngest(listen: builder.Configuration.GetValue("Ingest:Enabled", true));
 builder.AddGatewayHttp();
 
 var app = builder.Build();
 app.UseGatewayHttp();
 app.MapGatewayHealth();
+app.MapPlayback();
 app.MapGatewayApi();
+app.MapHls();
 app.MapApiFallback();
 app.UseGatewayJobs();
 app.MapGatewayDocs();

@@ -7,6 +7,7 @@ using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Health;
 using StreamGateway.Core.Jobs;
+using StreamGateway.Core.Sessions;
 using StreamGateway.Core.Streams;
 using StreamGateway.Core.Webhooks;
 
@@ -38,6 +39,7 @@ public static class GatewayCore
         services.AddScoped<CreateStream>();
         services.AddScoped<UpdateStream>();
         services.AddScoped<SetStreamActive>();
+        services.AddScoped<StreamActivity>();
         return services;
     }
 
@@ -67,6 +69,7 @@ public static class GatewayCore
         api.MapStreams();
         api.MapWebhooks();
         api.MapApiTokens();
+        api.MapSessions();
         return api;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StreamGateway.Core.Accounts;
+using StreamGateway.Core.Sessions;
 using StreamGateway.Core.Streams;
 using StreamGateway.Core.Webhooks;
 
@@ -12,6 +13,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<LiveStream> Streams => Set<LiveStream>();
+    public DbSet<Session> Sessions => Set<Session>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookLog> WebhookLogs => Set<WebhookLog>();

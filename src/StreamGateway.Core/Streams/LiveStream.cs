@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace StreamGateway.Core.Streams;
 
 /// <summary>A live stream (studio-api §3.1). Nested Studio objects are kept as validated JSON in jsonb columns.</summary>
-public sealed class LiveStream : IListed
+public sealed class LiveStream : IListed, Ingest.ILiveCounters
 {
     public Guid Id { get; set; }
     public Guid ProjectId { get; set; }
@@ -41,6 +41,8 @@ public sealed class LiveStream : IListed
     public double? IngestRate { get; set; }
     public double? OutgoingRate { get; set; }
     public bool? IsHealthy { get; set; }
+    /// <summary>The session publishing now, if any; a late end of an older session must not mark the stream idle.</summary>
+    public Guid? ActiveSessionId { get; set; }
     /// <summary>string[] as JSON.</summary>
     public string? Issues { get; set; }
 }

@@ -1,24 +1,17 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.EntityFrameworkCore;
-using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
-using StreamGateway.Core.Webhooks;
 
 namespace StreamGateway.Core.Streams;
 
 /// <summary>
-/// Admin PUT /stream/{id}/setactive, the hook a media server calls when a publisher starts or stops
-/// (studio-api §9.6). A change of <c>isActive</c> emits <c>stream.started</c> or <c>stream.idle</c> through the
-/// outbox, in the same transaction as the change.
+/// Admin PUT /stream/{id}/setactive, the hook an external media server calls when a publisher starts or stops
+/// (studio-api §9.6). The built-in RTMP ingest uses <see cref="StreamActivity"/> directly.
 /// </summary>
-public sealed class SetStreamActive(GatewayDbContext db, WebhookOutbox outbox, TimeProvider clock)
+public sealed class SetStreamActive(StreamActivity activity)
 {
     public async Task<IResult> HandleAsync(string id, HttpContext http, CancellationToken ct)
     {
-        var stream = Guid.TryParse(id, out var streamId)
-            ? await db.Streams.FirstOrDefaultAsync(s => s.Id == streamId && !s.Deleted, ct)
-            : null;
-        if (stream is null)
+        if (!Guid.TryParse(id, out var streamId))
         {
             return ApiError.NotFound();
         }
@@ -31,21 +24,10 @@ public sealed class SetStreamActive(GatewayDbContext db, WebhookOutbox outbox, T
         {
             return ApiError.Unprocessable(["active: is required"]);
         }
-
-        var now = clock.GetUtcNow();
-        var changed = stream.IsActive != active;
-        stream.IsActive = active;
-        stream.LastSeen = body.Value.StartedAt is { } startedAt && active
-            ? DateTimeOffset.FromUnixTimeMilliseconds(startedAt)
-            : now;
-        var row = changed
-            ? WebhookOutbox.Add(db, active ? WebhookEvents.StreamStarted : WebhookEvents.StreamIdle, stream, now)
-            : null;
-        await db.SaveChangesAsync(ct);
-        if (row is not null)
-        {
-            outbox.Publish(row);
-        }
-        return TypedResults.NoContent();
+        var since = body.Value.StartedAt is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+        var found = active
+            ? await activity.MarkActiveAsync(streamId, null, since, ct)
+            : await activity.MarkIdleAsync(streamId, null, ct);
+        return found ? TypedResults.NoContent() : ApiError.NotFound();
     }
 }

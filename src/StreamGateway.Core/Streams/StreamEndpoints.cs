@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
+using StreamGateway.Core.Ingest;
 
 namespace StreamGateway.Core.Streams;
 
@@ -63,7 +64,8 @@ public static class StreamEndpoints
             ? TypedResults.Ok(StreamResource.From(stream))
             : ApiError.NotFound();
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock,
+        StreamKeys keys, LivePublishers publishers, CancellationToken ct)
     {
         var stream = await StreamQueries.FindAsync(db, Caller.From(http), id, ct);
         if (stream is null)
@@ -73,10 +75,12 @@ public static class StreamEndpoints
         stream.Deleted = true;
         stream.DeletedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        await keys.StreamChangedAsync(publishers, stream, dropPublisher: true);
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> TerminateAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> TerminateAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock,
+        LivePublishers publishers, CancellationToken ct)
     {
         var stream = await StreamQueries.FindAsync(db, Caller.From(http), id, ct);
         if (stream is null)
@@ -90,6 +94,8 @@ public static class StreamEndpoints
         }
         stream.LastTerminatedAt = now;
         await db.SaveChangesAsync(ct);
+        // Terminate ends the current session; the encoder may reconnect and start a new one.
+        await publishers.KickAsync(stream.Id);
         return TypedResults.NoContent();
     }
 

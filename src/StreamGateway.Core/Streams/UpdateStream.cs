@@ -2,6 +2,7 @@ using System.Text.Json;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
+using StreamGateway.Core.Ingest;
 using Microsoft.AspNetCore.Http;
 
 namespace StreamGateway.Core.Streams;
@@ -10,7 +11,7 @@ namespace StreamGateway.Core.Streams;
 /// PATCH /stream/{id} → 204 (studio-api §2.1, §3.2). Fields left out are unchanged; <c>playbackPolicy: null</c>
 /// clears the policy. Changing <c>record</c> or <c>profiles</c> while the stream is live is a 400, as in Studio.
 /// </summary>
-public sealed class UpdateStream(GatewayDbContext db)
+public sealed class UpdateStream(GatewayDbContext db, StreamKeys keys, LivePublishers publishers)
 {
     public async Task<IResult> HandleAsync(string id, HttpContext http, CancellationToken ct)
     {
@@ -58,6 +59,8 @@ public sealed class UpdateStream(GatewayDbContext db)
         stream.RecordingSpec = input.RecordingSpecJson ?? stream.RecordingSpec;
         stream.PlaybackPolicy = input.PlaybackPolicyJson ?? (body.NullFields!.Contains("playbackPolicy") ? null : stream.PlaybackPolicy);
         await db.SaveChangesAsync(ct);
+        // Suspension drops a live publisher at once; the key cache must not let it back in.
+        await keys.StreamChangedAsync(publishers, stream, dropPublisher: stream.Suspended);
         return TypedResults.NoContent();
     }
 }

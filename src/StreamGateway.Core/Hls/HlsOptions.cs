@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StreamGateway.Core.Hls;
+
+public sealed class HlsOptions
+{
+    public const string Section = "Hls";
+
+    /// <summary>Segments listed in a live media playlist (the sliding window).</summary>
+    [Range(6, 100)]
+    public int WindowSegments { get; set; } = 8;
+
+    /// <summary>Live segments kept in storage per rendition; older ones are deleted (unless the stream records).</summary>
+    [Range(6, 100_000)]
+    public int RetainSegments { get; set; } = 30;
+
+    /// <summary>How long a finished stream's playlist state stays in Redis.</summary>
+    [Range(60, 30 * 86400)]
+    public int StateTtlSeconds { get; set; } = 86400;
+}

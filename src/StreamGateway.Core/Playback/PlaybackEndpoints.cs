@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using System.Text.Json;
+using StreamGateway.Core.Data;
+using StreamGateway.Core.Http;
+
+namespace StreamGateway.Core.Playback;
+
+public sealed record PlaybackSource(string Hrn, string Type, string Url);
+
+public sealed class PlaybackMeta
+{
+    public int? Live { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
+    public JsonElement? PlaybackPolicy { get; init; }
+    public required IReadOnlyList<PlaybackSource> Source { get; init; }
+}
+
+/// <summary>PlaybackInfo (studio-api §3.8).</summary>
+public sealed record PlaybackInfo(string Type, PlaybackMeta Meta);
+
+public sealed class GatewayUrlOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Public base URL of this gateway (e.g. https://video.example.com). Unset: taken from each request.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public string BaseFor(HttpRequest request) =>
+        (PublicBaseUrl ?? $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
+}
+
+/// <summary><c>GET /api/playback/{id}</c>, public: what a player needs to play a stream (studio-api §2.4).</summary>
+public static class PlaybackEndpoints
+{
+    public static WebApplication MapPlayback(this WebApplication app)
+    {
+        app.MapGet("/api/playback/{id}", GetAsync).WithTags("Playback").WithName("getPlaybackInfo")
+            .Produces<PlaybackInfo>().Produces<ErrorBody>(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext http, GatewayDbContext db,
+        IOptions<GatewayUrlOptions> urls, CancellationToken ct)
+    {
+        http.Response.Headers.AccessControlAllowOrigin = "*";
+        var stream = await db.Streams.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.PlaybackId == id && !s.Deleted && !s.Suspended, ct);
+        if (stream is null)
+        {
+            return ApiError.NotFound($"No playback URL found for {id}");
+        }
+        var hls = $"{urls.Value.BaseFor(http.Request)}/hls/{stream.PlaybackId}/index.m3u8";
+        return TypedResults.Ok(new PlaybackInfo("live", new PlaybackMeta
+        {
+            Live = stream.IsActive ? 1 : 0,
+            PlaybackPolicy = stream.PlaybackPolicy is null ? null : JsonDocument.Parse(stream.PlaybackPolicy).RootElement.Clone(),
+            Source = [new PlaybackSource("HLS (TS)", "html5/application/vnd.apple.mpegurl", hls)],
+        }));
+    }
+}

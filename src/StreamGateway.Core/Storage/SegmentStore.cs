@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace StreamGateway.Core.Storage;
+
+/// <summary>
+/// Where media segments live. Keys are relative paths such as <c>live/{playbackId}/source/{name}.ts</c>.
+/// The local directory is the one-machine default; an S3-compatible store is another implementation.
+/// </summary>
+public interface ISegmentStore
+{
+    /// <summary>Takes ownership of a finished local file (moved when possible) and stores it under <paramref name="key"/>.</summary>
+    Task PutFileAsync(string key, string localPath, CancellationToken ct);
+
+    /// <summary>The stored object, or null when there is none.</summary>
+    Task<System.IO.Stream?> OpenReadAsync(string key, CancellationToken ct);
+
+    Task DeleteAsync(string key, CancellationToken ct);
+}
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Root directory of the local segment store.</summary>
+    [Required]
+    public string LocalRoot { get; set; } = "data/media";
+}
+
+public sealed partial class LocalSegmentStore : ISegmentStore
+{
+    private readonly string _root;
+
+    public LocalSegmentStore(IOptions<StorageOptions> options)
+    {
+        _root = Path.GetFullPath(options.Value.LocalRoot);
+        Directory.CreateDirectory(_root);
+    }
+
+    public Task PutFileAsync(string key, string localPath, CancellationToken ct)
+    {
+        var target = PathFor(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(localPath, target, overwrite: true);
+        return Task.CompletedTask;
+    }
+
+    public Task<System.IO.Stream?> OpenReadAsync(string key, CancellationToken ct)
+    {
+        var path = PathFor(key);
+        try
+        {
+            System.IO.Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
+                bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult<System.IO.Stream?>(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<System.IO.Stream?>(null);
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        File.Delete(PathFor(key));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Keys are made by the gateway, but are still checked so that no key can leave the root.</summary>
+    private string PathFor(string key)
+    {
+        if (!SafeKey().IsMatch(key) || key.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("invalid storage key", nameof(key));
+        }
+        return Path.Combine(_root, key);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+(/[A-Za-z0-9_.-]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafeKey();
+}

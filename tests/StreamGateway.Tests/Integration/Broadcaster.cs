@@ -1,0 +1,105 @@
+using System.Diagnostics;
+
+namespace StreamGateway.Tests.Integration;
+
+/// <summary>ffmpeg playing an encoder (OBS stand-in) that publishes a test pattern over RTMP.</summary>
+public sealed class Broadcaster : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Task<string> _stderr;
+
+    private Broadcaster(Process process)
+    {
+        _process = process;
+        _stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    public static string RtmpUrl(string streamKey) =>
+        (Environment.GetEnvironmentVariable("SG_RTMP_URL") ?? throw new InvalidOperationException("SG_RTMP_URL is not set (run ./dev test)"))
+        + "/" + streamKey;
+
+    /// <param name="video">Test pattern size such as "320x240", or null for an audio-only publish.</param>
+    /// <param name="audio">Whether to send an AAC tone.</param>
+    public static Broadcaster Start(string streamKey, double seconds, string? video = "320x240", bool audio = true, int gopFrames = 30)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-hide_banner", "-loglevel", "error", "-re" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        if (video is not null)
+        {
+            Add(info, "-f", "lavfi", "-i", $"testsrc2=size={video}:rate=15");
+        }
+        if (audio)
+        {
+            Add(info, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100");
+        }
+        Add(info, "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (video is not null)
+        {
+            Add(info, "-c:v", "libx264", "-preset", "ultrafast", "-g", gopFrames.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-pix_fmt", "yuv420p", "-b:v", "400k");
+        }
+        if (audio)
+        {
+            Add(info, "-c:a", "aac", "-b:a", "64k");
+        }
+        Add(info, "-f", "flv", RtmpUrl(streamKey));
+        return new Broadcaster(Process.Start(info)!);
+    }
+
+    private static void Add(ProcessStartInfo info, params string[] args)
+    {
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for ffmpeg to end; returns its exit code and what it printed.</summary>
+    public async Task<(int ExitCode, string Stderr)> WaitAsync(TimeSpan within)
+    {
+        using var limit = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the broadcaster did not end within {within.TotalSeconds:0} s");
+        }
+        return (_process.ExitCode, await _stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>Runs ffprobe/ffmpeg as a viewer would, against the gateway's HLS URLs.</summary>
+public static class Viewer
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string tool, params string[] args)
+    {
+        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(limit.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
