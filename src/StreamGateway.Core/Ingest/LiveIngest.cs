@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Hls;
 using StreamGateway.Core.Sessions;
+using StreamGateway.Core.Streams;
 using StreamGateway.Core.Webhooks;
 using StreamGateway.Media.Rtmp;
 
@@ -62,6 +63,7 @@ public sealed class LiveIngest(
             CreatedAt = now,
         };
         db.Sessions.Add(session);
+        await scope.ServiceProvider.GetRequiredService<StreamActivity>().ClaimAsync(info.StreamId, sessionId, ct);
         WebhookEvent? started = null;
         if (info.Record && await db.Streams.FindAsync([info.StreamId], ct) is { } stream)
         {

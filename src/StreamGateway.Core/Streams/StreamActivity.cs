@@ -11,6 +11,13 @@ namespace StreamGateway.Core.Streams;
 /// </summary>
 public sealed class StreamActivity(GatewayDbContext db, WebhookOutbox outbox, TimeProvider clock)
 {
+    /// <summary>
+    /// Makes <paramref name="sessionId"/> the stream's publishing session before it has media, so that the end of
+    /// the session it replaces (an encoder reconnect) does not flap the stream idle.
+    /// </summary>
+    public Task ClaimAsync(Guid streamId, Guid sessionId, CancellationToken ct) =>
+        db.Streams.Where(s => s.Id == streamId).ExecuteUpdateAsync(s => s.SetProperty(x => x.ActiveSessionId, sessionId), ct);
+
     /// <returns>False when the stream does not exist or is deleted.</returns>
     public Task<bool> MarkActiveAsync(Guid streamId, Guid? sessionId, DateTimeOffset? since, CancellationToken ct) =>
         ChangeAsync(streamId, stream =>

@@ -49,6 +49,21 @@ public sealed class Broadcaster : IAsyncDisposable
         return new Broadcaster(Process.Start(info)!);
     }
 
+    /// <summary>GStreamer's RTMP client (rtmp2sink) publishing H.264 + AAC, as a second encoder implementation.</summary>
+    public static Broadcaster StartGStreamer(string streamKey, int frames)
+    {
+        var info = new ProcessStartInfo("gst-launch-1.0") { RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var pipeline = $"-q videotestsrc is-live=true num-buffers={frames} ! video/x-raw,width=320,height=240,framerate=15/1,format=I420 " +
+                       "! x264enc tune=zerolatency key-int-max=30 speed-preset=ultrafast ! h264parse ! flvmux streamable=true name=m " +
+                       $"! rtmp2sink location={RtmpUrl(streamKey)} " +
+                       $"audiotestsrc is-live=true num-buffers={frames * 44100 / 15 / 1024} ! audio/x-raw,rate=44100 ! voaacenc ! aacparse ! m.";
+        foreach (var a in pipeline.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            info.ArgumentList.Add(a);
+        }
+        return new Broadcaster(Process.Start(info)!);
+    }
+
     private static void Add(ProcessStartInfo info, params string[] args)
     {
         foreach (var a in args)
@@ -58,6 +73,13 @@ public sealed class Broadcaster : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Freezes the encoder (SIGSTOP): its connection stays open but carries nothing, like a stalled uplink.</summary>
+    public async Task FreezeAsync()
+    {
+        var (exit, _, stderr) = await Viewer.RunAsync("kill", "-STOP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(exit == 0, stderr);
+    }
 
     /// <summary>Waits for ffmpeg to end; returns its exit code and what it printed.</summary>
     public async Task<(int ExitCode, string Stderr)> WaitAsync(TimeSpan within)

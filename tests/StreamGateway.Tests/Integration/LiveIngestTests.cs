@@ -134,6 +134,28 @@ public sealed partial class LiveIngestTests
     }
 
     [Fact]
+    public async Task GStreamer_rtmp2sink_publishes_too()
+    {
+        var t = await Gw.NewTenantAsync();
+        var s = await t.CreateStreamAsync(new { name = "gstreamer" });
+        var playbackId = (string)s["playbackId"]!;
+        using var viewer = Gw.Client();
+
+        await using (var gst = Broadcaster.StartGStreamer((string)s["streamKey"]!, frames: 75))
+        {
+            var (exit, stderr) = await gst.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(exit == 0, stderr);
+        }
+        var media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
+        Assert.True(SegmentCount(media) >= 2, media);
+        var master = await WaitForAsync(viewer, HlsUrl(playbackId), p => p.Contains("RESOLUTION"), "the master playlist");
+        Assert.Contains("RESOLUTION=320x240", master);
+        Assert.Contains("mp4a.40.2", master);
+        var decode = await Viewer.RunAsync("ffmpeg", "-v", "error", "-i", HlsUrl(playbackId, "source/index.m3u8"), "-f", "null", "-");
+        Assert.True(decode.ExitCode == 0, decode.Stderr);
+    }
+
+    [Fact]
     public async Task Unknown_key_is_refused_quickly()
     {
         var started = DateTime.UtcNow;
@@ -225,6 +247,79 @@ public sealed partial class LiveIngestTests
         var audioStream = await WaitForStreamAsync(t, (string)audio["id"]!, st => !(bool)st["isActive"]! && st.ContainsKey("issues"));
         Assert.Contains("No video: the publisher sends audio only", audioStream["issues"]!.AsArray().Select(i => (string)i!));
         Assert.False((bool)audioStream["isHealthy"]!);
+    }
+
+    [Fact]
+    public async Task A_second_publisher_replaces_the_first_and_terminate_drops_it()
+    {
+        var t = await Gw.NewTenantAsync();
+        var s = await t.CreateStreamAsync(new { name = "replace" });
+        var (id, key, playbackId) = ((string)s["id"]!, (string)s["streamKey"]!, (string)s["playbackId"]!);
+        using var viewer = Gw.Client();
+
+        await using var first = Broadcaster.Start(key, seconds: 60);
+        await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "the first publisher's segment");
+        await using var second = Broadcaster.Start(key, seconds: 60, video: "480x270");
+        Assert.NotEqual(0, (await first.WaitAsync(TimeSpan.FromSeconds(15))).ExitCode);
+        var media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"),
+            p => p.Contains("#EXT-X-DISCONTINUITY\n", StringComparison.Ordinal) &&
+                 SegmentCount(p[p.IndexOf("#EXT-X-DISCONTINUITY\n", StringComparison.Ordinal)..]) >= 1,
+            "the second publisher's segments after a discontinuity");
+        Assert.DoesNotContain("#EXT-X-ENDLIST", media);
+        Assert.False(second.HasExited);
+        Assert.True((bool)(await GetStreamAsync(t, id))["isActive"]!); // the hand-over did not flap the stream idle
+
+        using (var terminate = await t.Http.DeleteAsync($"api/stream/{id}/terminate"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, terminate.StatusCode);
+        }
+        Assert.NotEqual(0, (await second.WaitAsync(TimeSpan.FromSeconds(15))).ExitCode);
+        await WaitForStreamAsync(t, id, st => !(bool)st["isActive"]!);
+        Assert.Equal(2, (await Json.ReadArrayAsync(await t.Http.GetAsync("api/session?parentId=" + id))).Count);
+    }
+
+    [Fact]
+    public async Task A_stalled_publisher_is_dropped_after_the_idle_timeout_and_the_stream_goes_idle()
+    {
+        await using var receiver = new WebhookReceiver();
+        var t = await Gw.NewTenantAsync();
+        await t.CreateWebhookAsync(receiver.Url, ["stream.idle"]);
+        var s = await t.CreateStreamAsync(new { name = "stall" });
+        var (id, key, playbackId) = ((string)s["id"]!, (string)s["streamKey"]!, (string)s["playbackId"]!);
+        using var viewer = Gw.Client();
+
+        await using var broadcaster = Broadcaster.Start(key, seconds: 60);
+        await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "a live segment");
+        await broadcaster.FreezeAsync();
+        // `./dev test` sets a 3 s idle timeout; the deadline leaves room for the last segment's flush.
+        await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
+        Assert.False((bool)(await GetStreamAsync(t, id))["isActive"]!);
+        var idle = await receiver.WaitForAsync(1);
+        Assert.Equal("stream.idle", (string?)JsonNode.Parse(idle[0].Text)!["event"]);
+    }
+
+    [Fact]
+    public async Task Old_segments_leave_the_window_and_storage()
+    {
+        var t = await Gw.NewTenantAsync();
+        var s = await t.CreateStreamAsync(new { name = "long" });
+        var (key, playbackId) = ((string)s["streamKey"]!, (string)s["playbackId"]!);
+        using var viewer = Gw.Client();
+
+        await using (var broadcaster = Broadcaster.Start(key, seconds: 16.5, video: "160x120", audio: false))
+        {
+            Assert.Equal(0, (await broadcaster.WaitAsync(TimeSpan.FromSeconds(40))).ExitCode);
+        }
+        // `./dev test` keeps a 6-segment window and 6 segments in storage; 16 s makes 8 segments.
+        var media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
+        Assert.Equal(6, SegmentCount(media));
+        var sequence = long.Parse(Regex.Match(media, "#EXT-X-MEDIA-SEQUENCE:(\\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(sequence >= 2, media);
+        var listed = media.Split('\n').Where(l => l.EndsWith(".ts", StringComparison.Ordinal)).ToList();
+        Assert.EndsWith($"_{sequence}.ts", listed[0]);
+        var expired = listed[0][..listed[0].LastIndexOf('_')] + "_0.ts";
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(HlsUrl(playbackId, "source/" + expired))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(HlsUrl(playbackId, "source/" + listed[0]))).StatusCode);
     }
 
     [GeneratedRegex("#EXTINF:([0-9.]+),")]
