@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using StreamGateway.Core.Storage;
 
 namespace StreamGateway.Core.Hls;
@@ -26,27 +28,49 @@ public static partial class HlsEndpoints
     /// <summary>The store key of a live segment; the URI in the playlist is relative to the rendition's folder.</summary>
     public static string SegmentKey(string playbackId, string rendition, string segment) => $"live/{playbackId}/{rendition}/{segment}";
 
-    private static async Task<IResult> MasterAsync(string playbackId, HttpContext http, LivePlaylists playlists)
+    private static async Task<IResult> MasterAsync(string playbackId, HttpContext http, LivePlaylists playlists,
+        IMemoryCache cache, IOptions<HlsOptions> options)
     {
-        var text = Id().IsMatch(playbackId) ? await playlists.MasterAsync(playbackId) : null;
+        var text = Id().IsMatch(playbackId)
+            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}", () => playlists.MasterAsync(playbackId))
+            : null;
         return Playlist(http, text);
     }
 
-    private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists)
+    private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists,
+        IMemoryCache cache, IOptions<HlsOptions> options)
     {
-        var text = Id().IsMatch(playbackId) && Id().IsMatch(rendition) ? await playlists.MediaAsync(playbackId, rendition) : null;
+        var text = Id().IsMatch(playbackId) && Id().IsMatch(rendition)
+            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}:{rendition}", () => playlists.MediaAsync(playbackId, rendition))
+            : null;
         return Playlist(http, text);
     }
 
-    private static IResult Playlist(HttpContext http, string? text)
+    /// <summary>The rendered playlist as UTF-8, from this node's micro-cache or from Redis.</summary>
+    private static async Task<byte[]?> CachedAsync(IMemoryCache cache, HlsOptions options, string key, Func<Task<string?>> render)
+    {
+        if (cache.TryGetValue(key, out byte[]? bytes))
+        {
+            return bytes;
+        }
+        var text = await render();
+        bytes = text is null ? null : System.Text.Encoding.UTF8.GetBytes(text);
+        if (bytes is not null && options.PlaylistCacheMilliseconds > 0)
+        {
+            cache.Set(key, bytes, TimeSpan.FromMilliseconds(options.PlaylistCacheMilliseconds));
+        }
+        return bytes;
+    }
+
+    private static IResult Playlist(HttpContext http, byte[]? bytes)
     {
         Cors(http);
-        if (text is null)
+        if (bytes is null)
         {
             return NotFound(http);
         }
         http.Response.Headers.CacheControl = "public, max-age=1";
-        return TypedResults.Text(text, HlsPlaylist.ContentType);
+        return TypedResults.Bytes(bytes, HlsPlaylist.ContentType);
     }
 
     private static async Task<IResult> SegmentAsync(string playbackId, string rendition, string segment, HttpContext http,
@@ -57,7 +81,20 @@ public static partial class HlsEndpoints
         {
             return NotFound(http);
         }
-        var stream = await store.OpenReadAsync(SegmentKey(playbackId, rendition, segment), ct);
+        var key = SegmentKey(playbackId, rendition, segment);
+        if (store is ILocalSegmentFiles files)
+        {
+            // Straight from the file, with range support. (An in-memory copy of hot segments measured no faster:
+            // the cost is Kestrel's copy into the socket, which nginx avoids with sendfile; see BENCHMARKS.md.)
+            var path = files.LocalPath(key);
+            if (path is null)
+            {
+                return NotFound(http);
+            }
+            http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return TypedResults.PhysicalFile(path, SegmentContentType, enableRangeProcessing: true);
+        }
+        var stream = await store.OpenReadAsync(key, ct);
         if (stream is null)
         {
             return NotFound(http);

@@ -14,6 +14,13 @@ public sealed class HlsOptions
     [Range(6, 100_000)]
     public int RetainSegments { get; set; } = 30;
 
+    /// <summary>
+    /// Each node keeps a rendered playlist this long before asking Redis again (0 turns it off). Players refresh
+    /// every few seconds, so a tenth of a second of staleness is invisible and spares Redis most requests.
+    /// </summary>
+    [Range(0, 2000)]
+    public int PlaylistCacheMilliseconds { get; set; } = 100;
+
     /// <summary>How long a finished stream's playlist state stays in Redis.</summary>
     [Range(60, 30 * 86400)]
     public int StateTtlSeconds { get; set; } = 86400;

@@ -19,6 +19,13 @@ public interface ISegmentStore
     Task DeleteAsync(string key, CancellationToken ct);
 }
 
+/// <summary>A store whose objects are files on this machine, which HTTP can send straight from disk.</summary>
+public interface ILocalSegmentFiles
+{
+    /// <summary>The file holding <paramref name="key"/>, or null when there is none.</summary>
+    string? LocalPath(string key);
+}
+
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
@@ -28,7 +35,7 @@ public sealed class StorageOptions
     public string LocalRoot { get; set; } = "data/media";
 }
 
-public sealed partial class LocalSegmentStore : ISegmentStore
+public sealed partial class LocalSegmentStore : ISegmentStore, ILocalSegmentFiles
 {
     private readonly string _root;
 
@@ -59,6 +66,12 @@ public sealed partial class LocalSegmentStore : ISegmentStore
         {
             return Task.FromResult<System.IO.Stream?>(null);
         }
+    }
+
+    public string? LocalPath(string key)
+    {
+        var path = PathFor(key);
+        return File.Exists(path) ? path : null;
     }
 
     public Task DeleteAsync(string key, CancellationToken ct)

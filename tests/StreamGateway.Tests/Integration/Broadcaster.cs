@@ -20,7 +20,9 @@ public sealed class Broadcaster : IAsyncDisposable
 
     /// <param name="video">Test pattern size such as "320x240", or null for an audio-only publish.</param>
     /// <param name="audio">Whether to send an AAC tone.</param>
-    public static Broadcaster Start(string streamKey, double seconds, string? video = "320x240", bool audio = true, int gopFrames = 30)
+    /// <param name="bFrames">Encode with B-frames (decode order differs from presentation order), as most encoders do.</param>
+    public static Broadcaster Start(string streamKey, double seconds, string? video = "320x240", bool audio = true, int gopFrames = 30,
+        bool bFrames = false)
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in new[] { "-hide_banner", "-loglevel", "error", "-re" })
@@ -38,8 +40,8 @@ public sealed class Broadcaster : IAsyncDisposable
         Add(info, "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (video is not null)
         {
-            Add(info, "-c:v", "libx264", "-preset", "ultrafast", "-g", gopFrames.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-pix_fmt", "yuv420p", "-b:v", "400k");
+            Add(info, "-c:v", "libx264", "-preset", bFrames ? "veryfast" : "ultrafast", "-bf", bFrames ? "3" : "0",
+                "-g", gopFrames.ToString(System.Globalization.CultureInfo.InvariantCulture), "-pix_fmt", "yuv420p", "-b:v", "400k");
         }
         if (audio)
         {

@@ -51,7 +51,7 @@ public sealed partial class LiveIngestTests
 
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(HlsUrl(playbackId))).StatusCode);
 
-        await using var broadcaster = Broadcaster.Start(key, seconds: 7, video: "320x240");
+        await using var broadcaster = Broadcaster.Start(key, seconds: 7, video: "320x240", bFrames: true);
         var media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 2, "two live segments");
         Assert.DoesNotContain("#EXT-X-ENDLIST", media);
 
@@ -85,6 +85,17 @@ public sealed partial class LiveIngestTests
             Assert.Equal("video/mp2t", segment.Content.Headers.ContentType!.MediaType);
             Assert.Contains("immutable", segment.Headers.CacheControl!.ToString());
         }
+        // Timestamps run on across segments (no reset per segment), so players see one continuous timeline.
+        var starts = new List<double>();
+        foreach (var name in media.Split('\n').Where(l => l.EndsWith(".ts", StringComparison.Ordinal)))
+        {
+            var start = await Viewer.RunAsync("ffprobe", "-v", "error", "-show_entries", "format=start_time", "-of", "csv=p=0",
+                HlsUrl(playbackId, "source/" + name));
+            starts.Add(double.Parse(start.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(starts.Order(), starts);
+        Assert.Equal(starts.Count, starts.Distinct().Count());
+        Assert.InRange(starts[^1] - starts[0], 1.8 * (starts.Count - 1), 2.3 * (starts.Count - 1));
         var probe = await Viewer.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0",
             HlsUrl(playbackId));
         Assert.True(probe.ExitCode == 0, probe.Stderr);
@@ -283,8 +294,8 @@ public sealed partial class LiveIngestTests
     {
         await using var receiver = new WebhookReceiver();
         var t = await Gw.NewTenantAsync();
-        await t.CreateWebhookAsync(receiver.Url, ["stream.idle"]);
-        var s = await t.CreateStreamAsync(new { name = "stall" });
+        await t.CreateWebhookAsync(receiver.Url, ["stream.idle", "recording.started"]);
+        var s = await t.CreateStreamAsync(new { name = "stall", record = true });
         var (id, key, playbackId) = ((string)s["id"]!, (string)s["streamKey"]!, (string)s["playbackId"]!);
         using var viewer = Gw.Client();
 
@@ -294,8 +305,13 @@ public sealed partial class LiveIngestTests
         // `./dev test` sets a 3 s idle timeout; the deadline leaves room for the last segment's flush.
         await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
         Assert.False((bool)(await GetStreamAsync(t, id))["isActive"]!);
-        var idle = await receiver.WaitForAsync(1);
-        Assert.Equal("stream.idle", (string?)JsonNode.Parse(idle[0].Text)!["event"]);
+        var hooks = (await receiver.WaitForAsync(2)).Select(h => JsonNode.Parse(h.Text)!).ToList();
+        Assert.Equal(["recording.started", "stream.idle"], hooks.Select(h => (string)h["event"]!));
+        var session = hooks[0]["payload"]!["session"]!;
+        Assert.Equal(id, (string?)session["parentId"]);
+        Assert.True((bool)session["record"]!);
+        Assert.Equal("waiting", (string?)session["recordingStatus"]);
+        Assert.Equal(id, (string?)hooks[0]["stream"]!["id"]);
     }
 
     [Fact]
