@@ -1,0 +1,75 @@
+using System.Numerics;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using StreamGateway.Network.Chain;
+
+namespace StreamGateway.Tests.Integration.Chain;
+
+[Function("mint", "bool")]
+public sealed class MintFunction : FunctionMessage
+{
+    [Parameter("address", "to", 1)] public string To { get; set; } = "";
+    [Parameter("uint256", "amount", 2)] public BigInteger Amount { get; set; }
+}
+
+/// <summary>The pool walk against the devnet contracts on the anvil chain that `./dev test` starts.</summary>
+public sealed class LivepeerPoolTests
+{
+    // anvil's well-known development accounts (public test keys of its default mnemonic).
+    private const string DeployerKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    private static readonly string[] OrchestratorKeys =
+    [
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+        "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    ];
+    private static readonly BigInteger Lpt = BigInteger.Pow(10, 18);
+
+    private static string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
+        ? v
+        : throw new InvalidOperationException($"{name} is not set: chain tests run against the anvil chain `./dev test` starts");
+
+    private static Web3 As(string key) => new(new Account(key, 31337), Env("SG_ETH_RPC"));
+
+    [Fact]
+    public async Task Bonded_orchestrators_are_listed_by_stake_with_their_service_uris()
+    {
+        var controller = Env("SG_CONTROLLER");
+        var reader = new LivepeerPool(new Web3(Env("SG_ETH_RPC")));
+        var contracts = await reader.ResolveAsync(controller);
+        var deployer = As(DeployerKey);
+        var token = await deployer.Eth.GetContractQueryHandler<GetContractFunction>()
+            .QueryAsync<string>(controller, new GetContractFunction { Id = LivepeerPool.ContractId("LivepeerToken") });
+
+        // Stakes 20/50/30 bonded in that order: the pool must still come out 50, 30, 20.
+        var stakes = new long[] { 20, 50, 30 };
+        var addresses = new List<string>();
+        for (var i = 0; i < OrchestratorKeys.Length; i++)
+        {
+            var o = As(OrchestratorKeys[i]);
+            var address = o.TransactionManager.Account.Address;
+            addresses.Add(address);
+            var amount = stakes[i] * Lpt;
+            await Send(deployer, token, new MintFunction { To = address, Amount = amount });
+            await Send(o, token, new ApproveFunction { Spender = contracts.BondingManager, Value = amount });
+            await Send(o, contracts.BondingManager, new BondFunction { Amount = amount, To = address });
+            await Send(o, contracts.BondingManager, new TranscoderFunction { RewardCut = 100_000 * (i + 1), FeeShare = 500_000 });
+            await Send(o, contracts.ServiceRegistry, new SetServiceUriFunction { ServiceUri = $"https://127.0.0.1:{8935 + i}" });
+        }
+
+        var pool = await reader.ReadAsync(contracts, CancellationToken.None);
+        var ours = pool.Where(p => addresses.Contains(p.Address, StringComparer.OrdinalIgnoreCase)).ToList();
+        Assert.Equal([50 * Lpt, 30 * Lpt, 20 * Lpt], ours.Select(p => p.Stake));
+        Assert.Equal(["https://127.0.0.1:8936", "https://127.0.0.1:8937", "https://127.0.0.1:8935"], ours.Select(p => p.ServiceUri));
+        Assert.Equal([200_000, 300_000, 100_000], ours.Select(p => (int)p.RewardCut));
+        Assert.Equal(pool.OrderByDescending(p => p.Stake).Select(p => p.Address), pool.Select(p => p.Address));
+    }
+
+    private static async Task Send<T>(Web3 web3, string contract, T function) where T : FunctionMessage, new()
+    {
+        var receipt = await web3.Eth.GetContractTransactionHandler<T>().SendRequestAndWaitForReceiptAsync(contract, function);
+        Assert.True(receipt.Status.Value == 1, $"{typeof(T).Name} to {contract} reverted");
+    }
+}
