@@ -47,6 +47,57 @@ public sealed class FfmpegArguments
         .Add(outputPattern)
         .Build();
 
+    /// <summary>
+    /// A whole ladder in one ffmpeg process: the source is decoded once, split, scaled per rendition and encoded
+    /// to one MPEG-TS file each; audio is copied into every rendition. Timestamps are kept (<c>-copyts</c>), so the
+    /// renditions of a live segment line up with its source segment.
+    /// </summary>
+    public static IReadOnlyList<string> Ladder(string input, IReadOnlyList<(LadderProfile Profile, string Output)> renditions,
+        H264Encoder encoder)
+    {
+        if (renditions.Count == 0)
+        {
+            throw new ArgumentException("a ladder needs at least one rendition", nameof(renditions));
+        }
+        var args = new FfmpegArguments()
+            .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
+            .Add("-copyts").Add("-i", input);
+        var split = $"[0:v]split={renditions.Count}" + string.Concat(Enumerable.Range(0, renditions.Count).Select(i => $"[s{i}]"));
+        var scales = renditions.Select((r, i) =>
+            $"[s{i}]scale={r.Profile.Width}:{r.Profile.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2" +
+            (r.Profile.Fps > 0 ? $",fps={r.Profile.Fps}/{Math.Max(1, r.Profile.FpsDen)}" : "") + $"[v{i}]");
+        args.Add("-filter_complex", string.Join(';', new[] { split }.Concat(scales)));
+        for (var i = 0; i < renditions.Count; i++)
+        {
+            var (profile, output) = renditions[i];
+            args.Add("-map", $"[v{i}]").Add("-map", "0:a?");
+            args.Add("-c:v", encoder == H264Encoder.Nvenc ? "h264_nvenc" : "libx264");
+            if (encoder == H264Encoder.Libx264)
+            {
+                args.Add("-preset", "veryfast").Add("-bf", "0"); // no B-frames, as Livepeer's default profile
+            }
+            else
+            {
+                args.Add("-preset", "p4").Add("-bf", "0");
+            }
+            args.Add("-b:v", (long)profile.BitrateBps).Add("-maxrate", (long)profile.BitrateBps)
+                .Add("-bufsize", 2L * profile.BitrateBps).Add("-pix_fmt", "yuv420p");
+            if (profile.GopSeconds is { } gop && gop > 0)
+            {
+                args.Add("-force_key_frames", $"expr:gte(t,n_forced*{gop.ToString("0.###", CultureInfo.InvariantCulture)})");
+            }
+            args.Add("-c:a", "copy").Add("-muxdelay", "0").Add("-f", "mpegts").Add(output);
+        }
+        return args.Build();
+    }
+
+    /// <summary>Encodes one frame with NVENC and discards it: succeeds only where a usable NVIDIA encoder exists.</summary>
+    public static IReadOnlyList<string> NvencProbe() => new FfmpegArguments()
+        .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error")
+        .Add("-f", "lavfi").Add("-i", "color=c=black:s=256x144:d=0.1")
+        .Add("-frames:v", 1L).Add("-c:v", "h264_nvenc").Add("-f", "null").Add("-")
+        .Build();
+
     /// <summary>ffprobe of one media file: stream facts as JSON.</summary>
     public static IReadOnlyList<string> ProbeStreams(string path) => new FfmpegArguments()
         .Add("-v", "error").Add("-print_format", "json").Add("-show_streams").Add("-show_format")

@@ -5,7 +5,7 @@ namespace StreamGateway.Media.Ffmpeg;
 
 /// <summary>The facts of a media file that the gateway uses, read from ffprobe's JSON.</summary>
 public sealed record MediaProbe(
-    string? VideoCodec, int? Width, int? Height, double? FrameRate, string? AudioCodec, double? Duration)
+    string? VideoCodec, int? Width, int? Height, double? FrameRate, string? AudioCodec, double? Duration, double? StartTime = null)
 {
     public bool HasVideo => VideoCodec is not null;
     public bool HasAudio => AudioCodec is not null;
@@ -16,7 +16,7 @@ public sealed record MediaProbe(
         using var doc = JsonDocument.Parse(json);
         string? videoCodec = null, audioCodec = null;
         int? width = null, height = null;
-        double? fps = null, duration = null;
+        double? fps = null, duration = null, startTime = null;
         if (doc.RootElement.TryGetProperty("streams", out var streams))
         {
             foreach (var s in streams.EnumerateArray())
@@ -36,13 +36,20 @@ public sealed record MediaProbe(
                 }
             }
         }
-        if (doc.RootElement.TryGetProperty("format", out var format) &&
-            format.TryGetProperty("duration", out var d) &&
-            double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        if (doc.RootElement.TryGetProperty("format", out var format))
         {
-            duration = seconds;
+            duration = Seconds(format, "duration");
+            startTime = Seconds(format, "start_time");
         }
-        return new MediaProbe(videoCodec, width, height, fps, audioCodec, duration);
+        return new MediaProbe(videoCodec, width, height, fps, audioCodec, duration, startTime);
+    }
+
+    private static double? Seconds(JsonElement format, string name)
+    {
+        return format.TryGetProperty(name, out var value) &&
+               double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : null;
     }
 
     /// <summary>ffprobe rates are fractions such as "30000/1001"; "0/0" means unknown.</summary>
