@@ -98,6 +98,16 @@ public sealed class FfmpegArguments
         .Add("-frames:v", 1L).Add("-c:v", "h264_nvenc").Add("-f", "null").Add("-")
         .Build();
 
+    /// <summary>
+    /// ffprobe that decodes every frame of the first video stream and reports the count with the frame size, as
+    /// JSON: the exact pixels a Livepeer broadcaster will count when it verifies a rendition.
+    /// </summary>
+    public static IReadOnlyList<string> CountFrames(string path) => new FfmpegArguments()
+        .Add("-v", "error").Add("-print_format", "json").Add("-count_frames").Add("-select_streams", "v:0")
+        .Add("-show_entries", "stream=nb_read_frames,width,height")
+        .Add(path)
+        .Build();
+
     /// <summary>ffprobe of one media file: stream facts as JSON.</summary>
     public static IReadOnlyList<string> ProbeStreams(string path) => new FfmpegArguments()
         .Add("-v", "error").Add("-print_format", "json").Add("-show_streams").Add("-show_format")

@@ -1,0 +1,48 @@
+using Grpc.Core;
+using StreamGateway.Network.Wire;
+using StreamGateway.Orchestrator.Segments;
+
+namespace StreamGateway.Orchestrator.Discovery;
+
+/// <summary><c>net.Orchestrator</c> (livepeer-wire §2). Every GetOrchestrator answer opens a new session id.</summary>
+public sealed class OrchestratorGrpcService(
+    OrchestratorInfoFactory infos, AuthTokens tokens, SessionCapacity sessions, RenditionStore renditions)
+    : Network.Wire.Orchestrator.OrchestratorBase
+{
+    public override Task<OrchestratorInfo> GetOrchestrator(OrchestratorRequest request, ServerCallContext context) =>
+        Task.FromResult(infos.Create(tokens.Issue()));
+
+    public override Task<EndTranscodingSessionResponse> EndTranscodingSession(
+        EndTranscodingSessionRequest request, ServerCallContext context)
+    {
+        // go-O checks the token but not its expiry here, then frees the session.
+        if (tokens.Check(request.AuthToken) is { } error && error != "expired auth token")
+        {
+            throw new RpcException(new Status(StatusCode.Unknown, "Invalid auth token"));
+        }
+        sessions.Release(request.AuthToken.SessionId);
+        renditions.DeleteSession(request.AuthToken.SessionId);
+        return Task.FromResult(new EndTranscodingSessionResponse());
+    }
+
+    /// <summary>go-O answers with its signature over the value; without an account we echo it.</summary>
+    public override Task<PingPong> Ping(PingPong request, ServerCallContext context) =>
+        Task.FromResult(new PingPong { Value = request.Value });
+}
+
+public static class DiscoveryExtensions
+{
+    public static IServiceCollection AddDiscovery(this IServiceCollection services)
+    {
+        services.AddGrpc();
+        services.AddSingleton<AuthTokens>();
+        services.AddSingleton<OrchestratorInfoFactory>();
+        return services;
+    }
+
+    public static WebApplication MapDiscovery(this WebApplication app)
+    {
+        app.MapGrpcService<OrchestratorGrpcService>();
+        return app;
+    }
+}

@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace StreamGateway.Orchestrator;
+
+/// <summary>Section <c>Orchestrator</c>. Defaults run one orchestrator on this machine, like go-livepeer's.</summary>
+public sealed class OrchestratorOptions
+{
+    public const string Section = "Orchestrator";
+
+    /// <summary>IP address of the one TLS endpoint (gRPC and HTTP share it, livepeer-wire §6).</summary>
+    [Required]
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 8935;
+
+    /// <summary>Reported as OrchestratorInfo.transcoder and used as the base of rendition URLs.</summary>
+    [Required, Url]
+    public string ServiceUri { get; set; } = "https://127.0.0.1:8935";
+
+    /// <summary>Distinct sessions (auth-token session ids) that may send segments within a minute.</summary>
+    [Range(1, 100_000)]
+    public int MaxSessions { get; set; } = 10;
+
+    /// <summary>Source segments and renditions live here, under one folder per session.</summary>
+    [Required]
+    public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), "streamgateway-orchestrator");
+
+    [Required]
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
+    [Required]
+    public string FfprobePath { get; set; } = "ffprobe";
+
+    /// <summary>Wei per <see cref="PixelsPerUnit"/> pixels; 0 until payments exist.</summary>
+    [Range(0, long.MaxValue)]
+    public long PricePerUnit { get; set; }
+
+    /// <summary>go-B refuses an OrchestratorInfo whose price has 0 pixels per unit (livepeer-wire §1.1).</summary>
+    [Range(1, long.MaxValue)]
+    public long PixelsPerUnit { get; set; } = 1;
+
+    /// <summary>The account reported as OrchestratorInfo.address; optional until on-chain registration exists.</summary>
+    [RegularExpression("^0x[0-9a-fA-F]{40}$")]
+    public string? EthereumAddress { get; set; }
+
+    public Uri ServiceBase => new(ServiceUri.TrimEnd('/') + "/");
+}
+
+public static class OrchestratorOptionsExtensions
+{
+    public static IServiceCollection AddOrchestratorOptions(this IServiceCollection services)
+    {
+        services.AddOptions<OrchestratorOptions>()
+            .BindConfiguration(OrchestratorOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => IPAddress.TryParse(o.ListenAddress, out _), "Orchestrator:ListenAddress must be an IP address")
+            .Validate(o => Uri.TryCreate(o.ServiceUri, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps,
+                "Orchestrator:ServiceUri must be an absolute https URI (the endpoint always serves TLS)")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,4 @@
+using StreamGateway.Orchestrator;
+
+var app = OrchestratorHost.Build(args);
+await app.RunAsync();

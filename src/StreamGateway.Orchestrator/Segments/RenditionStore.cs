@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace StreamGateway.Orchestrator.Segments;
+
+/// <summary>
+/// Rendition files under {WorkDir}/{sessionId}/{profile}/{seq}.ts, served at the path go-O uses:
+/// {serviceUri}/stream/{sessionId}/{profile}/{seq}.ts (livepeer-wire §3.5).
+/// </summary>
+public sealed partial class RenditionStore(IOptions<OrchestratorOptions> options)
+{
+    /// <summary>Session ids and profile names become path segments, so only these characters are allowed.</summary>
+    public static bool IsSafeName(string name) => SafeName().IsMatch(name);
+
+    public string PathFor(string sessionId, string profile, long seq) =>
+        Path.Combine(Path.GetFullPath(options.Value.WorkDir), sessionId, profile, seq.ToString(CultureInfo.InvariantCulture) + ".ts");
+
+    public string SourcePathFor(string sessionId, long seq) =>
+        Path.Combine(options.Value.WorkDir, "incoming", $"{sessionId}-{seq.ToString(CultureInfo.InvariantCulture)}.ts");
+
+    public Uri UrlFor(string sessionId, string profile, long seq) =>
+        new(options.Value.ServiceBase, $"stream/{sessionId}/{profile}/{seq.ToString(CultureInfo.InvariantCulture)}.ts");
+
+    /// <summary>The file if it exists and the names are ours to serve; null means 404.</summary>
+    public string? Find(string sessionId, string profile, long seq)
+    {
+        if (!IsSafeName(sessionId) || !IsSafeName(profile) || seq < 0)
+        {
+            return null;
+        }
+        var path = PathFor(sessionId, profile, seq);
+        return File.Exists(path) ? path : null;
+    }
+
+    public void DeleteSession(string sessionId)
+    {
+        var folder = Path.Combine(options.Value.WorkDir, sessionId);
+        if (IsSafeName(sessionId) && Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    private static partial Regex SafeName();
+}

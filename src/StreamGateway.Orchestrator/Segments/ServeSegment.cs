@@ -1,0 +1,149 @@
+using Google.Protobuf;
+using Microsoft.Net.Http.Headers;
+using Nethereum.Util;
+using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Network.Wire;
+using StreamGateway.Orchestrator.Discovery;
+using StreamGateway.Orchestrator.Transcoding;
+
+namespace StreamGateway.Orchestrator.Segments;
+
+/// <summary>
+/// <c>POST /segment</c> in go-O's order (livepeer-wire §3.2): credentials, capacity, body hash, then the 200 headers
+/// are flushed at once (B's upload timeout runs until they arrive) and the TranscodeResult follows as the body.
+/// </summary>
+public sealed class ServeSegment(
+    AuthTokens tokens,
+    SessionCapacity sessions,
+    RenditionStore store,
+    LadderTranscoder transcoder,
+    OrchestratorInfoFactory infos,
+    ILogger<ServeSegment> logger)
+{
+    private const int DefaultDurationMs = 2000;
+    private const int MaxDurationMs = 300_000;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        if (!LivepeerHeaders.TryDecode(http.Request.Headers[LivepeerHeaders.Segment], SegData.Parser, out var segment, out var decodeError))
+        {
+            await RefuseAsync(http, StatusCodes.Status403Forbidden, decodeError);
+            return;
+        }
+        if (Refusal(http, segment) is { } refusal)
+        {
+            await RefuseAsync(http, StatusCodes.Status403Forbidden, refusal);
+            return;
+        }
+        var (ladder, profileError) = SegmentProfiles.ToLadder(SegmentProfiles.Requested(segment));
+        if (ladder is null)
+        {
+            await RefuseAsync(http, StatusCodes.Status403Forbidden, profileError!);
+            return;
+        }
+        var sessionId = segment.AuthToken.SessionId;
+        if (!sessions.TryUse(sessionId))
+        {
+            await RefuseAsync(http, StatusCodes.Status403Forbidden, SessionCapacity.CappedError);
+            return;
+        }
+
+        byte[] body;
+        using (var buffer = new MemoryStream())
+        {
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            body = buffer.ToArray();
+        }
+        if (!segment.Hash.IsEmpty && !segment.Hash.Span.SequenceEqual(new Sha3Keccack().CalculateHash(body)))
+        {
+            await RefuseAsync(http, StatusCodes.Status403Forbidden, "Forbidden");
+            return;
+        }
+        var source = store.SourcePathFor(sessionId, segment.Seq);
+        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+        await File.WriteAllBytesAsync(source, body, http.RequestAborted);
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        await http.Response.StartAsync(http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+
+        var result = new TranscodeResult
+        {
+            Seq = segment.Seq,
+            // go-O refreshes everything but keeps the segment's own token, so B's session goes on (livepeer-wire §1.4).
+            Info = infos.Create(segment.AuthToken),
+        };
+        try
+        {
+            var duration = TimeSpan.FromMilliseconds(segment.Duration == 0 ? DefaultDurationMs : segment.Duration);
+            var timeout = TimeSpan.FromSeconds(Math.Max(30, 4 * duration.TotalSeconds));
+            var outputs = ladder.Select(p => (p, store.PathFor(sessionId, p.Name, segment.Seq))).ToList();
+            var renditions = await transcoder.TranscodeAsync(source, outputs, timeout, http.RequestAborted);
+            var data = new TranscodeData();
+            data.Segments.AddRange(renditions.Select(r => new TranscodedSegmentData
+            {
+                Url = store.UrlFor(sessionId, r.Profile.Name, segment.Seq).ToString(),
+                Pixels = r.Pixels,
+            }));
+            result.Data = data;
+        }
+        catch (Exception e) when (e is FfmpegException or InvalidDataException or System.Text.Json.JsonException or IOException)
+        {
+            logger.LogWarning(e, "Transcoding segment {Seq} of session {Session} failed", segment.Seq, sessionId);
+            result.Error = e.Message;
+        }
+        finally
+        {
+            File.Delete(source);
+        }
+        await http.Response.Body.WriteAsync(result.ToByteArray(), http.RequestAborted);
+    }
+
+    /// <summary>The credential checks of go-O's verifySegCreds that apply without a chain, in its order.</summary>
+    private string? Refusal(HttpContext http, SegData segment)
+    {
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ||
+            !type.MediaType.Equals(LivepeerHeaders.SegmentBytesContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"unsupported content type {http.Request.ContentType}; send the segment bytes as {LivepeerHeaders.SegmentBytesContentType}";
+        }
+        if (segment.Duration < 0 || segment.Duration > MaxDurationMs)
+        {
+            return "invalid duration";
+        }
+        if (!OrchestratorCapabilities.Covers(segment.Capabilities))
+        {
+            return "incompatible capabilities";
+        }
+        return tokens.Check(segment.AuthToken);
+    }
+
+    /// <summary>go-O answers every error with Go's http.Error: text/plain, message and a newline.</summary>
+    private static Task RefuseAsync(HttpContext http, int status, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = LivepeerHeaders.ErrorContentType;
+        return http.Response.WriteAsync(message + "\n", http.RequestAborted);
+    }
+}
+
+public static class SegmentsExtensions
+{
+    public static IServiceCollection AddSegments(this IServiceCollection services)
+    {
+        services.AddSingleton<SessionCapacity>();
+        services.AddSingleton<RenditionStore>();
+        services.AddSingleton<ServeSegment>();
+        return services;
+    }
+
+    public static WebApplication MapSegments(this WebApplication app)
+    {
+        app.MapPost(LivepeerHeaders.SegmentPath, (HttpContext http, ServeSegment serve) => serve.HandleAsync(http));
+        app.MapGet("/stream/{sessionId}/{profile}/{seq:long}.ts", (string sessionId, string profile, long seq, RenditionStore renditions) =>
+            renditions.Find(sessionId, profile, seq) is { } path
+                ? Results.File(Path.GetFullPath(path), "video/mp2t")
+                : Results.Text("404 page not found\n", LivepeerHeaders.ErrorContentType, statusCode: StatusCodes.Status404NotFound));
+        return app;
+    }
+}

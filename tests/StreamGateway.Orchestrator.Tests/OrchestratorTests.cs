@@ -1,0 +1,149 @@
+using System.Net;
+using Google.Protobuf;
+using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Network.Wire;
+using StreamGateway.Orchestrator.Discovery;
+using StreamGateway.Orchestrator.Transcoding;
+
+namespace StreamGateway.Orchestrator.Tests;
+
+public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSegment>
+{
+    private static readonly VideoProfile P240 = new() { Name = "240p", Width = 426, Height = 240, Bitrate = 250_000 };
+    private static readonly VideoProfile P360 = new() { Name = "360p", Width = 640, Height = 360, Bitrate = 800_000 };
+
+    [Fact]
+    public async Task GetOrchestrator_reports_transcoder_uri_capabilities_price_and_a_fresh_auth_token()
+    {
+        await using var orchestrator = await RunningOrchestrator.StartAsync();
+
+        var info = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+        var again = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+
+        Assert.Equal(orchestrator.ServiceUri.ToString().TrimEnd('/'), info.Transcoder);
+        // H264 (0), MPEGTS (1), AuthToken (12): bits of word 0.
+        Assert.Equal([(1UL << 0) | (1UL << 1) | (1UL << 12)], info.Capabilities.Bitstring);
+        Assert.Equal(0, info.PriceInfo.PricePerUnit);
+        Assert.Equal(1, info.PriceInfo.PixelsPerUnit);
+        Assert.Equal(32, info.AuthToken.Token.Length);
+        Assert.Matches("^[0-9a-f]+$", info.AuthToken.SessionId);
+        var expiresIn = DateTimeOffset.FromUnixTimeSeconds(info.AuthToken.Expiration) - DateTimeOffset.UtcNow;
+        Assert.InRange(expiresIn, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+        Assert.NotEqual(info.AuthToken.SessionId, again.AuthToken.SessionId);
+        Assert.True(info.Address.IsEmpty);
+
+        var pong = await orchestrator.Client.PingAsync(new PingPong { Value = ByteString.CopyFromUtf8("ping") });
+        Assert.Equal("ping", pong.Value.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task Segment_is_transcoded_into_every_profile_with_downloadable_renditions_and_exact_pixels()
+    {
+        await using var orchestrator = await RunningOrchestrator.StartAsync();
+        var info = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+        var segment = RunningOrchestrator.Segment(info.AuthToken, 7, source.Bytes, P240, P360);
+
+        using var response = await orchestrator.PostSegmentAsync(segment, source.Bytes);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = TranscodeResult.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+        Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
+        Assert.Equal(7, result.Seq);
+        Assert.Equal(info.AuthToken, result.Info.AuthToken);
+        Assert.Equal(info.Transcoder, result.Info.Transcoder);
+        Assert.Equal(2, result.Data.Segments.Count);
+
+        var expected = new[] { (Name: "240p", Width: 426, Height: 240), (Name: "360p", Width: 640, Height: 360) };
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var rendition = result.Data.Segments[i];
+            Assert.Equal($"{info.Transcoder}/stream/{info.AuthToken.SessionId}/{expected[i].Name}/7.ts", rendition.Url);
+            using var download = await orchestrator.Http.GetAsync(rendition.Url);
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            Assert.Equal("video/mp2t", download.Content.Headers.ContentType?.MediaType);
+            var file = Path.Combine(orchestrator.WorkDir, $"download-{i}.ts");
+            await File.WriteAllBytesAsync(file, await download.Content.ReadAsByteArrayAsync());
+
+            var probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(
+                "ffprobe", FfmpegArguments.ProbeStreams(file), TimeSpan.FromSeconds(30), CancellationToken.None));
+            Assert.Equal("h264", probe.VideoCodec);
+            Assert.Equal(expected[i].Width, probe.Width);
+            Assert.Equal(expected[i].Height, probe.Height);
+
+            var frames = await CountFramesAsync(file);
+            Assert.InRange(frames, 55, 65); // 2 s at 30 fps
+            Assert.Equal((long)expected[i].Width * expected[i].Height * frames, rendition.Pixels);
+        }
+    }
+
+    [Fact]
+    public async Task Segment_with_a_token_we_did_not_issue_is_forbidden()
+    {
+        await using var orchestrator = await RunningOrchestrator.StartAsync();
+        var info = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+        var forged = info.AuthToken.Clone();
+        forged.Token = ByteString.CopyFrom(new byte[32]);
+
+        using var response = await orchestrator.PostSegmentAsync(
+            RunningOrchestrator.Segment(forged, 1, source.Bytes, P240), source.Bytes);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("invalid auth token\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Segment_whose_hash_does_not_match_its_body_is_forbidden()
+    {
+        await using var orchestrator = await RunningOrchestrator.StartAsync();
+        var info = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+        var segment = RunningOrchestrator.Segment(info.AuthToken, 1, [1, 2, 3], P240);
+
+        using var response = await orchestrator.PostSegmentAsync(segment, source.Bytes);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_second_session_beyond_MaxSessions_is_capped()
+    {
+        await using var orchestrator = await RunningOrchestrator.StartAsync(maxSessions: 1);
+        var first = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+        var second = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+
+        using var accepted = await orchestrator.PostSegmentAsync(
+            RunningOrchestrator.Segment(first.AuthToken, 1, source.Bytes, P240), source.Bytes);
+        using var capped = await orchestrator.PostSegmentAsync(
+            RunningOrchestrator.Segment(second.AuthToken, 1, source.Bytes, P240), source.Bytes);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, capped.StatusCode);
+        Assert.Equal("OrchestratorCapped\n", await capped.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void Capability_bits_follow_word_and_bit_layout()
+    {
+        Assert.Equal([0x1003UL], OrchestratorCapabilities.Bitstring([0, 1, 12]));
+        Assert.Equal([1UL, 1UL << 2], OrchestratorCapabilities.Bitstring([0, 66]));
+        var job = new Capabilities();
+        job.Bitstring.Add(1UL << 11); // GOP: not offered
+        Assert.False(OrchestratorCapabilities.Covers(job));
+        Assert.True(OrchestratorCapabilities.Covers(null));
+    }
+
+    [Fact]
+    public void Decoded_pixels_are_width_times_height_times_frames()
+    {
+        const string json = """{"programs":[],"streams":[{"width":426,"height":240,"nb_read_frames":"60"}]}""";
+        Assert.Equal(426L * 240 * 60, DecodedPixels.Parse(json));
+    }
+
+    private static async Task<long> CountFramesAsync(string file)
+    {
+        var json = await FfmpegProcess.RunAsync("ffprobe", FfmpegArguments.CountFrames(file), TimeSpan.FromSeconds(30), CancellationToken.None);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return long.Parse(doc.RootElement.GetProperty("streams")[0].GetProperty("nb_read_frames").GetString()!,
+            System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
