@@ -1,3 +1,4 @@
+using StreamGateway.Orchestrator.Chain;
 using StreamGateway.Orchestrator.Discovery;
 using StreamGateway.Orchestrator.Segments;
 using StreamGateway.Orchestrator.Tls;
@@ -25,6 +26,7 @@ public static class OrchestratorHost
         builder.Services.AddTranscoding();
         builder.Services.AddDiscovery();
         builder.Services.AddSegments();
+        builder.Services.AddChainRegistration(builder.Configuration);
 
         var app = builder.Build();
         app.MapDiscovery();

@@ -34,19 +34,21 @@ public sealed class RunningOrchestrator : IAsyncDisposable
     public GrpcChannel Channel { get; }
     public Network.Wire.Orchestrator.OrchestratorClient Client { get; }
 
-    public static async Task<RunningOrchestrator> StartAsync(int maxSessions = 10)
+    /// <param name="settings">Extra configuration, e.g. the Chain section.</param>
+    public static async Task<RunningOrchestrator> StartAsync(int maxSessions = 10, IReadOnlyDictionary<string, string?>? settings = null,
+        int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var serviceUri = new Uri($"https://127.0.0.1:{port}");
         var workDir = Directory.CreateTempSubdirectory("orchestrator-test-").FullName;
         var app = OrchestratorHost.Build([], config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Orchestrator:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orchestrator:Port"] = port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orchestrator:ServiceUri"] = serviceUri.ToString().TrimEnd('/'),
             ["Orchestrator:WorkDir"] = workDir,
             ["Orchestrator:MaxSessions"] = maxSessions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
         await app.StartAsync();
         return new RunningOrchestrator(app, serviceUri, workDir);
     }

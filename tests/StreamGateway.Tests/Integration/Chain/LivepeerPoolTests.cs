@@ -53,6 +53,7 @@ public sealed class LivepeerPoolTests
             addresses.Add(address);
             var amount = stakes[i] * Lpt;
             await Send(deployer, token, new MintFunction { To = address, Amount = amount });
+            await InitializeRoundIfNeededAsync(o, contracts.RoundsManager);
             await Send(o, token, new ApproveFunction { Spender = contracts.BondingManager, Value = amount });
             await Send(o, contracts.BondingManager, new BondFunction { Amount = amount, To = address });
             await Send(o, contracts.BondingManager, new TranscoderFunction { RewardCut = 100_000 * (i + 1), FeeShare = 500_000 });
@@ -65,6 +66,16 @@ public sealed class LivepeerPoolTests
         Assert.Equal(["https://127.0.0.1:8936", "https://127.0.0.1:8937", "https://127.0.0.1:8935"], ours.Select(p => p.ServiceUri));
         Assert.Equal([200_000, 300_000, 100_000], ours.Select(p => (int)p.RewardCut));
         Assert.Equal(pool.OrderByDescending(p => p.Stake).Select(p => p.Address), pool.Select(p => p.Address));
+    }
+
+    /// <summary>Other tests' transactions mine blocks too, so a new round may have begun; stake only moves in an initialized one.</summary>
+    private static async Task InitializeRoundIfNeededAsync(Web3 web3, string roundsManager)
+    {
+        if (!await web3.Eth.GetContractQueryHandler<CurrentRoundInitializedFunction>()
+                .QueryAsync<bool>(roundsManager, new CurrentRoundInitializedFunction()))
+        {
+            await Send(web3, roundsManager, new InitializeRoundFunction());
+        }
     }
 
     private static async Task Send<T>(Web3 web3, string contract, T function) where T : FunctionMessage, new()
