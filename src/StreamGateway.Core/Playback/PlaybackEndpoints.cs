@@ -57,7 +57,7 @@ public static class PlaybackEndpoints
         return TypedResults.Ok(new PlaybackInfo("live", new PlaybackMeta
         {
             Live = stream.IsActive ? 1 : 0,
-            PlaybackPolicy = stream.PlaybackPolicy is null ? null : JsonDocument.Parse(stream.PlaybackPolicy).RootElement.Clone(),
+            PlaybackPolicy = StoredJson.Element(stream.PlaybackPolicy),
             Source = [new PlaybackSource("HLS (TS)", "html5/application/vnd.apple.mpegurl", hls)],
         }));
     }

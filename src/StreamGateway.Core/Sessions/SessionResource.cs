@@ -49,7 +49,7 @@ public sealed class SessionResource
         TranscodedBytes = s.TranscodedBytes,
         IngestRate = s.IngestRate,
         IsHealthy = s.IsHealthy,
-        Issues = s.Issues is null ? null : JsonDocument.Parse(s.Issues).RootElement.Clone(),
+        Issues = StoredJson.Element(s.Issues),
         CreatedAt = Epoch.Ms(s.CreatedAt),
         ParentId = s.StreamId.ToString(),
         ProjectId = s.ProjectId.ToString(),
@@ -57,7 +57,7 @@ public sealed class SessionResource
         // The recording asset arrives with VOD processing; until then a recorded session is waiting for it.
         RecordingStatus = s.Record ? (now - (s.LastSeen ?? s.CreatedAt) > StaleAfter ? "none" : "waiting") : null,
         PlaybackId = s.PlaybackId,
-        Profiles = JsonDocument.Parse(s.Profiles).RootElement.Clone(),
-        RecordingSpec = s.RecordingSpec is null ? null : JsonDocument.Parse(s.RecordingSpec).RootElement.Clone(),
+        Profiles = StoredJson.Element(s.Profiles)!.Value,
+        RecordingSpec = StoredJson.Element(s.RecordingSpec),
     };
 }

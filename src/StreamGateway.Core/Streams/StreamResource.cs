@@ -51,8 +51,8 @@ public sealed class StreamResource
     {
         Id = s.Id.ToString(),
         Name = s.Name,
-        CreatorId = Parse(s.CreatorId),
-        UserTags = Parse(s.UserTags),
+        CreatorId = StoredJson.Element(s.CreatorId),
+        UserTags = StoredJson.Element(s.UserTags),
         LastSeen = Epoch.Ms(s.LastSeen) ?? 0,
         SourceSegments = s.SourceSegments,
         TranscodedSegments = s.TranscodedSegments,
@@ -64,25 +64,22 @@ public sealed class StreamResource
         OutgoingRate = s.OutgoingRate,
         IsActive = s.IsActive,
         IsHealthy = s.IsHealthy,
-        Issues = Parse(s.Issues),
+        Issues = StoredJson.Element(s.Issues),
         CreatedByTokenName = s.CreatedByTokenName,
         CreatedAt = Epoch.Ms(s.CreatedAt),
         StreamKey = withKey ? s.StreamKey : null,
         PlaybackId = s.PlaybackId,
-        PlaybackPolicy = Parse(s.PlaybackPolicy),
-        Profiles = Parse(s.Profiles) ?? JsonDocument.Parse("[]").RootElement,
+        PlaybackPolicy = StoredJson.Element(s.PlaybackPolicy),
+        Profiles = StoredJson.Element(s.Profiles)!.Value,
         ProjectId = s.ProjectId.ToString(),
         Record = s.Record,
-        RecordingSpec = Parse(s.RecordingSpec),
+        RecordingSpec = StoredJson.Element(s.RecordingSpec),
         Multistream = PublicMultistream(s.Multistream),
         Suspended = s.Suspended,
         LastTerminatedAt = Epoch.Ms(s.LastTerminatedAt),
         UserId = s.UserId.ToString(),
         Deleted = s.Deleted ? true : null,
     };
-
-    private static JsonElement? Parse(string? json) =>
-        json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
     /// <summary>Targets are returned as <c>{profile, videoOnly, id}</c>; an inline spec (with its URL) stays private.</summary>
     private static JsonElement? PublicMultistream(string? json)

@@ -44,7 +44,7 @@ public sealed class WebhookResource
         Status = w.LastTriggeredAt is null && w.LastFailure is null
             ? null
             : new WebhookStatus(
-                w.LastFailure is null ? null : JsonDocument.Parse(w.LastFailure).RootElement.Clone(),
+                StoredJson.Element(w.LastFailure),
                 Epoch.Ms(w.LastTriggeredAt)),
     };
 }
