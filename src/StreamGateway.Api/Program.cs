@@ -5,6 +5,7 @@ using StreamGateway.Core.Health;
 using StreamGateway.Core.Hls;
 using StreamGateway.Core.Ingest;
 using StreamGateway.Core.Playback;
+using StreamGateway.Core.Transcoding;
 
 // `migrate` and `admin ...` are operator commands that share the gateway's configuration; anything else runs the server.
 if (args.Length > 0 && Commands.TryGet(args[0]) is { } command)
@@ -20,6 +21,7 @@ builder.Services.AddAccounts();
 builder.Services.AddStreams();
 builder.Services.AddWebhooks();
 builder.Services.AddLiveIngest(listen: builder.Configuration.GetValue("Ingest:Enabled", true));
+builder.Services.AddTranscoding();
 builder.AddGatewayHttp();
 
 var app = builder.Build();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
 using StreamGateway.Core.Accounts;
+using StreamGateway.Core.Transcoding;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Health;
 using StreamGateway.Core.Jobs;
@@ -70,6 +71,7 @@ public static class GatewayCore
         api.MapWebhooks();
         api.MapApiTokens();
         api.MapSessions();
+        api.MapOrchestrators();
         return api;
     }
 }

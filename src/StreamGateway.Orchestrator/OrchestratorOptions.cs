@@ -27,6 +27,10 @@ public sealed class OrchestratorOptions
     [Required]
     public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), "streamgateway-orchestrator");
 
+    /// <summary>How long renditions stay fetchable after they are made.</summary>
+    [Range(5, 86_400)]
+    public int RenditionRetentionSeconds { get; set; } = 120;
+
     [Required]
     public string FfmpegPath { get; set; } = "ffmpeg";
 

@@ -29,7 +29,7 @@ public sealed class ChainRegistrationTests
             ["Chain:RpcUrl"] = rpc,
             ["Chain:Controller"] = controller,
             ["Chain:PrivateKey"] = OrchestratorKey,
-            ["Chain:StakeWei"] = (40 * Lpt).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Chain:StakeWei"] = (4 * Lpt).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:RewardCut"] = "250000",
         };
         var reader = new LivepeerPool(new Web3(rpc));
@@ -40,7 +40,7 @@ public sealed class ChainRegistrationTests
         {
             port = first.ServiceUri.Port;
             var entry = Assert.Single(await reader.ReadAsync(contracts, CancellationToken.None), p => p.Address.Equals(self, StringComparison.OrdinalIgnoreCase));
-            Assert.Equal(40 * Lpt, entry.Stake);
+            Assert.Equal(4 * Lpt, entry.Stake);
             Assert.Equal(first.ServiceUri.ToString().TrimEnd('/'), entry.ServiceUri);
             Assert.Equal(250_000, (int)entry.RewardCut);
         }
@@ -49,7 +49,7 @@ public sealed class ChainRegistrationTests
         await using (await RunningOrchestrator.StartAsync(settings: settings, port: port))
         {
             var entry = Assert.Single(await reader.ReadAsync(contracts, CancellationToken.None), p => p.Address.Equals(self, StringComparison.OrdinalIgnoreCase));
-            Assert.Equal(40 * Lpt, entry.Stake);
+            Assert.Equal(4 * Lpt, entry.Stake);
         }
     }
 
@@ -62,9 +62,9 @@ public sealed class ChainRegistrationTests
             ["Chain:Controller"] = Env("SG_CONTROLLER"),
             // A brand-new account: no stake tokens (the devnet gives them to anvil's own accounts only).
             ["Chain:PrivateKey"] = Nethereum.Signer.EthECKey.GenerateKey().GetPrivateKey(),
-            ["Chain:StakeWei"] = (10 * Lpt).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Chain:StakeWei"] = (1 * Lpt).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningOrchestrator.StartAsync(settings: settings));
-        Assert.Contains("needs 10000000000000000000 more", error.Message);
+        Assert.Contains("needs 1000000000000000000 more", error.Message);
     }
 }

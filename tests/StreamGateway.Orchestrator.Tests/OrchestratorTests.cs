@@ -124,8 +124,8 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
     [Fact]
     public void Capability_bits_follow_word_and_bit_layout()
     {
-        Assert.Equal([0x1003UL], OrchestratorCapabilities.Bitstring([0, 1, 12]));
-        Assert.Equal([1UL, 1UL << 2], OrchestratorCapabilities.Bitstring([0, 66]));
+        Assert.Equal([0x1003UL], CapabilityBits.Bitstring([0, 1, 12]));
+        Assert.Equal([1UL, 1UL << 2], CapabilityBits.Bitstring([0, 66]));
         var job = new Capabilities();
         job.Bitstring.Add(1UL << 11); // GOP: not offered
         Assert.False(OrchestratorCapabilities.Covers(job));

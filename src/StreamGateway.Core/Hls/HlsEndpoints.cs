@@ -40,7 +40,7 @@ public static partial class HlsEndpoints
     private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists,
         IMemoryCache cache, IOptions<HlsOptions> options)
     {
-        var text = Id().IsMatch(playbackId) && Id().IsMatch(rendition)
+        var text = Id().IsMatch(playbackId) && RenditionName().IsMatch(rendition)
             ? await CachedAsync(cache, options.Value, $"hls:{playbackId}:{rendition}", () => playlists.MediaAsync(playbackId, rendition))
             : null;
         return Playlist(http, text);
@@ -77,7 +77,7 @@ public static partial class HlsEndpoints
         ISegmentStore store, CancellationToken ct)
     {
         Cors(http);
-        if (!Id().IsMatch(playbackId) || !Id().IsMatch(rendition) || !SegmentName().IsMatch(segment))
+        if (!Id().IsMatch(playbackId) || !RenditionName().IsMatch(rendition) || !SegmentName().IsMatch(segment))
         {
             return NotFound(http);
         }
@@ -113,6 +113,10 @@ public static partial class HlsEndpoints
 
     [GeneratedRegex("^[0-9a-z]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex Id();
+
+    /// <summary>"source" or a profile name (see LiveLadder).</summary>
+    [GeneratedRegex("^[0-9A-Za-z_-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RenditionName();
 
     [GeneratedRegex("^[0-9a-z_]{1,64}\\.ts$", RegexOptions.CultureInvariant)]
     private static partial Regex SegmentName();

@@ -21,6 +21,13 @@ public sealed class HlsOptions
     [Range(0, 2000)]
     public int PlaylistCacheMilliseconds { get; set; } = 100;
 
+    /// <summary>
+    /// How long a rendition waits for an earlier segment that never settled (a transcode job lost with its node)
+    /// before it moves on and marks that segment as a gap.
+    /// </summary>
+    [Range(1, 600)]
+    public double RenditionWaitSeconds { get; set; } = 20;
+
     /// <summary>How long a finished stream's playlist state stays in Redis.</summary>
     [Range(60, 30 * 86400)]
     public int StateTtlSeconds { get; set; } = 86400;

@@ -3,7 +3,8 @@ using System.Text;
 
 namespace StreamGateway.Core.Hls;
 
-public sealed record HlsSegment(long Sequence, double Duration, string Uri, bool Discontinuity);
+/// <param name="Gap">No media exists for it (RFC 8216bis EXT-X-GAP): players skip it or switch rendition.</param>
+public sealed record HlsSegment(long Sequence, double Duration, string Uri, bool Discontinuity, bool Gap = false);
 
 public sealed record HlsVariant(string Uri, long Bandwidth, int? Width, int? Height, double? FrameRate, string? Codecs);
 
@@ -32,6 +33,10 @@ public static class HlsPlaylist
             if (segment.Discontinuity)
             {
                 sb.Append("#EXT-X-DISCONTINUITY\n");
+            }
+            if (segment.Gap)
+            {
+                sb.Append("#EXT-X-GAP\n");
             }
             sb.Append(CultureInfo.InvariantCulture, $"#EXTINF:{segment.Duration:0.000},\n{segment.Uri}\n");
         }

@@ -8,6 +8,9 @@ namespace StreamGateway.Core.Hls;
 /// <summary>What a rendition looks like, for the master playlist.</summary>
 public sealed record RenditionInfo(int? Width, int? Height, double? FrameRate, string? Codecs);
 
+/// <summary>Where a segment landed: its media sequence number, whether a discontinuity opens there, and what retention dropped.</summary>
+public sealed record SettledSegment(long Sequence, bool Discontinuity, IReadOnlyList<string> Expired);
+
 /// <summary>
 /// Live playlist state in Redis, so any gateway node can serve any stream's playlists. Per playback id: a hash
 /// with the current session, the ended flag and per-rendition facts, and per rendition a list holding the
@@ -22,39 +25,85 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
     private static string Window(string playbackId, string rendition) => $"sg:hls:{playbackId}:{rendition}";
     private static string Kept(string playbackId, string rendition) => $"sg:hls:{playbackId}:{rendition}:kept";
     private static string Renditions(string playbackId) => $"sg:hls:{playbackId}:renditions";
+    private static string Pending(string playbackId, string rendition) => $"sg:hls:{playbackId}:{rendition}:pending";
 
-    // KEYS: meta, window, kept, renditions. ARGV: rendition, duration, uri, bits/s, window size, retain, keep all (1/0), ttl.
-    private static readonly LuaScript AppendScript = LuaScript.Prepare("""
+    // Every segment of every rendition goes through this one script, so sequence numbers, the window, retention
+    // and the discontinuity count move together. The source appends at the end (seq -1); a rendition settles its
+    // segment under the source's sequence number, in any order, and is published only once every earlier segment
+    // of that rendition has settled (done or gap), so a media playlist only ever grows at its end. A segment whose
+    // predecessors never settle within maxWait is published after gaps for them.
+    private static readonly LuaScript SettleScript = LuaScript.Prepare("""
         local r = @rendition
-        local seq = redis.call('HINCRBY', @meta, r .. ':next', 1) - 1
-        local disc = 0
-        if redis.call('HGET', @meta, r .. ':disc') == '1' then
-          disc = 1
-          redis.call('HSET', @meta, r .. ':disc', '0')
+        local now = tonumber(@now)
+        local nextField = r .. ':next'
+        local nxt = tonumber(redis.call('HGET', @meta, nextField) or '-1')
+        local seq = tonumber(@seq)
+        local disc = tonumber(@disc)
+        if seq < 0 then
+          if nxt < 0 then nxt = 0 end
+          seq = nxt
+          if redis.call('HGET', @meta, r .. ':disc') == '1' then
+            disc = 1
+            redis.call('HSET', @meta, r .. ':disc', '0')
+          end
+          for p in string.gmatch(@profiles, '[^,]+') do
+            redis.call('HSETNX', @meta, p .. ':next', seq)
+          end
+          redis.call('HSET', @meta, 'ended', '0')
+        elseif nxt < 0 then
+          nxt = seq
         end
-        redis.call('RPUSH', @window, cjson.encode({s = seq, d = tonumber(@duration), u = @uri, x = disc}))
-        local target = math.floor(tonumber(@duration) + 0.5)
-        if target > tonumber(redis.call('HGET', @meta, r .. ':target') or '0') then
-          redis.call('HSET', @meta, r .. ':target', target)
+        if seq >= nxt then
+          redis.call('ZREMRANGEBYSCORE', @pending, seq, seq) -- a job that ran twice settles once
+          redis.call('ZADD', @pending, seq, cjson.encode({s = seq, d = tonumber(@duration), u = @uri, x = disc,
+            g = tonumber(@gap), b = tonumber(@bitrate), t = now}))
         end
-        if tonumber(@bitrate) > tonumber(redis.call('HGET', @meta, r .. ':bw') or '0') then
-          redis.call('HSET', @meta, r .. ':bw', @bitrate)
+        local removed = {}
+        local function publish(e)
+          redis.call('RPUSH', @window, cjson.encode({s = e.s, d = e.d, u = e.u, x = e.x, g = e.g}))
+          if e.g == 1 then return end
+          local target = math.floor(e.d + 0.5)
+          if target > tonumber(redis.call('HGET', @meta, r .. ':target') or '0') then
+            redis.call('HSET', @meta, r .. ':target', target)
+          end
+          if e.b > tonumber(redis.call('HGET', @meta, r .. ':bw') or '0') then
+            redis.call('HSET', @meta, r .. ':bw', e.b)
+          end
+          if @keepAll == '0' then
+            redis.call('RPUSH', @kept, e.u)
+            while redis.call('LLEN', @kept) > tonumber(@retain) do
+              table.insert(removed, redis.call('LPOP', @kept))
+            end
+          end
+          redis.call('SADD', @renditions, r)
         end
+        while true do
+          local head = redis.call('ZRANGEBYSCORE', @pending, nxt, nxt)
+          if #head == 0 then
+            local first = redis.call('ZRANGE', @pending, 0, 0)
+            if #first == 0 then break end
+            local waiting = cjson.decode(first[1])
+            if now - waiting.t < tonumber(@maxWait) then break end
+            while nxt < waiting.s do
+              publish({s = nxt, d = waiting.d, u = 'gap_' .. nxt .. '.ts', x = 0, g = 1, b = 0})
+              nxt = nxt + 1
+            end
+            head = first
+          end
+          local e = cjson.decode(head[1])
+          redis.call('ZREMRANGEBYSCORE', @pending, '-inf', e.s)
+          publish(e)
+          nxt = e.s + 1
+        end
+        redis.call('HSET', @meta, nextField, nxt)
         while redis.call('LLEN', @window) > tonumber(@size) do
           local e = cjson.decode(redis.call('LPOP', @window))
           if e.x == 1 then redis.call('HINCRBY', @meta, r .. ':dseq', 1) end
         end
-        local removed = {}
-        if @keepAll == '0' then
-          redis.call('RPUSH', @kept, @uri)
-          while redis.call('LLEN', @kept) > tonumber(@retain) do
-            table.insert(removed, redis.call('LPOP', @kept))
-          end
-        end
-        redis.call('SADD', @renditions, r)
-        redis.call('HSET', @meta, 'ended', '0')
-        for _, k in ipairs({@meta, @window, @kept, @renditions}) do redis.call('EXPIRE', k, @ttl) end
-        return removed
+        for _, k in ipairs({@meta, @window, @kept, @renditions, @pending}) do redis.call('EXPIRE', k, @ttl) end
+        local result = {tostring(seq), tostring(disc)}
+        for _, u in ipairs(removed) do table.insert(result, u) end
+        return result
         """);
 
     /// <summary>Starts a publish: the next segment of every known rendition opens with a discontinuity.</summary>
@@ -69,32 +118,53 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         await db.KeyExpireAsync(meta, TimeSpan.FromSeconds(options.Value.StateTtlSeconds));
     }
 
-    public Task SetRenditionAsync(string playbackId, string rendition, RenditionInfo info) =>
-        redis.GetDatabase().HashSetAsync(Meta(playbackId),
-        [
-            new($"{rendition}:info", JsonSerializer.Serialize(info)),
-        ]);
+    public Task SetRenditionAsync(string playbackId, string rendition, RenditionInfo info, bool onlyIfMissing = false) =>
+        redis.GetDatabase().HashSetAsync(Meta(playbackId), $"{rendition}:info", JsonSerializer.Serialize(info),
+            onlyIfMissing ? When.NotExists : When.Always);
 
-    /// <summary>Adds a finished segment; returns the URIs of stored segments that fell out of retention.</summary>
-    public async Task<IReadOnlyList<string>> AppendAsync(string playbackId, string rendition, string uri, double duration, long bytes, bool keepAll)
+    /// <summary>Adds a finished source segment; returns its sequence number, whether it opens a discontinuity, and
+    /// the URIs of stored segments that fell out of retention. Each profile named in <paramref name="profiles"/>
+    /// that has no segment yet will start at this sequence number.</summary>
+    public async Task<SettledSegment> AppendAsync(string playbackId, string rendition, string uri, double duration, long bytes,
+        bool keepAll, IReadOnlyList<string>? profiles = null) =>
+        await SettleAsync(playbackId, rendition, -1, uri, duration, bytes, discontinuity: false, gap: false, keepAll, profiles);
+
+    /// <summary>
+    /// Settles a rendition's segment under the source's sequence number: done (<paramref name="gap"/> false) or
+    /// failed for good (an <c>EXT-X-GAP</c> entry that players skip). Returns the URIs that fell out of retention.
+    /// </summary>
+    public Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration, long bytes,
+        bool discontinuity, bool gap, bool keepAll) =>
+        SettleAsync(playbackId, rendition, seq, uri, duration, bytes, discontinuity, gap, keepAll, null);
+
+    private async Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration,
+        long bytes, bool discontinuity, bool gap, bool keepAll, IReadOnlyList<string>? profiles)
     {
         var o = options.Value;
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, new
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(SettleScript, new
         {
             meta = (RedisKey)Meta(playbackId),
             window = (RedisKey)Window(playbackId, rendition),
             kept = (RedisKey)Kept(playbackId, rendition),
             renditions = (RedisKey)Renditions(playbackId),
+            pending = (RedisKey)Pending(playbackId, rendition),
             rendition,
+            seq,
             duration = duration.ToString("R", CultureInfo.InvariantCulture),
             uri,
+            disc = discontinuity ? 1 : 0,
+            gap = gap ? 1 : 0,
             bitrate = duration > 0 ? (long)(bytes * 8 / duration) : 0,
             size = o.WindowSegments,
             retain = o.RetainSegments,
             keepAll = keepAll ? "1" : "0",
             ttl = o.StateTtlSeconds,
-        });
-        return ((RedisResult[])result!).Select(r => (string)r!).ToArray();
+            now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            maxWait = (long)(o.RenditionWaitSeconds * 1000),
+            profiles = string.Join(',', profiles ?? []),
+        }))!;
+        return new SettledSegment(long.Parse((string)result[0]!, CultureInfo.InvariantCulture), (string)result[1]! == "1",
+            result.Skip(2).Select(r => (string)r!).ToArray());
     }
 
     /// <summary>Ends the session's playlist (EXT-X-ENDLIST) unless a newer session took over.</summary>
@@ -145,10 +215,15 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
             using var doc = JsonDocument.Parse((string)e!);
             var root = doc.RootElement;
             return new HlsSegment(root.GetProperty("s").GetInt64(), root.GetProperty("d").GetDouble(),
-                root.GetProperty("u").GetString()!, root.GetProperty("x").GetInt32() == 1);
+                root.GetProperty("u").GetString()!, root.GetProperty("x").GetInt32() == 1,
+                root.TryGetProperty("g", out var g) && g.GetInt32() == 1);
         }).ToList();
         int.TryParse(fields.GetValueOrDefault($"{rendition}:target"), CultureInfo.InvariantCulture, out var target);
         long.TryParse(fields.GetValueOrDefault($"{rendition}:dseq"), CultureInfo.InvariantCulture, out var dseq);
-        return HlsPlaylist.Media(segments, Math.Max(1, target), dseq, fields.GetValueOrDefault("ended") == "1");
+        // A rendition ends once it has settled everything the source had when the publish ended.
+        long.TryParse(fields.GetValueOrDefault($"{Source}:next"), CultureInfo.InvariantCulture, out var sourceNext);
+        long.TryParse(fields.GetValueOrDefault($"{rendition}:next"), CultureInfo.InvariantCulture, out var renditionNext);
+        var ended = fields.GetValueOrDefault("ended") == "1" && (rendition == Source || renditionNext >= sourceNext);
+        return HlsPlaylist.Media(segments, Math.Max(1, target), dseq, ended);
     }
 }

@@ -7,9 +7,11 @@ using StreamGateway.Core.Data;
 using StreamGateway.Core.Hls;
 using StreamGateway.Core.Storage;
 using StreamGateway.Core.Streams;
+using StreamGateway.Core.Transcoding;
 using StreamGateway.Media.Ffmpeg;
 using StreamGateway.Media.Flv;
 using StreamGateway.Media.Rtmp;
+using StreamGateway.Network.Transport;
 
 namespace StreamGateway.Core.Ingest;
 
@@ -19,11 +21,12 @@ public sealed class LiveSegmenterFactory(
     LivePublishers publishers,
     ISegmentStore store,
     IServiceScopeFactory scopes,
+    LiveTranscoding transcoding,
     TimeProvider clock,
     ILoggerFactory loggers)
 {
     internal LiveSegmenter Create(StreamKeyInfo stream, Guid sessionId, CancellationTokenSource connection) =>
-        new(stream, sessionId, connection, options.Value, playlists, publishers, store, scopes, clock,
+        new(stream, sessionId, connection, options.Value, playlists, publishers, store, scopes, transcoding, clock,
             loggers.CreateLogger<LiveSegmenter>());
 }
 
@@ -42,6 +45,7 @@ internal sealed class LiveSegmenter(
     LivePublishers publishers,
     ISegmentStore store,
     IServiceScopeFactory scopes,
+    LiveTranscoding transcoding,
     TimeProvider clock,
     ILogger<LiveSegmenter> logger) : IRtmpPublishSink
 {
@@ -58,6 +62,7 @@ internal sealed class LiveSegmenter(
     private bool _metadataSaysVideo, _metadataSaysAudio, _metadataSeen, _sawVideo, _sawAudio, _failed;
     private string? _videoCodec, _audioCodec;
     private int _segments;
+    private IReadOnlyList<RenditionRequest> _ladder = [];
 
     public async ValueTask WriteAsync(RtmpMediaMessage message, CancellationToken ct)
     {
@@ -186,11 +191,25 @@ internal sealed class LiveSegmenter(
             await DescribeRenditionAsync(file);
         }
         await store.PutFileAsync(HlsEndpoints.SegmentKey(stream.PlaybackId, LivePlaylists.Source, uri), file, CancellationToken.None);
-        var expired = await playlists.AppendAsync(stream.PlaybackId, LivePlaylists.Source, uri, duration, bytes, keepAll: stream.Record);
-        foreach (var old in expired)
+        var settled = await playlists.AppendAsync(stream.PlaybackId, LivePlaylists.Source, uri, duration, bytes, keepAll: stream.Record,
+            _ladder.Select(r => r.Name).ToList());
+        foreach (var old in settled.Expired)
         {
             await store.DeleteAsync(HlsEndpoints.SegmentKey(stream.PlaybackId, LivePlaylists.Source, old), CancellationToken.None);
         }
+        transcoding.Enqueue(new LiveSegmentWork
+        {
+            StreamId = stream.StreamId,
+            SessionId = sessionId,
+            PlaybackId = stream.PlaybackId,
+            Seq = settled.Sequence,
+            Segment = uri,
+            Duration = duration,
+            Discontinuity = settled.Discontinuity,
+            KeepAll = stream.Record,
+            EnqueuedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            Renditions = [.. _ladder],
+        });
 
         var issues = _health.OnSegment(duration, bytes);
         await UpdateStatisticsAsync(duration, bytes, issues);
@@ -215,6 +234,7 @@ internal sealed class LiveSegmenter(
         {
             logger.LogWarning("Could not probe the first segment of session {SessionId}: {Error}", sessionId, e.Message);
         }
+        _ladder = transcoding.Enabled && probe is { HasVideo: true } ? LiveLadder.For(stream.Profiles, probe.Width, probe.Height) : [];
         var codecs = string.Join(',', new[] { _videoCodec, _audioCodec }.Where(c => c is not null));
         await playlists.SetRenditionAsync(stream.PlaybackId, LivePlaylists.Source,
             new RenditionInfo(probe?.Width, probe?.Height, probe?.FrameRate, codecs.Length > 0 ? codecs : null));

@@ -108,6 +108,13 @@ public sealed class FfmpegArguments
         .Add(path)
         .Build();
 
+    /// <summary>Decodes a rendition and reports what <see cref="RenditionFacts"/> reads: codecs, size, decoded frames, duration.</summary>
+    public static IReadOnlyList<string> InspectRendition(string path) => new FfmpegArguments()
+        .Add("-v", "error").Add("-print_format", "json").Add("-count_frames")
+        .Add("-show_entries", "stream=codec_type,codec_name,profile,level,width,height,nb_read_frames:format=duration")
+        .Add(path)
+        .Build();
+
     /// <summary>ffprobe of one media file: stream facts as JSON.</summary>
     public static IReadOnlyList<string> ProbeStreams(string path) => new FfmpegArguments()
         .Add("-v", "error").Add("-print_format", "json").Add("-show_streams").Add("-show_format")

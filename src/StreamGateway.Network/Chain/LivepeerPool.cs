@@ -42,6 +42,9 @@ public sealed class LivepeerPool(IWeb3 web3)
             await Get("TicketBroker"));
     }
 
+    public Task<BigInteger> CurrentRoundAsync(LivepeerAddresses contracts) =>
+        web3.Eth.GetContractQueryHandler<CurrentRoundFunction>().QueryAsync<BigInteger>(contracts.RoundsManager, new CurrentRoundFunction());
+
     public async Task<IReadOnlyList<PoolEntry>> ReadAsync(LivepeerAddresses contracts, CancellationToken ct)
     {
         var entries = new List<PoolEntry>();

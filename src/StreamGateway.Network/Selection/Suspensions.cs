@@ -4,17 +4,24 @@ namespace StreamGateway.Network.Selection;
 /// Orchestrators that failed recently (livepeer-protocol §2.5). A failure adds a penalty of
 /// <c>ceil(max(1, poolSize) / max(1, wanted))</c> refresh rounds on top of the current round; an orchestrator is
 /// suspended while its penalty is ahead of the round counter, which advances at every pool refresh, so a
-/// suspended orchestrator comes back after as many refreshes as it was penalised.
+/// suspended orchestrator comes back after as many refreshes as it was penalised. Failures add up across refresh
+/// rounds, but several in one round (segments that were in flight together when a node died) count once.
 /// </summary>
 public sealed class Suspensions
 {
     private readonly Dictionary<string, long> _until = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, long> _penalisedIn = new(StringComparer.OrdinalIgnoreCase);
     private long _round;
 
     public long Round => _round;
 
     public void Suspend(string orchestrator, int poolSize, int wanted)
     {
+        if (_penalisedIn.TryGetValue(orchestrator, out var round) && round == _round && IsSuspended(orchestrator))
+        {
+            return;
+        }
+        _penalisedIn[orchestrator] = _round;
         var penalty = (long)Math.Ceiling(Math.Max(1, poolSize) / (double)Math.Max(1, wanted));
         _until[orchestrator] = Math.Max(_until.GetValueOrDefault(orchestrator, _round), _round) + penalty;
     }
@@ -28,6 +35,7 @@ public sealed class Suspensions
             if (until < _round)
             {
                 _until.Remove(key);
+                _penalisedIn.Remove(key);
             }
         }
     }

@@ -35,6 +35,15 @@ public sealed class ChainOptions
     [Range(0, 1_000_000)]
     public int FeeShare { get; set; } = 500_000;
 
+    /// <summary>
+    /// Initialize each new round as soon as it starts (go-livepeer's -initializeRound). Without anyone doing this the
+    /// protocol stalls: stake cannot move and new orchestrators never become active.
+    /// </summary>
+    public bool InitializeRounds { get; set; }
+
+    [Range(1, 3600)]
+    public int RoundPollSeconds { get; set; } = 5;
+
     public bool Enabled => !string.IsNullOrEmpty(RpcUrl);
 }
 
@@ -99,7 +108,7 @@ public sealed class ChainRegistration(IOptions<ChainOptions> chain, IOptions<Orc
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static async Task SendAsync<T>(Web3 web3, string contract, T function) where T : FunctionMessage, new()
+    internal static async Task SendAsync<T>(Web3 web3, string contract, T function) where T : FunctionMessage, new()
     {
         var receipt = await web3.Eth.GetContractTransactionHandler<T>().SendRequestAndWaitForReceiptAsync(contract, function);
         if (receipt.Status.Value != 1)
@@ -117,6 +126,15 @@ public static class ChainExtensions
         if (!string.IsNullOrEmpty(configuration[$"{ChainOptions.Section}:RpcUrl"]))
         {
             services.AddHostedService<ChainRegistration>();
+            services.AddHostedService<RoundInitializer>();
+            // The orchestrator's address is the chain account's, so OrchestratorInfo.address matches the pool.
+            services.PostConfigure<OrchestratorOptions>(o =>
+            {
+                if (string.IsNullOrEmpty(o.EthereumAddress) && configuration[$"{ChainOptions.Section}:PrivateKey"] is { Length: > 0 } key)
+                {
+                    o.EthereumAddress = new Account(key).Address;
+                }
+            });
         }
         return services;
     }

@@ -17,7 +17,7 @@ public sealed class OrchestratorInfoFactory(IOptions<OrchestratorOptions> option
         {
             Transcoder = o.ServiceUri.TrimEnd('/'),
             PriceInfo = new PriceInfo { PricePerUnit = o.PricePerUnit, PixelsPerUnit = o.PixelsPerUnit },
-            Capabilities = OrchestratorCapabilities.Describe(),
+            Capabilities = OrchestratorCapabilities.Describe(o.MaxSessions),
             AuthToken = token,
         };
         if (!string.IsNullOrEmpty(o.EthereumAddress))

@@ -42,6 +42,45 @@ public sealed partial class RenditionStore(IOptions<OrchestratorOptions> options
         }
     }
 
+    /// <summary>Deletes renditions older than <paramref name="age"/> and the folders they leave empty; returns the files deleted.</summary>
+    public int DeleteOlderThan(TimeSpan age, DateTimeOffset now)
+    {
+        var root = Path.GetFullPath(options.Value.WorkDir);
+        if (!Directory.Exists(root))
+        {
+            return 0;
+        }
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(root, "*.ts", SearchOption.AllDirectories))
+        {
+            try
+            {
+                if (now - File.GetLastWriteTimeUtc(file) > age)
+                {
+                    File.Delete(file);
+                    deleted++;
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        foreach (var folder in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+        {
+            try
+            {
+                if (!Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    Directory.Delete(folder);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return deleted;
+    }
+
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex SafeName();
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Nethereum.Util;
 using StreamGateway.Media.Ffmpeg;
@@ -134,6 +135,7 @@ public static class SegmentsExtensions
         services.AddSingleton<SessionCapacity>();
         services.AddSingleton<RenditionStore>();
         services.AddSingleton<ServeSegment>();
+        services.AddHostedService<RenditionCleanup>();
         return services;
     }
 
@@ -145,5 +147,27 @@ public static class SegmentsExtensions
                 ? Results.File(Path.GetFullPath(path), "video/mp2t")
                 : Results.Text("404 page not found\n", LivepeerHeaders.ErrorContentType, statusCode: StatusCodes.Status404NotFound));
         return app;
+    }
+}
+
+/// <summary>
+/// Renditions are fetched by the gateway seconds after they are made; keeping them for
+/// <see cref="OrchestratorOptions.RenditionRetentionSeconds"/> leaves room for a retry and bounds the disk.
+/// </summary>
+public sealed class RenditionCleanup(RenditionStore store, IOptions<OrchestratorOptions> options, TimeProvider clock, ILogger<RenditionCleanup> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var keep = TimeSpan.FromSeconds(options.Value.RenditionRetentionSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(keep.TotalSeconds / 4, 1, 30)), clock, stoppingToken);
+            var deleted = store.DeleteOlderThan(keep, clock.GetUtcNow());
+            if (deleted > 0)
+            {
+                logger.LogDebug("Deleted {Count} old renditions", deleted);
+            }
+        }
     }
 }

@@ -98,8 +98,15 @@ public sealed class Broadcaster : IAsyncDisposable
         return (_process.ExitCode, await _stderr);
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

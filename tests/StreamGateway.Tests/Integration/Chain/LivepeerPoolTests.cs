@@ -19,11 +19,12 @@ public sealed class LivepeerPoolTests
 {
     // anvil's well-known development accounts (public test keys of its default mnemonic).
     private const string DeployerKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    // Accounts 6-8: 1-3 are the orchestrators `./dev` runs, 4 is the orchestrator registration test's.
     private static readonly string[] OrchestratorKeys =
     [
-        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-        "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-        "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+        "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+        "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+        "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
     ];
     private static readonly BigInteger Lpt = BigInteger.Pow(10, 18);
 
@@ -43,8 +44,8 @@ public sealed class LivepeerPoolTests
         var token = await deployer.Eth.GetContractQueryHandler<GetContractFunction>()
             .QueryAsync<string>(controller, new GetContractFunction { Id = LivepeerPool.ContractId("LivepeerToken") });
 
-        // Stakes 20/50/30 bonded in that order: the pool must still come out 50, 30, 20.
-        var stakes = new long[] { 20, 50, 30 };
+        // Stakes 2/5/3 bonded in that order: the pool must still list them 5, 3, 2 (after the devnet's 50/30/20).
+        var stakes = new long[] { 2, 5, 3 };
         var addresses = new List<string>();
         for (var i = 0; i < OrchestratorKeys.Length; i++)
         {
@@ -57,15 +58,29 @@ public sealed class LivepeerPoolTests
             await Send(o, token, new ApproveFunction { Spender = contracts.BondingManager, Value = amount });
             await Send(o, contracts.BondingManager, new BondFunction { Amount = amount, To = address });
             await Send(o, contracts.BondingManager, new TranscoderFunction { RewardCut = 100_000 * (i + 1), FeeShare = 500_000 });
-            await Send(o, contracts.ServiceRegistry, new SetServiceUriFunction { ServiceUri = $"https://127.0.0.1:{8935 + i}" });
+            await Send(o, contracts.ServiceRegistry, new SetServiceUriFunction { ServiceUri = $"https://127.0.0.1:{9 + i}" });
         }
 
         var pool = await reader.ReadAsync(contracts, CancellationToken.None);
         var ours = pool.Where(p => addresses.Contains(p.Address, StringComparer.OrdinalIgnoreCase)).ToList();
-        Assert.Equal([50 * Lpt, 30 * Lpt, 20 * Lpt], ours.Select(p => p.Stake));
-        Assert.Equal(["https://127.0.0.1:8936", "https://127.0.0.1:8937", "https://127.0.0.1:8935"], ours.Select(p => p.ServiceUri));
+        Assert.Equal([5 * Lpt, 3 * Lpt, 2 * Lpt], ours.Select(p => p.Stake));
+        Assert.Equal(["https://127.0.0.1:10", "https://127.0.0.1:11", "https://127.0.0.1:9"], ours.Select(p => p.ServiceUri));
         Assert.Equal([200_000, 300_000, 100_000], ours.Select(p => (int)p.RewardCut));
         Assert.Equal(pool.OrderByDescending(p => p.Stake).Select(p => p.Address), pool.Select(p => p.Address));
+    }
+
+    [Fact]
+    public async Task The_devnet_orchestrators_joined_the_pool_by_stake_with_their_service_uris()
+    {
+        var reader = new LivepeerPool(new Web3(Env("SG_ETH_RPC")));
+        var pool = await reader.ReadAsync(await reader.ResolveAsync(Env("SG_CONTROLLER")), CancellationToken.None);
+        var uris = Env("SG_ORCHESTRATORS").Split(',');
+        var devnet = pool.Where(p => uris.Contains(p.ServiceUri)).ToList();
+        // Orchestrators 1-3 bonded themselves 50, 30 and 20 at start (./dev), and nobody outranks them.
+        Assert.Equal([50 * Lpt, 30 * Lpt, 20 * Lpt], devnet.Select(p => p.Stake));
+        Assert.Equal(uris, devnet.Select(p => p.ServiceUri));
+        Assert.Equal(devnet.Select(p => p.Address), pool.Take(3).Select(p => p.Address));
+        Assert.All(devnet, p => Assert.True(p.Active, $"{p.Address} is not active"));
     }
 
     /// <summary>Other tests' transactions mine blocks too, so a new round may have begun; stake only moves in an initialized one.</summary>

@@ -138,17 +138,31 @@ public sealed class SuspensionAndTimingTests
     }
 
     [Fact]
-    public void Repeated_failures_add_up_and_a_bigger_pool_means_longer_penalties()
+    public void Failures_in_later_rounds_add_up_and_a_bigger_pool_means_longer_penalties()
     {
         var s = new Suspensions();
         s.Suspend("o1", poolSize: 8, wanted: 2); // ceil(8/2) = 4
         Assert.Equal(5, s.Penalty("o1"));
+        s.NextRound();
         s.Suspend("o1", poolSize: 8, wanted: 2);
-        Assert.Equal(9, s.Penalty("o1"));
-        for (var i = 0; i < 9; i++)
+        Assert.Equal(8, s.Penalty("o1"));
+        for (var i = 0; i < 8; i++)
         {
             s.NextRound();
         }
+        Assert.False(s.IsSuspended("o1"));
+    }
+
+    [Fact]
+    public void Failures_within_one_round_count_once()
+    {
+        var s = new Suspensions();
+        s.Suspend("o1", poolSize: 1, wanted: 1);
+        s.Suspend("o1", poolSize: 1, wanted: 1);
+        s.Suspend("o1", poolSize: 1, wanted: 1);
+        Assert.Equal(2, s.Penalty("o1"));
+        s.NextRound();
+        s.NextRound();
         Assert.False(s.IsSuspended("o1"));
     }
 

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Data;
+using StreamGateway.Core.Hls;
+using StreamGateway.Core.Storage;
+using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Network.Selection;
+using StreamGateway.Network.Transport;
+
+namespace StreamGateway.Core.Transcoding;
+
+/// <summary>One source segment to transcode; the arguments of its job (kept small and serializable).</summary>
+public sealed class LiveSegmentWork
+{
+    public Guid StreamId { get; set; }
+    public Guid SessionId { get; set; }
+    public string PlaybackId { get; set; } = "";
+    /// <summary>The source's media sequence number; every rendition uses the same one.</summary>
+    public long Seq { get; set; }
+    /// <summary>The segment's file name, shared by the source and every rendition.</summary>
+    public string Segment { get; set; } = "";
+    public double Duration { get; set; }
+    public bool Discontinuity { get; set; }
+    public bool KeepAll { get; set; }
+    public long EnqueuedAtMs { get; set; }
+    public List<RenditionRequest> Renditions { get; set; } = [];
+}
+
+/// <summary>
+/// The fan-out job of one live segment (queue <c>live</c>): choose an orchestrator, send the segment, fetch and check
+/// every rendition, store them and publish them into their playlists. A failed attempt suspends that orchestrator
+/// and the next attempt goes to another one, up to <see cref="TranscodingOptions.MaxAttempts"/> within
+/// max(8 s, 4 × duration); a segment that fails them all becomes an <c>EXT-X-GAP</c> in every rendition and an issue
+/// on the stream, while the source rendition plays on.
+/// </summary>
+public sealed class LiveTranscodeJob(
+    StreamOrchestrators orchestrators,
+    OrchestratorDirectory directory,
+    OrchestratorClient client,
+    ISegmentStore store,
+    LivePlaylists playlists,
+    IServiceScopeFactory scopes,
+    IOptions<TranscodingOptions> options,
+    TimeProvider clock,
+    ILogger<LiveTranscodeJob> logger)
+{
+    [Queue("live")]
+    [AutomaticRetry(Attempts = 0)] // a live segment is worth nothing after its deadline; the job settles it either way
+    public async Task RunAsync(LiveSegmentWork work, CancellationToken ct)
+    {
+        var duration = TimeSpan.FromSeconds(work.Duration);
+        var deadline = DateTimeOffset.FromUnixTimeMilliseconds(work.EnqueuedAtMs) + SegmentTiming.SegmentDeadline(duration);
+        var source = await ReadSourceAsync(work, ct);
+        var failure = source is null ? "the source segment is no longer stored" : null;
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 1; source is not null && attempt <= options.Value.MaxAttempts; attempt++)
+        {
+            var left = deadline - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                failure ??= "the segment's deadline passed before an orchestrator could be tried";
+                break;
+            }
+            var orchestrator = await orchestrators.PickAsync(work.SessionId, duration, tried, ct);
+            if (orchestrator is null)
+            {
+                failure ??= "no orchestrator is available";
+                break;
+            }
+            tried.Add(orchestrator.Id);
+            var error = await TryAsync(work, source, orchestrator, duration, left, ct);
+            if (error is null)
+            {
+                return;
+            }
+            failure = error;
+        }
+        await GiveUpAsync(work, failure!);
+    }
+
+    /// <summary>One attempt on one orchestrator; null when every rendition is stored and published.</summary>
+    private async Task<string?> TryAsync(LiveSegmentWork work, byte[] source, KnownOrchestrator orchestrator, TimeSpan duration,
+        TimeSpan left, CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        await orchestrators.BeginAsync(work.SessionId, orchestrator.Id, work.Seq);
+        string? error;
+        try
+        {
+            var info = await orchestrators.SessionAsync(work.SessionId, orchestrator, ct);
+            var segment = SegmentRequest.Build(work.StreamId.ToString("N"), work.Seq, source, duration, info.AuthToken, work.Renditions);
+            var data = await client.SubmitSegmentAsync(info, segment, source, SegmentTiming.UploadDeadline(duration), left, ct);
+            if (data.Segments.Count != work.Renditions.Count)
+            {
+                throw new OrchestratorException($"{orchestrator.ServiceUri} returned {data.Segments.Count} renditions for {work.Renditions.Count} profiles");
+            }
+            var files = new List<(RenditionRequest Asked, string Path, RenditionFacts Facts)>();
+            try
+            {
+                for (var i = 0; i < data.Segments.Count; i++)
+                {
+                    var bytes = await client.DownloadAsync(data.Segments[i].Url, TimeSpan.FromSeconds(4), ct);
+                    var path = Path.Combine(Path.GetTempPath(), $"sg-rendition-{Guid.NewGuid():N}.ts");
+                    files.Add((work.Renditions[i], path, default!));
+                    await File.WriteAllBytesAsync(path, bytes, ct);
+                    var facts = await InspectAsync(path, ct);
+                    files[^1] = (work.Renditions[i], path, facts);
+                    if (RenditionCheck.Problem(work.Renditions[i], work.Duration, data.Segments[i].Pixels, facts) is { } problem)
+                    {
+                        throw new OrchestratorException($"{orchestrator.ServiceUri}: {problem}");
+                    }
+                }
+                var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);
+                await PublishAsync(work, files);
+                await orchestrators.EndAsync(work.SessionId, orchestrator.Id, work.Seq, score, null);
+                logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00})",
+                    work.Seq, work.PlaybackId, orchestrator.Id, score);
+                return null;
+            }
+            finally
+            {
+                foreach (var (_, path, _) in files)
+                {
+                    File.Delete(path);
+                }
+            }
+        }
+        catch (OrchestratorException e)
+        {
+            error = e.Message;
+        }
+        catch (FfmpegException e)
+        {
+            error = $"{orchestrator.ServiceUri}: a rendition does not decode: {e.Message}";
+        }
+        logger.LogWarning("Segment {Seq} of {PlaybackId} failed on {Orchestrator}: {Error}", work.Seq, work.PlaybackId, orchestrator.Id, error);
+        await orchestrators.EndAsync(work.SessionId, orchestrator.Id, work.Seq, null, error);
+        await orchestrators.ForgetSessionAsync(work.SessionId, orchestrator.Id);
+        await directory.SuspendAsync(orchestrator.Id, error);
+        return error;
+    }
+
+    private async Task<RenditionFacts> InspectAsync(string path, CancellationToken ct) =>
+        RenditionFacts.Parse(await FfmpegProcess.RunAsync(options.Value.FfprobePath, FfmpegArguments.InspectRendition(path),
+            TimeSpan.FromSeconds(10), ct));
+
+    private async Task<byte[]?> ReadSourceAsync(LiveSegmentWork work, CancellationToken ct)
+    {
+        await using var stream = await store.OpenReadAsync(HlsEndpoints.SegmentKey(work.PlaybackId, LivePlaylists.Source, work.Segment), ct);
+        if (stream is null)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+
+    private async Task PublishAsync(LiveSegmentWork work, List<(RenditionRequest Asked, string Path, RenditionFacts Facts)> files)
+    {
+        long bytes = 0;
+        foreach (var (asked, path, facts) in files)
+        {
+            var size = new FileInfo(path).Length;
+            bytes += size;
+            await playlists.SetRenditionAsync(work.PlaybackId, asked.Name,
+                new RenditionInfo(facts.Width, facts.Height, asked.Fps > 0 ? (double)asked.Fps / Math.Max(1, asked.FpsDen) : null, facts.Codecs),
+                onlyIfMissing: true);
+            await store.PutFileAsync(HlsEndpoints.SegmentKey(work.PlaybackId, asked.Name, work.Segment), path, CancellationToken.None);
+            var settled = await playlists.SettleAsync(work.PlaybackId, asked.Name, work.Seq, work.Segment, work.Duration, size,
+                work.Discontinuity, gap: false, work.KeepAll);
+            foreach (var old in settled.Expired)
+            {
+                await store.DeleteAsync(HlsEndpoints.SegmentKey(work.PlaybackId, asked.Name, old), CancellationToken.None);
+            }
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        await db.Streams.Where(s => s.Id == work.StreamId).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.TranscodedSegments, x => x.TranscodedSegments + 1)
+            .SetProperty(x => x.TranscodedSegmentsDuration, x => x.TranscodedSegmentsDuration + work.Duration)
+            .SetProperty(x => x.TranscodedBytes, x => x.TranscodedBytes + bytes));
+        await db.Sessions.Where(s => s.Id == work.SessionId).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.TranscodedSegments, x => x.TranscodedSegments + 1)
+            .SetProperty(x => x.TranscodedSegmentsDuration, x => x.TranscodedSegmentsDuration + work.Duration)
+            .SetProperty(x => x.TranscodedBytes, x => x.TranscodedBytes + bytes));
+    }
+
+    /// <summary>Every attempt failed: each rendition gets a gap for this segment and the stream an issue.</summary>
+    private async Task GiveUpAsync(LiveSegmentWork work, string failure)
+    {
+        logger.LogWarning("Segment {Seq} of {PlaybackId} was not transcoded: {Error}", work.Seq, work.PlaybackId, failure);
+        foreach (var asked in work.Renditions)
+        {
+            await playlists.SettleAsync(work.PlaybackId, asked.Name, work.Seq, $"gap_{work.Seq}.ts", work.Duration, 0,
+                work.Discontinuity, gap: true, work.KeepAll);
+        }
+        var issues = System.Text.Json.JsonSerializer.Serialize(new[] { $"Transcoding failed for segment {work.Seq}: {failure}" });
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        await db.Streams.Where(s => s.Id == work.StreamId).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.IsHealthy, false).SetProperty(x => x.Issues, issues));
+        await db.Sessions.Where(s => s.Id == work.SessionId).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.IsHealthy, false).SetProperty(x => x.Issues, issues));
+    }
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nethereum.Web3;
+using StackExchange.Redis;
+using StreamGateway.Network.Chain;
+using StreamGateway.Network.Selection;
+using StreamGateway.Network.Transport;
+using StreamGateway.Network.Wire;
+
+namespace StreamGateway.Core.Transcoding;
+
+/// <summary>An orchestrator as discovery last saw it.</summary>
+/// <param name="Id">Its Ethereum address (lower case), or its service URI when it is configured off-chain without one.</param>
+/// <param name="Stake">Total bonded stake in the token's smallest unit, as a decimal string (0 off-chain).</param>
+/// <param name="Capacity">Concurrent sessions it says it takes (its H.264 capability capacity).</param>
+public sealed record KnownOrchestrator(
+    string Id, string? Address, string ServiceUri, string Stake, bool Active, bool Responding, string? Transcoder,
+    long PricePerUnit, long PixelsPerUnit, int? Capacity, double? DiscoveryMilliseconds, string? Error)
+{
+    public BigInteger StakeWei => BigInteger.Parse(Stake, CultureInfo.InvariantCulture);
+
+    /// <summary>Wei per pixel; null when it gave no usable price.</summary>
+    public double? PricePerPixel => PixelsPerUnit > 0 ? (double)PricePerUnit / PixelsPerUnit : null;
+}
+
+/// <summary>One refresh of the pool: the round it was read in, when, and every orchestrator.</summary>
+public sealed record PoolSnapshot(long Round, DateTimeOffset RefreshedAt, IReadOnlyList<KnownOrchestrator> Orchestrators);
+
+/// <summary>
+/// Discovery (livepeer-protocol §1): walks the on-chain pool from the Controller, asks every active orchestrator for
+/// its offer with GetOrchestrator, and keeps the result. The snapshot is cached in Redis, so gateway nodes share one
+/// walk per round and interval; it is refreshed when a new round starts and every <see cref="TranscodingOptions.RefreshSeconds"/>.
+/// An orchestrator that does not answer a refresh is suspended, as at go-B; suspensions end after as many refreshes
+/// as their penalty.
+/// </summary>
+public sealed class OrchestratorDirectory(
+    IOptions<TranscodingOptions> options,
+    IConnectionMultiplexer redis,
+    OrchestratorClient client,
+    TimeProvider clock,
+    ILogger<OrchestratorDirectory> logger) : BackgroundService
+{
+    internal const string SnapshotKey = "sg:orch:pool";
+    internal static string StatsKey(string id) => $"sg:orch:stats:{id}";
+
+    private readonly TaskCompletionSource _firstRefresh = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Suspensions _suspensions = new();
+    private readonly Lock _lock = new();
+    private PoolSnapshot _snapshot = new(-1, DateTimeOffset.MinValue, []);
+    private LivepeerPool? _pool;
+    private LivepeerAddresses? _contracts;
+
+    public PoolSnapshot Snapshot => _snapshot;
+
+    /// <summary>The snapshot, waiting (briefly) for the first refresh after start.</summary>
+    public async Task<PoolSnapshot> CurrentAsync(CancellationToken ct)
+    {
+        await _firstRefresh.Task.WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        return _snapshot;
+    }
+
+    public long Penalty(string id)
+    {
+        lock (_lock)
+        {
+            return _suspensions.Penalty(id);
+        }
+    }
+
+    /// <summary>Suspends an orchestrator that failed a segment (penalty 1 refresh for the on-chain pool, livepeer-protocol §2.5).</summary>
+    public async Task SuspendAsync(string id, string error)
+    {
+        long penalty;
+        lock (_lock)
+        {
+            _suspensions.Suspend(id, poolSize: 1, wanted: 1);
+            penalty = _suspensions.Penalty(id);
+        }
+        var until = clock.GetUtcNow().AddSeconds(penalty * options.Value.RefreshSeconds);
+        await redis.GetDatabase().HashSetAsync(StatsKey(id),
+        [
+            new("suspendedUntil", until.ToUnixTimeMilliseconds()),
+            new("lastError", error),
+        ]);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled)
+        {
+            _firstRefresh.TrySetResult();
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var round = await ReadRoundAsync();
+                if (round != _snapshot.Round || clock.GetUtcNow() - _snapshot.RefreshedAt >= TimeSpan.FromSeconds(o.RefreshSeconds))
+                {
+                    await RefreshAsync(round, stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Orchestrator discovery failed: {Error}", e.Message);
+            }
+            finally
+            {
+                _firstRefresh.TrySetResult();
+            }
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(o.RoundPollSeconds, o.RefreshSeconds)), clock, stoppingToken);
+        }
+    }
+
+    private async Task<long> ReadRoundAsync()
+    {
+        if (!options.Value.UsesChain)
+        {
+            return 0;
+        }
+        if (_contracts is null)
+        {
+            _pool = new LivepeerPool(new Web3(options.Value.RpcUrl));
+            _contracts = await _pool.ResolveAsync(options.Value.Controller!);
+        }
+        return (long)await _pool!.CurrentRoundAsync(_contracts);
+    }
+
+    private async Task RefreshAsync(long round, CancellationToken ct)
+    {
+        var o = options.Value;
+        var db = redis.GetDatabase();
+        lock (_lock)
+        {
+            _suspensions.NextRound();
+        }
+        var cached = await db.StringGetAsync(SnapshotKey);
+        if (cached.HasValue && JsonSerializer.Deserialize<PoolSnapshot>((string)cached!) is { } shared &&
+            shared.Round == round && clock.GetUtcNow() - shared.RefreshedAt < TimeSpan.FromSeconds(o.RefreshSeconds))
+        {
+            _snapshot = shared; // another node walked the pool this interval
+            return;
+        }
+
+        var targets = new List<(string? Address, string Uri, BigInteger Stake, bool Active)>();
+        if (o.UsesChain)
+        {
+            foreach (var entry in await _pool!.ReadAsync(_contracts!, ct))
+            {
+                if (entry.Active && !string.IsNullOrWhiteSpace(entry.ServiceUri))
+                {
+                    targets.Add((entry.Address.ToLowerInvariant(), WithScheme(entry.ServiceUri), entry.Stake, entry.Active));
+                }
+            }
+        }
+        targets.AddRange(o.OrchestratorUris.Select(uri => ((string?)null, WithScheme(uri), BigInteger.Zero, true)));
+
+        var known = await Task.WhenAll(targets.Select(t => AskAsync(t.Address, t.Uri, t.Stake, t.Active, ct)));
+        foreach (var failed in known.Where(k => !k.Responding))
+        {
+            await SuspendAsync(failed.Id, failed.Error ?? "did not answer GetOrchestrator");
+        }
+        var snapshot = new PoolSnapshot(round, clock.GetUtcNow(), known);
+        _snapshot = snapshot;
+        await db.StringSetAsync(SnapshotKey, JsonSerializer.Serialize(snapshot), TimeSpan.FromSeconds(Math.Max(60, 10 * o.RefreshSeconds)));
+        logger.LogInformation("Orchestrator pool refreshed in round {Round}: {Responding} of {Total} answering",
+            round, known.Count(k => k.Responding), known.Length);
+    }
+
+    private async Task<KnownOrchestrator> AskAsync(string? address, string uri, BigInteger stake, bool active, CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        try
+        {
+            var info = await client.GetOrchestratorAsync(uri, new OrchestratorRequest(),
+                TimeSpan.FromMilliseconds(options.Value.DiscoveryTimeoutMilliseconds), ct);
+            var infoAddress = info.Address.Length == 20 ? "0x" + Convert.ToHexStringLower(info.Address.Span) : null;
+            var capacity = info.Capabilities?.Capacities.TryGetValue((uint)CapabilityBits.H264, out var c) == true ? (int?)c : null;
+            return new KnownOrchestrator(address ?? infoAddress ?? uri, address ?? infoAddress, uri, stake.ToString(CultureInfo.InvariantCulture),
+                active, Responding: true, info.Transcoder, info.PriceInfo?.PricePerUnit ?? 0, info.PriceInfo?.PixelsPerUnit ?? 0, capacity,
+                clock.GetElapsedTime(started).TotalMilliseconds, null);
+        }
+        catch (OrchestratorException e)
+        {
+            return new KnownOrchestrator(address ?? uri, address, uri, stake.ToString(CultureInfo.InvariantCulture), active,
+                Responding: false, null, 0, 0, null, null, e.Message);
+        }
+    }
+
+    /// <summary>go-B prepends https:// to a service URI without a scheme.</summary>
+    internal static string WithScheme(string uri) =>
+        uri.Contains("://", StringComparison.Ordinal) ? uri.TrimEnd('/') : "https://" + uri.TrimEnd('/');
+}

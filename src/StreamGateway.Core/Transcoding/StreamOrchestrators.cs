@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using StreamGateway.Network.Selection;
+using StreamGateway.Network.Transport;
+using StreamGateway.Network.Wire;
+
+namespace StreamGateway.Core.Transcoding;
+
+/// <summary>
+/// The per-stream half of selection (livepeer-protocol §2.3–2.4), with its state in Redis so that a stream's segment
+/// jobs may run on any node: the orchestrator used last and its latency score, the segments in flight on each
+/// orchestrator, and the session (auth token) each orchestrator gave this stream.
+/// </summary>
+public sealed class StreamOrchestrators(
+    OrchestratorDirectory directory,
+    OrchestratorClient client,
+    IConnectionMultiplexer redis,
+    IOptions<TranscodingOptions> options,
+    TimeProvider clock)
+{
+    private static readonly TimeSpan StateTtl = TimeSpan.FromHours(2);
+
+    private static string StateKey(Guid session) => $"sg:tx:{session:N}";
+    private static string InFlightKey(Guid session, string id) => $"sg:tx:{session:N}:inflight:{id}";
+    private static string SessionKey(Guid session, string id) => $"sg:tx:{session:N}:o:{id}";
+
+    /// <summary>
+    /// The orchestrator for the next attempt: the last one while it keeps up, else a stake-weighted draw among
+    /// those answering and not suspended, else the least-penalised suspended one. Null when none is left.
+    /// </summary>
+    public async Task<KnownOrchestrator?> PickAsync(Guid session, TimeSpan segmentDuration, IReadOnlySet<string> tried, CancellationToken ct)
+    {
+        var o = options.Value;
+        var pool = (await directory.CurrentAsync(ct)).Orchestrators.Where(k => k.Responding && !tried.Contains(k.Id)).ToList();
+        if (pool.Count == 0)
+        {
+            return null;
+        }
+        var usable = pool.Where(k => directory.Penalty(k.Id) == 0).ToList();
+        if (usable.Count == 0)
+        {
+            return pool.MinBy(k => directory.Penalty(k.Id));
+        }
+
+        var db = redis.GetDatabase();
+        var state = await db.HashGetAsync(StateKey(session), ["last", "score"]);
+        if (o.ReuseLatencyScore > 0 && (string?)state[0] is { } lastId && usable.FirstOrDefault(k => k.Id == lastId) is { } last &&
+            double.TryParse((string?)state[1], System.Globalization.CultureInfo.InvariantCulture, out var score))
+        {
+            var oldest = await db.SortedSetRangeByRankWithScoresAsync(InFlightKey(session, last.Id), 0, 0);
+            TimeSpan? inFlight = oldest.Length == 0 ? null
+                : clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds((long)oldest[0].Score);
+            var keepsUp = inFlight is null ? score > 0 && score <= o.ReuseLatencyScore : SegmentTiming.Reuse(score, inFlight, segmentDuration);
+            if (keepsUp)
+            {
+                return last;
+            }
+        }
+
+        var weighted = ProbabilitySelection.Weigh(
+            usable.Select(k => new Candidate(k.Id, k.StakeWei, k.PricePerPixel)).ToList(), o.Weights, o.MaxPricePerPixel);
+        var chosen = ProbabilitySelection.Choose(weighted, Random.Shared);
+        return chosen is null ? null : usable.First(k => k.Id == chosen.Address);
+    }
+
+    /// <summary>This stream's session with the orchestrator: cached, or opened with GetOrchestrator.</summary>
+    public async Task<OrchestratorInfo> SessionAsync(Guid session, KnownOrchestrator orchestrator, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var key = SessionKey(session, orchestrator.Id);
+        var cached = await db.StringGetAsync(key);
+        if (cached.HasValue)
+        {
+            return OrchestratorInfo.Parser.ParseFrom((byte[])cached!);
+        }
+        var info = await client.GetOrchestratorAsync(orchestrator.ServiceUri, new OrchestratorRequest(),
+            TimeSpan.FromMilliseconds(options.Value.DiscoveryTimeoutMilliseconds), ct);
+        if (info.AuthToken is null)
+        {
+            throw new OrchestratorException($"{orchestrator.ServiceUri} gave no auth token");
+        }
+        // Refreshed in the last tenth of its validity, as go-B does.
+        var left = DateTimeOffset.FromUnixTimeSeconds(info.AuthToken.Expiration) - clock.GetUtcNow();
+        if (left > TimeSpan.FromSeconds(10))
+        {
+            await db.StringSetAsync(key, Google.Protobuf.MessageExtensions.ToByteArray(info), left * 0.9);
+        }
+        return info;
+    }
+
+    /// <summary>Drops a session after a failure, so the next use asks the orchestrator again.</summary>
+    public Task ForgetSessionAsync(Guid session, string id) => redis.GetDatabase().KeyDeleteAsync(SessionKey(session, id));
+
+    public async Task BeginAsync(Guid session, string id, long seq)
+    {
+        var db = redis.GetDatabase();
+        await db.SortedSetAddAsync(InFlightKey(session, id), seq, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        await db.KeyExpireAsync(InFlightKey(session, id), StateTtl);
+    }
+
+    /// <summary>Ends an attempt; a successful one records its latency score for the reuse rule and the operator view.</summary>
+    public async Task EndAsync(Guid session, string id, long seq, double? latencyScore, string? error)
+    {
+        var db = redis.GetDatabase();
+        await db.SortedSetRemoveAsync(InFlightKey(session, id), seq);
+        var stats = OrchestratorDirectory.StatsKey(id);
+        if (latencyScore is { } score)
+        {
+            var text = score.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            await db.HashSetAsync(StateKey(session), [new("last", id), new("score", text)]);
+            await db.KeyExpireAsync(StateKey(session), StateTtl);
+            await db.HashIncrementAsync(stats, "successes");
+            await db.HashSetAsync(stats, [new("latencyScore", text), new("lastUsed", clock.GetUtcNow().ToUnixTimeMilliseconds())]);
+        }
+        else
+        {
+            await db.HashIncrementAsync(stats, "failures");
+            await db.HashSetAsync(stats, "lastError", error ?? "failed");
+        }
+    }
+}

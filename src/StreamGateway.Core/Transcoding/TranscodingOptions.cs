@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+using StreamGateway.Network.Selection;
+
+namespace StreamGateway.Core.Transcoding;
+
+/// <summary>
+/// Section <c>Transcoding</c>: where orchestrators come from and how they are chosen. With <see cref="RpcUrl"/> and
+/// <see cref="Controller"/> set, the gateway reads the on-chain pool (the devnet, or Arbitrum One read-only); with
+/// <see cref="OrchestratorUris"/> it also uses those nodes directly. With neither, streams stay source-only.
+/// </summary>
+public sealed class TranscodingOptions
+{
+    public const string Section = "Transcoding";
+
+    /// <summary>An Ethereum JSON-RPC endpoint (for Arbitrum One, an Arbitrum RPC provider's URL).</summary>
+    public string? RpcUrl { get; set; }
+
+    /// <summary>The Livepeer Controller; every other contract is resolved through it. Arbitrum One: 0xD8E8…06ee4.</summary>
+    [RegularExpression("^0x[0-9a-fA-F]{40}$")]
+    public string? Controller { get; set; }
+
+    /// <summary>Orchestrators to use besides the on-chain pool (go-livepeer's -orchAddr), e.g. https://10.0.0.5:8935.</summary>
+    public List<string> OrchestratorUris { get; set; } = [];
+
+    /// <summary>How often the pool and every orchestrator's offer are refreshed; a new round also refreshes.</summary>
+    [Range(1, 3600)]
+    public int RefreshSeconds { get; set; } = 60;
+
+    /// <summary>How often the current round is read, to notice new rounds.</summary>
+    [Range(1, 600)]
+    public int RoundPollSeconds { get; set; } = 5;
+
+    /// <summary>Time allowed for one GetOrchestrator call.</summary>
+    [Range(100, 60_000)]
+    public int DiscoveryTimeoutMilliseconds { get; set; } = 3000;
+
+    /// <summary>Orchestrators tried per segment, each a different one, within max(8 s, 4 × duration).</summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = SegmentTiming.MaxAttempts;
+
+    /// <summary>
+    /// A stream keeps its last orchestrator while that one's latency score (round trip / segment duration) is at or
+    /// under this value (go-livepeer: 1.0). 0 draws every segment afresh.
+    /// </summary>
+    [Range(0, 100)]
+    public double ReuseLatencyScore { get; set; } = SegmentTiming.GoodLatencyScore;
+
+    [Range(0, 1)]
+    public double StakeWeight { get; set; } = 0.7;
+
+    [Range(0, 1)]
+    public double RandomWeight { get; set; } = 0.3;
+
+    [Range(0, 1)]
+    public double PriceWeight { get; set; }
+
+    [Range(1e-9, 1e18)]
+    public double PriceExpFactor { get; set; } = 100;
+
+    /// <summary>Highest price accepted, in wei per pixel; unset accepts any price.</summary>
+    [Range(0, double.MaxValue)]
+    public double? MaxPricePerPixel { get; set; }
+
+    [Required]
+    public string FfprobePath { get; set; } = "ffprobe";
+
+    public bool UsesChain => !string.IsNullOrEmpty(RpcUrl) && !string.IsNullOrEmpty(Controller);
+
+    public bool Enabled => UsesChain || OrchestratorUris.Count > 0;
+
+    public SelectionWeights Weights => new(StakeWeight, RandomWeight, PriceWeight, PriceExpFactor);
+}

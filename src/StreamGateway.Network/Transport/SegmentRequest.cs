@@ -1,0 +1,48 @@
+using System.Text;
+using Google.Protobuf;
+using Nethereum.Util;
+using StreamGateway.Network.Wire;
+
+namespace StreamGateway.Network.Transport;
+
+/// <summary>A rendition as the broadcaster asks for it.</summary>
+/// <param name="Fps">0 keeps the source frame rate.</param>
+public sealed record RenditionRequest(string Name, int Width, int Height, int BitrateBps, int Fps = 0, int FpsDen = 1, int GopMilliseconds = 0);
+
+/// <summary>Builds the <c>Livepeer-Segment</c> header's SegData the way go-B does (livepeer-protocol §5.3). Pure.</summary>
+public static class SegmentRequest
+{
+    /// <summary>go-B breaks the legacy profiles field on purpose so that old orchestrators refuse the job.</summary>
+    private static readonly ByteString LegacyProfiles = ByteString.CopyFromUtf8("invalid");
+
+    private static readonly ulong[] Wanted = CapabilityBits.Bitstring(CapabilityBits.Transcoding);
+
+    public static SegData Build(string manifestId, long seq, ReadOnlySpan<byte> segment, TimeSpan duration, AuthToken token,
+        IReadOnlyList<RenditionRequest> renditions)
+    {
+        var data = new SegData
+        {
+            ManifestId = ByteString.CopyFrom(Encoding.UTF8.GetBytes(manifestId)),
+            Seq = seq,
+            Hash = ByteString.CopyFrom(new Sha3Keccack().CalculateHash(segment.ToArray())),
+            Profiles = LegacyProfiles,
+            Duration = (int)Math.Round(duration.TotalMilliseconds),
+            Capabilities = new Capabilities(),
+            AuthToken = token,
+        };
+        data.Capabilities.Bitstring.AddRange(Wanted);
+        data.FullProfiles.AddRange(renditions.Select(r => new VideoProfile
+        {
+            Name = r.Name,
+            Width = r.Width,
+            Height = r.Height,
+            Bitrate = r.BitrateBps,
+            Fps = (uint)Math.Max(0, r.Fps),
+            FpsDen = (uint)Math.Max(0, r.Fps > 0 ? r.FpsDen : 0),
+            Gop = r.GopMilliseconds,
+            Format = VideoProfile.Types.Format.Mpegts,
+            Encoder = VideoProfile.Types.VideoCodec.H264,
+        }));
+        return data;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using StreamGateway.Media.Ffmpeg;
+
+namespace StreamGateway.Tests.Integration.Transcoding;
+
+/// <summary>
+/// Live transcoding end to end: ffmpeg publishes over RTMP, the gateway fans each segment out to the three devnet
+/// orchestrators `./dev test` starts (real processes, registered on the anvil chain), and the renditions come back
+/// into the playlists. The suite runs with Transcoding__ReuseLatencyScore=0, so every segment is drawn afresh by stake.
+/// </summary>
+public sealed partial class TranscodingTests
+{
+    private static readonly Gateway Gw = Gateway.Instance;
+
+    // The devnet orchestrators 1-3: anvil accounts 1-3, stakes 50/30/20 (see ./dev).
+    private static readonly string[] Orchestrators =
+    [
+        "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+        "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
+        "0x90f79bf6eb2c4f870365e785982e1f101e93b906",
+    ];
+
+    /// <summary>A 360p source and three smaller rungs: four renditions, cheap enough for a 2-core machine.</summary>
+    private static readonly object[] Ladder =
+    [
+        new { name = "288p", width = 512, height = 288, bitrate = 500_000, fps = 0 },
+        new { name = "240p", width = 426, height = 240, bitrate = 300_000, fps = 0 },
+        new { name = "144p", width = 256, height = 144, bitrate = 150_000, fps = 0 },
+    ];
+
+    private static string HlsUrl(string playbackId, string path) => $"{Environment.GetEnvironmentVariable("SG_HLS_URL")}/{playbackId}/{path}";
+
+    [Fact]
+    public async Task A_published_stream_plays_as_a_ladder_made_by_all_three_orchestrators()
+    {
+        var t = await Gw.NewTenantAsync();
+        var stream = await t.CreateStreamAsync(new { name = "ladder", profiles = Ladder });
+        var before = await SuccessesAsync();
+        await using var broadcaster = Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 60, video: "640x360");
+
+        // Publish until each orchestrator has done work for the gateway (a stake-weighted draw per segment).
+        var until = DateTime.UtcNow.AddSeconds(55);
+        Dictionary<string, long> now;
+        do
+        {
+            await Task.Delay(1000);
+            now = await SuccessesAsync();
+        } while (Orchestrators.Any(o => now[o] <= before[o]) && DateTime.UtcNow < until && !broadcaster.HasExited);
+        Assert.All(Orchestrators, o => Assert.True(now[o] > before[o],
+            $"orchestrator {o} transcoded nothing: before {string.Join(',', before.Values)}, after {string.Join(',', now.Values)}"));
+
+        var playbackId = stream["playbackId"]!.GetValue<string>();
+        using var http = new HttpClient();
+        var master = await http.GetStringAsync(HlsUrl(playbackId, "index.m3u8"));
+        var variants = Variant().Matches(master).Select(m => (Uri: m.Groups["uri"].Value, W: int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture),
+            H: int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture), Codecs: m.Groups["codecs"].Value)).ToList();
+        Assert.True(variants.Count >= 4, "master playlist:\n" + master);
+        Assert.Contains(variants, v => v.Uri == "source/index.m3u8" && v.W == 640 && v.H == 360);
+        foreach (var (name, w, h) in new[] { ("288p", 512, 288), ("240p", 426, 240), ("144p", 256, 144) })
+        {
+            var variant = variants.Single(v => v.Uri == $"{name}/index.m3u8");
+            Assert.True(Math.Abs(variant.W - w) <= 2 && variant.H == h, $"{name} is listed as {variant.W}x{variant.H}");
+            Assert.StartsWith("avc1.", variant.Codecs, StringComparison.Ordinal);
+
+            // Each rendition's newest segment decodes at its resolution.
+            var media = await http.GetStringAsync(HlsUrl(playbackId, variant.Uri));
+            var segment = media.Split('\n').Last(l => l.EndsWith(".ts", StringComparison.Ordinal) && !l.StartsWith("gap_", StringComparison.Ordinal));
+            var file = Path.Combine(Path.GetTempPath(), $"sg-{Guid.NewGuid():N}.ts");
+            await File.WriteAllBytesAsync(file, await http.GetByteArrayAsync(HlsUrl(playbackId, $"{name}/{segment}")));
+            try
+            {
+                var (code, json, error) = await Viewer.RunAsync("ffprobe", [.. FfmpegArguments.InspectRendition(file)]);
+                Assert.True(code == 0, error);
+                var facts = RenditionFacts.Parse(json);
+                Assert.Equal("h264", facts.VideoCodec);
+                Assert.True(Math.Abs(facts.Width - w) <= 2 && facts.Height == h, $"{name} decodes at {facts.Width}x{facts.Height}");
+                Assert.True(facts.Frames > 0);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
+        var info = (await Json.ReadObjectAsync(await t.Http.GetAsync($"api/stream/{stream["id"]}")))!;
+        Assert.True(info["transcodedSegments"]!.GetValue<long>() > 0, info.ToJsonString());
+        Assert.True(info["transcodedSegmentsDuration"]!.GetValue<double>() > 0, info.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Killing_an_orchestrator_mid_stream_loses_no_rendition_and_it_gets_work_again_once_back()
+    {
+        const int victim = 1; // the largest stake, so the most likely to hold segments when it dies
+        var address = Orchestrators[victim - 1];
+        var t = await Gw.NewTenantAsync();
+        var stream = await t.CreateStreamAsync(new { name = "failover", profiles = Ladder[1..] });
+        await using var broadcaster = Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 90, video: "640x360");
+        try
+        {
+            await WaitUntilAsync(async () => (await StreamAsync(t, stream))["transcodedSegments"]!.GetValue<long>() >= 3, 40, "three transcoded segments");
+            await Dev("orchestrator", "kill", victim.ToString(CultureInfo.InvariantCulture));
+
+            // A refresh finds it gone (or a segment fails on it): it is suspended and stops getting work.
+            await WaitUntilAsync(async () => (await PoolEntryAsync(address))?["suspendedUntil"] is not null, 20, "the dead orchestrator's suspension");
+            var whileDead = (await SuccessesAsync())[address];
+            await Task.Delay(6000);
+            Assert.Equal(whileDead, (await SuccessesAsync())[address]);
+        }
+        finally
+        {
+            await Dev("orchestrator", "start", victim.ToString(CultureInfo.InvariantCulture));
+        }
+        // Back in the pool, it is drawn again once its suspension has run out.
+        var back = (await SuccessesAsync())[address];
+        await WaitUntilAsync(async () => (await SuccessesAsync())[address] > back, 50, "work for the restarted orchestrator");
+
+        await broadcaster.DisposeAsync();
+        // Every source segment has its renditions: the segments on the dead node were retried elsewhere.
+        var session = await WaitForSettledSessionAsync(t, stream);
+        var source = session["sourceSegments"]!.GetValue<long>();
+        var transcoded = session["transcodedSegments"]!.GetValue<long>();
+        Assert.True(source >= 10, session.ToJsonString());
+        Assert.True(transcoded >= source - 1, $"{source} source segments but {transcoded} transcoded: {session.ToJsonString()}");
+    }
+
+    private static async Task<JsonObject> WaitForSettledSessionAsync(Tenant t, JsonObject stream)
+    {
+        JsonObject session = [];
+        await WaitUntilAsync(async () =>
+        {
+            var sessions = await Json.ReadArrayAsync(await t.Http.GetAsync($"api/stream/{stream["id"]}/sessions"));
+            session = sessions[0]!.AsObject();
+            return session["transcodedSegments"]!.GetValue<long>() >= session["sourceSegments"]!.GetValue<long>() - 1 &&
+                   (await StreamAsync(t, stream))["isActive"]!.GetValue<bool>() == false;
+        }, 30, "the last segments to settle");
+        await Task.Delay(2000);
+        return (await Json.ReadArrayAsync(await t.Http.GetAsync($"api/stream/{stream["id"]}/sessions")))[0]!.AsObject();
+    }
+
+    private static async Task<JsonObject> StreamAsync(Tenant t, JsonObject stream) =>
+        (await Json.ReadObjectAsync(await t.Http.GetAsync($"api/stream/{stream["id"]}")))!;
+
+    private static async Task<JsonObject?> PoolEntryAsync(string address)
+    {
+        using var admin = Gw.Client(Gw.AdminKey);
+        var pool = await Json.ReadArrayAsync(await admin.GetAsync("api/orchestrator"));
+        return pool.Select(o => o!.AsObject()).FirstOrDefault(o => (string?)o["address"] == address);
+    }
+
+    private static async Task<Dictionary<string, long>> SuccessesAsync()
+    {
+        var result = new Dictionary<string, long>();
+        foreach (var o in Orchestrators)
+        {
+            result[o] = (await PoolEntryAsync(o))?["successes"]?.GetValue<long>() ?? 0;
+        }
+        return result;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds, string what)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            await Task.Delay(500);
+        }
+        Assert.Fail($"timed out after {seconds} s waiting for {what}");
+    }
+
+    /// <summary>Runs ./dev from the repository root with the suite's settings (exported by `./dev test`).</summary>
+    private static async Task Dev(params string[] args)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "StreamGateway.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
+        }
+        var info = new ProcessStartInfo(Path.Combine(root, "dev")) { WorkingDirectory = root, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"./dev {string.Join(' ', args)} failed: {await stdout}{await stderr}");
+    }
+
+    [GeneratedRegex("#EXT-X-STREAM-INF:[^\\n]*RESOLUTION=(?<w>\\d+)x(?<h>\\d+)[^\\n]*CODECS=\"(?<codecs>[^\"]*)\"[^\\n]*\\n(?<uri>[^\\n]+)")]
+    private static partial Regex Variant();
+}

@@ -1,0 +1,86 @@
+using StreamGateway.Core.Hls;
+using StreamGateway.Core.Streams;
+using StreamGateway.Core.Transcoding;
+using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Network.Transport;
+
+namespace StreamGateway.Tests.Unit.Transcoding;
+
+public sealed class LiveLadderTests
+{
+    [Fact]
+    public void Studio_defaults_on_a_720p_source_keep_every_rung_and_a_360p_source_drops_the_taller_ones()
+    {
+        var json = StreamRules.ToJson(StreamRules.DefaultProfiles());
+        Assert.Equal(["240p0", "360p0", "480p0", "720p0"], LiveLadder.For(json, 1280, 720).Select(r => r.Name));
+        var small = LiveLadder.For(json, 640, 360);
+        Assert.Equal(["240p0", "360p0"], small.Select(r => r.Name));
+        Assert.Equal(new RenditionRequest("360p0", 640, 360, 800_000, 0, 1, 0), small[1]);
+    }
+
+    [Fact]
+    public void Names_that_cannot_be_a_path_are_replaced_and_gop_seconds_become_milliseconds()
+    {
+        const string json = """[{"name":"my rung/1","width":320,"height":180,"bitrate":200000,"fps":30,"fpsDen":1,"gop":"2.0"},{"name":"source2","width":256,"height":144,"bitrate":100000}]""";
+        var ladder = LiveLadder.For(json, null, null);
+        Assert.Equal(new RenditionRequest("r0", 320, 180, 200_000, 30, 1, 2000), ladder[0]);
+        Assert.Equal("source2", ladder[1].Name);
+    }
+}
+
+public sealed class RenditionCheckTests
+{
+    private static readonly RenditionRequest Asked = new("360p0", 640, 360, 800_000);
+
+    private static RenditionFacts Facts(int w = 640, int h = 360, long frames = 60, double duration = 2.0, string codec = "h264") =>
+        new(codec, "High", 30, w, h, frames, duration, "aac", "LC");
+
+    [Fact]
+    public void A_rendition_that_matches_passes()
+    {
+        Assert.Null(RenditionCheck.Problem(Asked, 2.0, 640L * 360 * 60, Facts()));
+        // A 4:3 source keeps its aspect ratio inside the box.
+        Assert.Null(RenditionCheck.Problem(Asked, 2.0, 480L * 360 * 60, Facts(w: 480)));
+    }
+
+    [Theory]
+    [InlineData(1280, 720, 60, 2.0, "h264", "does not fit")]
+    [InlineData(320, 180, 60, 2.0, "h264", "does not fit")]
+    [InlineData(640, 360, 0, 2.0, "h264", "no frames")]
+    [InlineData(640, 360, 60, 0.9, "h264", "lasts")]
+    [InlineData(640, 360, 60, 2.0, "hevc", "no H.264")]
+    public void A_wrong_rendition_is_caught_with_a_reason(int w, int h, long frames, double duration, string codec, string reason)
+    {
+        var facts = Facts(w, h, frames, duration, codec);
+        Assert.Contains(reason, RenditionCheck.Problem(Asked, 2.0, facts.Pixels, facts), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reported_pixels_must_be_exact()
+    {
+        Assert.Contains("reported", RenditionCheck.Problem(Asked, 2.0, 640L * 360 * 59, Facts()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ffprobe_json_gives_the_facts_and_the_hls_codec_string()
+    {
+        const string json = """
+            {"programs":[],"streams":[
+              {"codec_name":"h264","profile":"High","codec_type":"video","width":426,"height":240,"level":21,"nb_read_frames":"30"},
+              {"codec_name":"aac","profile":"LC","codec_type":"audio","nb_read_frames":"94"}],
+             "format":{"duration":"2.005000"}}
+            """;
+        var facts = RenditionFacts.Parse(json);
+        Assert.Equal((426, 240, 30L, 2.005), (facts.Width, facts.Height, facts.Frames, facts.Duration!.Value));
+        Assert.Equal(426L * 240 * 30, facts.Pixels);
+        Assert.Equal("avc1.640015,mp4a.40.2", facts.Codecs);
+        Assert.Equal("avc1.42c01e", (facts with { VideoProfile = "Constrained Baseline", VideoLevel = 30, AudioCodec = null }).Codecs);
+    }
+
+    [Fact]
+    public void A_gap_is_marked_so_players_skip_it()
+    {
+        var text = HlsPlaylist.Media([new HlsSegment(7, 2, "a_7.ts", false), new HlsSegment(8, 2, "gap_8.ts", false, Gap: true)], 2, 0, false);
+        Assert.Contains("#EXTINF:2.000,\na_7.ts\n#EXT-X-GAP\n#EXTINF:2.000,\ngap_8.ts\n", text, StringComparison.Ordinal);
+    }
+}
