@@ -1,0 +1,43 @@
+using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Media.Ts;
+
+namespace StreamGateway.Media.Tests.Ts;
+
+/// <summary>Reading size and frames from the TS bytes must agree exactly with decoding the file with ffprobe.</summary>
+public sealed class MpegTsVideoTests
+{
+    [Theory]
+    [InlineData("426x240", "-profile:v high -bf 0", "yuv420p")]      // 240 is not a multiple of 16: bottom cropping
+    [InlineData("852x480", "-profile:v high -bf 3", "yuv420p")]      // B-frames
+    [InlineData("322x182", "-profile:v baseline", "yuv420p")]        // odd-ish sizes, baseline SPS layout
+    [InlineData("256x144", "-profile:v high444 -bf 0", "yuv444p")]   // 4:4:4 crop units
+    [InlineData("1280x720", "-profile:v main -x264-params interlaced=1", "yuv420p")] // field coding: frame_mbs_only 0
+    public async Task Size_and_frames_match_a_full_decode(string size, string x264, string pixelFormat)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"sg-ts-{Guid.NewGuid():N}.ts");
+        try
+        {
+            var args = new List<string> { "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size={size}:rate=25", "-t", "1.2",
+                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", pixelFormat };
+            args.AddRange(x264.Split(' '));
+            args.AddRange(["-f", "mpegts", file]);
+            await FfmpegProcess.RunAsync("ffmpeg", args, TimeSpan.FromSeconds(60), CancellationToken.None);
+            var decoded = RenditionFacts.Parse(await FfmpegProcess.RunAsync("ffprobe", FfmpegArguments.InspectRendition(file),
+                TimeSpan.FromSeconds(60), CancellationToken.None));
+            var read = MpegTsVideo.Read(await File.ReadAllBytesAsync(file));
+            Assert.Equal((decoded.Width, decoded.Height, decoded.Frames), (read.Width, read.Height, read.Frames));
+            Assert.Equal(decoded.Pixels, read.Pixels);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_ts_are_refused_clearly()
+    {
+        Assert.Throws<InvalidDataException>(() => MpegTsVideo.Read(new byte[188 * 3]));
+        Assert.Throws<InvalidDataException>(() => MpegTsVideo.Read(new byte[100]));
+    }
+}
