@@ -212,6 +212,10 @@ internal sealed class LiveSegmenter(
         });
 
         var issues = _health.OnSegment(duration, bytes);
+        if (await transcoding.IssueAsync(sessionId) is { } transcodeIssue)
+        {
+            issues = [.. issues, transcodeIssue];
+        }
         await UpdateStatisticsAsync(duration, bytes, issues);
         if (index == 0)
         {
@@ -283,6 +287,7 @@ internal sealed class LiveSegmenter(
                 await _ffmpeg.DisposeAsync();
             }
             await playlists.EndSessionAsync(stream.PlaybackId, sessionId);
+            transcoding.ScheduleEnd(sessionId);
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
             await db.Sessions.Where(s => s.Id == sessionId)

@@ -42,6 +42,7 @@ public sealed class LiveTranscodeJob(
     OrchestratorClient client,
     ISegmentStore store,
     LivePlaylists playlists,
+    LiveTranscoding transcoding,
     IServiceScopeFactory scopes,
     IOptions<TranscodingOptions> options,
     TimeProvider clock,
@@ -97,24 +98,24 @@ public sealed class LiveTranscodeJob(
             {
                 throw new OrchestratorException($"{orchestrator.ServiceUri} returned {data.Segments.Count} renditions for {work.Renditions.Count} profiles");
             }
-            var files = new List<(RenditionRequest Asked, string Path, RenditionFacts Facts)>();
+            var files = work.Renditions.Select(r => (Asked: r, Path: Path.Combine(Path.GetTempPath(), $"sg-rendition-{Guid.NewGuid():N}.ts"))).ToList();
             try
             {
-                for (var i = 0; i < data.Segments.Count; i++)
+                // Renditions are fetched and decoded side by side; each must pass before any is published.
+                var facts = await Task.WhenAll(files.Select(async (f, i) =>
                 {
-                    var bytes = await client.DownloadAsync(data.Segments[i].Url, TimeSpan.FromSeconds(4), ct);
-                    var path = Path.Combine(Path.GetTempPath(), $"sg-rendition-{Guid.NewGuid():N}.ts");
-                    files.Add((work.Renditions[i], path, default!));
-                    await File.WriteAllBytesAsync(path, bytes, ct);
-                    var facts = await InspectAsync(path, ct);
-                    files[^1] = (work.Renditions[i], path, facts);
-                    if (RenditionCheck.Problem(work.Renditions[i], work.Duration, data.Segments[i].Pixels, facts) is { } problem)
+                    await File.WriteAllBytesAsync(f.Path, await client.DownloadAsync(data.Segments[i].Url, TimeSpan.FromSeconds(4), ct), ct);
+                    return await InspectAsync(f.Path, ct);
+                }));
+                for (var i = 0; i < files.Count; i++)
+                {
+                    if (RenditionCheck.Problem(files[i].Asked, work.Duration, data.Segments[i].Pixels, facts[i]) is { } problem)
                     {
                         throw new OrchestratorException($"{orchestrator.ServiceUri}: {problem}");
                     }
                 }
                 var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);
-                await PublishAsync(work, files);
+                await PublishAsync(work, files.Select((f, i) => (f.Asked, f.Path, facts[i])).ToList());
                 await orchestrators.EndAsync(work.SessionId, orchestrator.Id, work.Seq, score, null);
                 logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00})",
                     work.Seq, work.PlaybackId, orchestrator.Id, score);
@@ -122,7 +123,7 @@ public sealed class LiveTranscodeJob(
             }
             finally
             {
-                foreach (var (_, path, _) in files)
+                foreach (var (_, path) in files)
                 {
                     File.Delete(path);
                 }
@@ -177,6 +178,7 @@ public sealed class LiveTranscodeJob(
                 await store.DeleteAsync(HlsEndpoints.SegmentKey(work.PlaybackId, asked.Name, old), CancellationToken.None);
             }
         }
+        await transcoding.ClearIssueAsync(work.SessionId);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         await db.Streams.Where(s => s.Id == work.StreamId).ExecuteUpdateAsync(s => s
@@ -198,7 +200,9 @@ public sealed class LiveTranscodeJob(
             await playlists.SettleAsync(work.PlaybackId, asked.Name, work.Seq, $"gap_{work.Seq}.ts", work.Duration, 0,
                 work.Discontinuity, gap: true, work.KeepAll);
         }
-        var issues = System.Text.Json.JsonSerializer.Serialize(new[] { $"Transcoding failed for segment {work.Seq}: {failure}" });
+        var issue = $"Transcoding failed for segment {work.Seq}: {failure}";
+        await transcoding.SetIssueAsync(work.SessionId, issue);
+        var issues = System.Text.Json.JsonSerializer.Serialize(new[] { issue });
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         await db.Streams.Where(s => s.Id == work.StreamId).ExecuteUpdateAsync(s => s

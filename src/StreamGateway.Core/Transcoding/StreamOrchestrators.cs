@@ -23,6 +23,7 @@ public sealed class StreamOrchestrators(
     private static string StateKey(Guid session) => $"sg:tx:{session:N}";
     private static string InFlightKey(Guid session, string id) => $"sg:tx:{session:N}:inflight:{id}";
     private static string SessionKey(Guid session, string id) => $"sg:tx:{session:N}:o:{id}";
+    private static string OpenedKey(Guid session) => $"sg:tx:{session:N}:opened";
 
     /// <summary>
     /// The orchestrator for the next attempt: the last one while it keeps up, else a stake-weighted draw among
@@ -84,8 +85,30 @@ public sealed class StreamOrchestrators(
         if (left > TimeSpan.FromSeconds(10))
         {
             await db.StringSetAsync(key, Google.Protobuf.MessageExtensions.ToByteArray(info), left * 0.9);
+            await db.SetAddAsync(OpenedKey(session), orchestrator.Id);
+            await db.KeyExpireAsync(OpenedKey(session), StateTtl);
         }
         return info;
+    }
+
+    /// <summary>
+    /// After a publish: tells every orchestrator this stream opened a session with that it is over
+    /// (EndTranscodingSession), which frees its capacity and files at once instead of after its idle window.
+    /// </summary>
+    public async Task EndSessionsAsync(Guid session)
+    {
+        var db = redis.GetDatabase();
+        foreach (var id in await db.SetMembersAsync(OpenedKey(session)))
+        {
+            var cached = await db.StringGetAsync(SessionKey(session, id!));
+            if (cached.HasValue)
+            {
+                var info = OrchestratorInfo.Parser.ParseFrom((byte[])cached!);
+                await client.EndSessionAsync(info.Transcoder, info.AuthToken, TimeSpan.FromSeconds(3));
+            }
+            await db.KeyDeleteAsync(SessionKey(session, id!));
+        }
+        await db.KeyDeleteAsync([OpenedKey(session), StateKey(session)]);
     }
 
     /// <summary>Drops a session after a failure, so the next use asks the orchestrator again.</summary>

@@ -9,7 +9,7 @@ namespace StreamGateway.Tests.Integration.Transcoding;
 /// <summary>
 /// Live transcoding end to end: ffmpeg publishes over RTMP, the gateway fans each segment out to the three devnet
 /// orchestrators `./dev test` starts (real processes, registered on the anvil chain), and the renditions come back
-/// into the playlists. The suite runs with Transcoding__ReuseLatencyScore=0, so every segment is drawn afresh by stake.
+/// into the playlists. ./dev runs the gateway with Transcoding__ReuseLatencyScore=0, so every segment is drawn afresh by stake.
 /// </summary>
 public sealed partial class TranscodingTests
 {
@@ -123,6 +123,41 @@ public sealed partial class TranscodingTests
         var transcoded = session["transcodedSegments"]!.GetValue<long>();
         Assert.True(source >= 10, session.ToJsonString());
         Assert.True(transcoded >= source - 1, $"{source} source segments but {transcoded} transcoded: {session.ToJsonString()}");
+    }
+
+    [Fact]
+    public async Task When_no_orchestrator_can_transcode_the_renditions_get_gaps_the_stream_an_issue_and_the_source_plays_on()
+    {
+        var t = await Gw.NewTenantAsync();
+        var stream = await t.CreateStreamAsync(new { name = "outage", profiles = Ladder[2..] });
+        var playbackId = stream["playbackId"]!.GetValue<string>();
+        await using var broadcaster = Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 60, video: "640x360");
+        using var http = new HttpClient();
+        try
+        {
+            await WaitUntilAsync(async () => (await StreamAsync(t, stream))["transcodedSegments"]!.GetValue<long>() >= 2, 40, "two transcoded segments");
+            foreach (var n in new[] { "1", "2", "3" })
+            {
+                await Dev("orchestrator", "kill", n);
+            }
+            await WaitUntilAsync(async () => (await http.GetStringAsync(HlsUrl(playbackId, "144p/index.m3u8"))).Contains("#EXT-X-GAP", StringComparison.Ordinal),
+                40, "a gap in the rendition playlist");
+            var info = await StreamAsync(t, stream);
+            Assert.False(info["isHealthy"]!.GetValue<bool>(), info.ToJsonString());
+            Assert.Contains("Transcoding failed for segment", info["issues"]!.ToJsonString(), StringComparison.Ordinal);
+            // The source rendition keeps growing meanwhile.
+            var before = Regex.Count(await http.GetStringAsync(HlsUrl(playbackId, "source/index.m3u8")), "#EXTINF");
+            var sourceBefore = info["sourceSegments"]!.GetValue<long>();
+            await WaitUntilAsync(async () => (await StreamAsync(t, stream))["sourceSegments"]!.GetValue<long>() >= sourceBefore + 2, 20, "more source segments");
+            Assert.True(before > 0);
+        }
+        finally
+        {
+            foreach (var n in new[] { "1", "2", "3" })
+            {
+                await Dev("orchestrator", "start", n);
+            }
+        }
     }
 
     private static async Task<JsonObject> WaitForSettledSessionAsync(Tenant t, JsonObject stream)
