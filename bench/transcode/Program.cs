@@ -21,12 +21,13 @@ var bytes = await File.ReadAllBytesAsync(segmentPath);
 var duration = MediaProbe.Parse(await FfmpegProcess.RunAsync("ffprobe", FfmpegArguments.ProbeStreams(segmentPath), TimeSpan.FromSeconds(10), CancellationToken.None)).Duration ?? 2;
 
 using var client = new OrchestratorClient();
-var info = await client.GetOrchestratorAsync(orchestrator, new OrchestratorRequest(), TimeSpan.FromSeconds(5), CancellationToken.None);
+var identity = new BroadcasterIdentity();
+var info = await client.GetOrchestratorAsync(orchestrator, identity.Request(), TimeSpan.FromSeconds(5), CancellationToken.None);
 var remote = new List<double>();
 var downloaded = new List<double>();
 for (var i = 0; i < runs + 1; i++)
 {
-    var seg = SegmentRequest.Build("bench", i, bytes, TimeSpan.FromSeconds(duration), info.AuthToken, ladder);
+    var seg = SegmentRequest.Build("bench", i, bytes, TimeSpan.FromSeconds(duration), info.AuthToken, ladder, identity);
     var watch = Stopwatch.StartNew();
     var data = await client.SubmitSegmentAsync(info, seg, bytes, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), CancellationToken.None);
     var submitted = watch.Elapsed.TotalMilliseconds;

@@ -1,6 +1,7 @@
 using System.Net;
 using Google.Protobuf;
 using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
 using StreamGateway.Orchestrator.Discovery;
 using StreamGateway.Orchestrator.Transcoding;
@@ -31,6 +32,14 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
         Assert.InRange(expiresIn, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
         Assert.NotEqual(info.AuthToken.SessionId, again.AuthToken.SessionId);
         Assert.True(info.Address.IsEmpty);
+
+        // A broadcaster that names itself must prove it.
+        var signedRequest = new BroadcasterIdentity().Request();
+        Assert.False(string.IsNullOrEmpty((await orchestrator.Client.GetOrchestratorAsync(signedRequest)).Transcoder));
+        var forged = signedRequest.Clone();
+        forged.Address = new BroadcasterIdentity().Request().Address;
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await orchestrator.Client.GetOrchestratorAsync(forged));
+        Assert.Contains("invalid signature", refused.Status.Detail, StringComparison.Ordinal);
 
         var pong = await orchestrator.Client.PingAsync(new PingPong { Value = ByteString.CopyFromUtf8("ping") });
         Assert.Equal("ping", pong.Value.ToStringUtf8());
@@ -130,6 +139,41 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
         job.Bitstring.Add(1UL << 11); // GOP: not offered
         Assert.False(OrchestratorCapabilities.Covers(job));
         Assert.True(OrchestratorCapabilities.Covers(null));
+    }
+
+    [Fact]
+    public async Task A_named_sender_must_have_signed_the_segment_and_a_garbled_payment_is_402()
+    {
+        await using var orchestrator = await RunningOrchestrator.StartAsync();
+        var info = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+        var broadcaster = new BroadcasterIdentity();
+        var impostor = new BroadcasterIdentity();
+
+        var signed = RunningOrchestrator.Segment(info.AuthToken, 1, source.Bytes, P240);
+        broadcaster.SignSegment(signed, ["240p"]);
+        using (var ok = await orchestrator.PostSegmentAsync(signed, source.Bytes, LivepeerHeaders.Encode(broadcaster.Payment())))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            var result = TranscodeResult.Parser.ParseFrom(await ok.Content.ReadAsByteArrayAsync());
+            Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
+        }
+
+        // Signed by someone else than the payment's sender, or not at all.
+        using (var forged = await orchestrator.PostSegmentAsync(signed, source.Bytes, LivepeerHeaders.Encode(impostor.Payment())))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+            Assert.Equal("ErrSegSig\n", await forged.Content.ReadAsStringAsync());
+        }
+        var unsigned = RunningOrchestrator.Segment(info.AuthToken, 2, source.Bytes, P240);
+        using (var missing = await orchestrator.PostSegmentAsync(unsigned, source.Bytes, LivepeerHeaders.Encode(broadcaster.Payment())))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, missing.StatusCode);
+        }
+        using (var garbled = await orchestrator.PostSegmentAsync(signed, source.Bytes, "%%%not base64"))
+        {
+            Assert.Equal(HttpStatusCode.PaymentRequired, garbled.StatusCode);
+            Assert.StartsWith("base64 decode error: ", await garbled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     private static async Task<long> CountFramesAsync(string file)

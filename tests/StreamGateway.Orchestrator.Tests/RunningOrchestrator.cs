@@ -75,7 +75,7 @@ public sealed class RunningOrchestrator : IAsyncDisposable
         return segment;
     }
 
-    public Task<HttpResponseMessage> PostSegmentAsync(SegData segment, byte[] body)
+    public Task<HttpResponseMessage> PostSegmentAsync(SegData segment, byte[] body, string? payment = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, LivepeerHeaders.SegmentPath)
         {
@@ -83,6 +83,10 @@ public sealed class RunningOrchestrator : IAsyncDisposable
         };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(LivepeerHeaders.SegmentBytesContentType);
         request.Headers.Add(LivepeerHeaders.Segment, LivepeerHeaders.Encode(segment));
+        if (payment is not null)
+        {
+            request.Headers.Add(LivepeerHeaders.Payment, payment);
+        }
         return Http.SendAsync(request);
     }
 

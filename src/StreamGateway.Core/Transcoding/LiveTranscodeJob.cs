@@ -40,6 +40,7 @@ public sealed class LiveTranscodeJob(
     StreamOrchestrators orchestrators,
     OrchestratorDirectory directory,
     OrchestratorClient client,
+    BroadcasterIdentity identity,
     ISegmentStore store,
     LivePlaylists playlists,
     LiveTranscoding transcoding,
@@ -92,8 +93,9 @@ public sealed class LiveTranscodeJob(
         try
         {
             var info = await orchestrators.SessionAsync(work.SessionId, orchestrator, ct);
-            var segment = SegmentRequest.Build(work.StreamId.ToString("N"), work.Seq, source, duration, info.AuthToken, work.Renditions);
-            var data = await client.SubmitSegmentAsync(info, segment, source, SegmentTiming.UploadDeadline(duration), left, ct);
+            var segment = SegmentRequest.Build(work.StreamId.ToString("N"), work.Seq, source, duration, info.AuthToken, work.Renditions, identity);
+            var data = await client.SubmitSegmentAsync(info, segment, source, SegmentTiming.UploadDeadline(duration), left, ct,
+                identity.Payment());
             if (data.Segments.Count != work.Renditions.Count)
             {
                 throw new OrchestratorException($"{orchestrator.ServiceUri} returned {data.Segments.Count} renditions for {work.Renditions.Count} profiles");

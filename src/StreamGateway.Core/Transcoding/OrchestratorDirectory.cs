@@ -41,6 +41,7 @@ public sealed class OrchestratorDirectory(
     IOptions<TranscodingOptions> options,
     IConnectionMultiplexer redis,
     OrchestratorClient client,
+    BroadcasterIdentity identity,
     TimeProvider clock,
     ILogger<OrchestratorDirectory> logger) : BackgroundService
 {
@@ -96,6 +97,7 @@ public sealed class OrchestratorDirectory(
             _firstRefresh.TrySetResult();
             return;
         }
+        logger.LogInformation("Discovering orchestrators as broadcaster {Address}", identity.Address);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -178,7 +180,7 @@ public sealed class OrchestratorDirectory(
         var started = clock.GetTimestamp();
         try
         {
-            var info = await client.GetOrchestratorAsync(uri, new OrchestratorRequest(),
+            var info = await client.GetOrchestratorAsync(uri, identity.Request(),
                 TimeSpan.FromMilliseconds(options.Value.DiscoveryTimeoutMilliseconds), ct);
             var infoAddress = info.Address.Length == 20 ? "0x" + Convert.ToHexStringLower(info.Address.Span) : null;
             var capacity = info.Capabilities?.Capacities.TryGetValue((uint)CapabilityBits.H264, out var c) == true ? (int?)c : null;

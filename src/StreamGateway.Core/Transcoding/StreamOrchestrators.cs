@@ -14,6 +14,7 @@ namespace StreamGateway.Core.Transcoding;
 public sealed class StreamOrchestrators(
     OrchestratorDirectory directory,
     OrchestratorClient client,
+    BroadcasterIdentity identity,
     IConnectionMultiplexer redis,
     IOptions<TranscodingOptions> options,
     TimeProvider clock)
@@ -74,7 +75,7 @@ public sealed class StreamOrchestrators(
         {
             return OrchestratorInfo.Parser.ParseFrom((byte[])cached!);
         }
-        var info = await client.GetOrchestratorAsync(orchestrator.ServiceUri, new OrchestratorRequest(),
+        var info = await client.GetOrchestratorAsync(orchestrator.ServiceUri, identity.Request(),
             TimeSpan.FromMilliseconds(options.Value.DiscoveryTimeoutMilliseconds), ct);
         if (info.AuthToken is null)
         {

@@ -60,6 +60,7 @@ public static class TranscodingExtensions
                 "Transcoding:RpcUrl and Transcoding:Controller go together")
             .ValidateOnStart();
         services.AddSingleton<OrchestratorClient>();
+        services.AddSingleton(provider => new BroadcasterIdentity(provider.GetRequiredService<IOptions<TranscodingOptions>>().Value.BroadcasterPrivateKey));
         services.AddSingleton<OrchestratorDirectory>();
         services.AddHostedService(provider => provider.GetRequiredService<OrchestratorDirectory>());
         services.AddSingleton<StreamOrchestrators>();

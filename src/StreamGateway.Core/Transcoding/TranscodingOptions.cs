@@ -61,6 +61,14 @@ public sealed class TranscodingOptions
     [Range(0, double.MaxValue)]
     public double? MaxPricePerPixel { get; set; }
 
+    /// <summary>
+    /// The gateway's broadcaster account (hex private key): it signs GetOrchestrator requests and segment credentials,
+    /// as on-chain orchestrators require. Unset: a new random account per process, which is enough to discover and
+    /// use orchestrators that do not ask for payment. Keep a real key in a secret store.
+    /// </summary>
+    [RegularExpression("^(0x)?[0-9a-fA-F]{64}$")]
+    public string? BroadcasterPrivateKey { get; set; }
+
     [Required]
     public string FfprobePath { get; set; } = "ffprobe";
 

@@ -87,7 +87,7 @@ public sealed class OrchestratorClient : IDisposable
     /// (it flushes them before transcoding) and with the whole result before <paramref name="deadline"/>.
     /// </summary>
     public async Task<TranscodeData> SubmitSegmentAsync(OrchestratorInfo info, SegData segment, ReadOnlyMemory<byte> body,
-        TimeSpan uploadTimeout, TimeSpan deadline, CancellationToken ct)
+        TimeSpan uploadTimeout, TimeSpan deadline, CancellationToken ct, Payment? payment = null)
     {
         using var whole = CancellationTokenSource.CreateLinkedTokenSource(ct);
         whole.CancelAfter(deadline);
@@ -97,7 +97,7 @@ public sealed class OrchestratorClient : IDisposable
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(LivepeerHeaders.SegmentBytesContentType);
         request.Headers.Add(LivepeerHeaders.Segment, LivepeerHeaders.Encode(segment));
-        request.Headers.Add(LivepeerHeaders.Payment, "");
+        request.Headers.Add(LivepeerHeaders.Payment, payment is null ? "" : LivepeerHeaders.Encode(payment));
 
         HttpResponseMessage response;
         using (var upload = CancellationTokenSource.CreateLinkedTokenSource(whole.Token))

@@ -18,7 +18,7 @@ public static class SegmentRequest
     private static readonly ulong[] Wanted = CapabilityBits.Bitstring(CapabilityBits.Transcoding);
 
     public static SegData Build(string manifestId, long seq, ReadOnlySpan<byte> segment, TimeSpan duration, AuthToken token,
-        IReadOnlyList<RenditionRequest> renditions)
+        IReadOnlyList<RenditionRequest> renditions, BroadcasterIdentity? signer = null)
     {
         var data = new SegData
         {
@@ -43,6 +43,7 @@ public static class SegmentRequest
             Format = VideoProfile.Types.Format.Mpegts,
             Encoder = VideoProfile.Types.VideoCodec.H264,
         }));
+        signer?.SignSegment(data, renditions.Select(r => r.Name));
         return data;
     }
 }

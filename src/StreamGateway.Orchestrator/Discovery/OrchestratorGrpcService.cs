@@ -1,4 +1,5 @@
 using Grpc.Core;
+using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
 using StreamGateway.Orchestrator.Segments;
 
@@ -9,8 +10,21 @@ public sealed class OrchestratorGrpcService(
     OrchestratorInfoFactory infos, AuthTokens tokens, SessionCapacity sessions, RenditionStore renditions)
     : Network.Wire.Orchestrator.OrchestratorBase
 {
-    public override Task<OrchestratorInfo> GetOrchestrator(OrchestratorRequest request, ServerCallContext context) =>
-        Task.FromResult(infos.Create(tokens.Issue()));
+    public override Task<OrchestratorInfo> GetOrchestrator(OrchestratorRequest request, ServerCallContext context)
+    {
+        // As at an on-chain go-O: a broadcaster that names itself must have signed its EIP-55 address string.
+        if (!request.Address.IsEmpty)
+        {
+            var address = request.Address.Length == 20
+                ? Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(Convert.ToHexStringLower(request.Address.Span))
+                : null;
+            if (address is null || !BroadcasterIdentity.Verify(request.Address.Span, System.Text.Encoding.ASCII.GetBytes(address), request.Sig.Span))
+            {
+                throw new RpcException(new Status(StatusCode.Unknown, "invalid signature"));
+            }
+        }
+        return Task.FromResult(infos.Create(tokens.Issue()));
+    }
 
     public override Task<EndTranscodingSessionResponse> EndTranscodingSession(
         EndTranscodingSessionRequest request, ServerCallContext context)

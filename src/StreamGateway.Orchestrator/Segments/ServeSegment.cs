@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Nethereum.Util;
 using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
 using StreamGateway.Orchestrator.Discovery;
 using StreamGateway.Orchestrator.Transcoding;
@@ -26,12 +27,17 @@ public sealed class ServeSegment(
 
     public async Task HandleAsync(HttpContext http)
     {
+        if (!LivepeerHeaders.TryDecode(http.Request.Headers[LivepeerHeaders.Payment], Payment.Parser, out var payment, out var paymentError))
+        {
+            await RefuseAsync(http, StatusCodes.Status402PaymentRequired, paymentError);
+            return;
+        }
         if (!LivepeerHeaders.TryDecode(http.Request.Headers[LivepeerHeaders.Segment], SegData.Parser, out var segment, out var decodeError))
         {
             await RefuseAsync(http, StatusCodes.Status403Forbidden, decodeError);
             return;
         }
-        if (Refusal(http, segment) is { } refusal)
+        if (Refusal(http, segment, payment) is { } refusal)
         {
             await RefuseAsync(http, StatusCodes.Status403Forbidden, refusal);
             return;
@@ -100,8 +106,11 @@ public sealed class ServeSegment(
         await http.Response.Body.WriteAsync(result.ToByteArray(), http.RequestAborted);
     }
 
-    /// <summary>The credential checks of go-O's verifySegCreds that apply without a chain, in its order.</summary>
-    private string? Refusal(HttpContext http, SegData segment)
+    /// <summary>
+    /// go-O's verifySegCreds checks, in its order. The segment signature is checked against Payment.sender when the
+    /// broadcaster names itself; without a sender (an offchain broadcaster) there is nobody to check it against.
+    /// </summary>
+    private string? Refusal(HttpContext http, SegData segment, Payment payment)
     {
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ||
             !type.MediaType.Equals(LivepeerHeaders.SegmentBytesContentType, StringComparison.OrdinalIgnoreCase))
@@ -111,6 +120,12 @@ public sealed class ServeSegment(
         if (segment.Duration < 0 || segment.Duration > MaxDurationMs)
         {
             return "invalid duration";
+        }
+        if (!payment.Sender.IsEmpty && !BroadcasterIdentity.Verify(payment.Sender.Span,
+                BroadcasterIdentity.SegmentMessage(segment.ManifestId.Span, segment.Seq, segment.Hash.Span, SegmentProfiles.Requested(segment).Select(p => p.Name)),
+                segment.Sig.Span))
+        {
+            return "ErrSegSig";
         }
         if (!OrchestratorCapabilities.Covers(segment.Capabilities))
         {
