@@ -57,10 +57,17 @@ public sealed class OrchestratorDirectory(
 
     public PoolSnapshot Snapshot => _snapshot;
 
-    /// <summary>The snapshot, waiting (briefly) for the first refresh after start.</summary>
+    /// <summary>The snapshot, waiting (briefly) for the first refresh after start; an empty pool if that takes too long.</summary>
     public async Task<PoolSnapshot> CurrentAsync(CancellationToken ct)
     {
-        await _firstRefresh.Task.WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        try
+        {
+            await _firstRefresh.Task.WaitAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Orchestrator discovery has not finished its first refresh; no orchestrator to offer yet");
+        }
         return _snapshot;
     }
 
