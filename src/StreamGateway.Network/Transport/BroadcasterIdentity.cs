@@ -44,7 +44,11 @@ public sealed class BroadcasterIdentity
     /// Whether <paramref name="signature"/> is <paramref name="signer"/>'s personal_sign of keccak256(message), with
     /// go-livepeer's rules: 65 bytes, v ∈ {27, 28}, low s.
     /// </summary>
-    public static bool Verify(ReadOnlySpan<byte> signer, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    public static bool Verify(ReadOnlySpan<byte> signer, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
+        VerifyHash(signer, new Sha3Keccack().CalculateHash(message.ToArray()), signature);
+
+    /// <summary>As <see cref="Verify"/> for a signature over a 32-byte value signed as is (tickets).</summary>
+    public static bool VerifyHash(ReadOnlySpan<byte> signer, ReadOnlySpan<byte> hash, ReadOnlySpan<byte> signature)
     {
         if (signer.Length != 20 || signature.Length != 65 || signature[64] is not (27 or 28))
         {
@@ -58,7 +62,7 @@ public sealed class BroadcasterIdentity
         try
         {
             var sig = EthECDSASignatureFactory.FromComponents(signature[..32].ToArray(), signature[32..64].ToArray(), signature[64]);
-            var recovered = EthECKey.RecoverFromSignature(sig, PersonalDigest(message)).GetPublicAddress();
+            var recovered = EthECKey.RecoverFromSignature(sig, PersonalHashDigest(hash)).GetPublicAddress();
             return recovered.Equals("0x" + Convert.ToHexStringLower(signer), StringComparison.OrdinalIgnoreCase);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
@@ -75,9 +79,12 @@ public sealed class BroadcasterIdentity
         segment.Sig = ByteString.CopyFrom(Sign(SegmentMessage(segment.ManifestId.Span, segment.Seq, segment.Hash.Span, profileNames)));
 
     /// <summary>personal_sign(keccak256(message)) as 65 bytes r ‖ s ‖ v, v ∈ {27, 28}.</summary>
-    public byte[] Sign(ReadOnlySpan<byte> message)
+    public byte[] Sign(ReadOnlySpan<byte> message) => SignHash(new Sha3Keccack().CalculateHash(message.ToArray()));
+
+    /// <summary>personal_sign of a 32-byte value (a ticket hash is signed this way, without hashing it again).</summary>
+    public byte[] SignHash(ReadOnlySpan<byte> hash)
     {
-        var digest = PersonalDigest(message);
+        var digest = PersonalHashDigest(hash);
         var signature = _key.SignAndCalculateV(digest);
         var result = new byte[65];
         Pad32(signature.R).CopyTo(result, 0);
@@ -87,12 +94,13 @@ public sealed class BroadcasterIdentity
     }
 
     /// <summary>keccak256("\x19Ethereum Signed Message:\n32" ‖ keccak256(message)).</summary>
-    public static byte[] PersonalDigest(ReadOnlySpan<byte> message)
+    public static byte[] PersonalDigest(ReadOnlySpan<byte> message) => PersonalHashDigest(new Sha3Keccack().CalculateHash(message.ToArray()));
+
+    /// <summary>keccak256("\x19Ethereum Signed Message:\n32" ‖ hash) for a 32-byte hash.</summary>
+    public static byte[] PersonalHashDigest(ReadOnlySpan<byte> hash)
     {
-        var keccak = new Sha3Keccack();
-        var inner = keccak.CalculateHash(message.ToArray());
         var prefix = Encoding.ASCII.GetBytes("\u0019Ethereum Signed Message:\n32");
-        return keccak.CalculateHash([.. prefix, .. inner]);
+        return new Sha3Keccack().CalculateHash([.. prefix, .. hash]);
     }
 
     /// <summary>
