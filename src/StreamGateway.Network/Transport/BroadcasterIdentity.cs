@@ -14,15 +14,16 @@ namespace StreamGateway.Network.Transport;
 /// </summary>
 public sealed class BroadcasterIdentity
 {
-    private readonly EthECKey _key;
+    private readonly byte[] _key;
     private readonly ByteString _address;
     private readonly ByteString _requestSig;
 
     /// <param name="privateKeyHex">The account's key; null makes a new random one (enough for discovery, not for payments).</param>
     public BroadcasterIdentity(string? privateKeyHex = null)
     {
-        _key = string.IsNullOrEmpty(privateKeyHex) ? EthECKey.GenerateKey() : new EthECKey(privateKeyHex);
-        Address = _key.GetPublicAddress(); // EIP-55 checksummed
+        var ethKey = string.IsNullOrEmpty(privateKeyHex) ? EthECKey.GenerateKey() : new EthECKey(privateKeyHex);
+        Address = ethKey.GetPublicAddress(); // EIP-55 checksummed
+        _key = ethKey.GetPrivateKeyAsBytes();
         _address = ByteString.CopyFrom(Convert.FromHexString(Address[2..]));
         _requestSig = ByteString.CopyFrom(Sign(Encoding.ASCII.GetBytes(Address)));
     }
@@ -59,16 +60,7 @@ public sealed class BroadcasterIdentity
         {
             return false;
         }
-        try
-        {
-            var sig = EthECDSASignatureFactory.FromComponents(signature[..32].ToArray(), signature[32..64].ToArray(), signature[64]);
-            var recovered = EthECKey.RecoverFromSignature(sig, PersonalHashDigest(hash)).GetPublicAddress();
-            return recovered.Equals("0x" + Convert.ToHexStringLower(signer), StringComparison.OrdinalIgnoreCase);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
-        {
-            return false;
-        }
+        return Secp256k1Signatures.Recover(PersonalHashDigest(hash), signature) is { } recovered && recovered.AsSpan().SequenceEqual(signer);
     }
 
     private static readonly System.Numerics.BigInteger HalfCurveOrder = System.Numerics.BigInteger.Parse(
@@ -82,16 +74,7 @@ public sealed class BroadcasterIdentity
     public byte[] Sign(ReadOnlySpan<byte> message) => SignHash(new Sha3Keccack().CalculateHash(message.ToArray()));
 
     /// <summary>personal_sign of a 32-byte value (a ticket hash is signed this way, without hashing it again).</summary>
-    public byte[] SignHash(ReadOnlySpan<byte> hash)
-    {
-        var digest = PersonalHashDigest(hash);
-        var signature = _key.SignAndCalculateV(digest);
-        var result = new byte[65];
-        Pad32(signature.R).CopyTo(result, 0);
-        Pad32(signature.S).CopyTo(result, 32);
-        result[64] = signature.V[0] < 27 ? (byte)(signature.V[0] + 27) : signature.V[0];
-        return result;
-    }
+    public byte[] SignHash(ReadOnlySpan<byte> hash) => Secp256k1Signatures.Sign(_key, PersonalHashDigest(hash));
 
     /// <summary>keccak256("\x19Ethereum Signed Message:\n32" ‖ keccak256(message)).</summary>
     public static byte[] PersonalDigest(ReadOnlySpan<byte> message) => PersonalHashDigest(new Sha3Keccack().CalculateHash(message.ToArray()));
@@ -119,7 +102,4 @@ public sealed class BroadcasterIdentity
         }
         return [.. manifestId, .. seqBytes, .. hash, .. Encoding.ASCII.GetBytes(ids)];
     }
-
-    private static byte[] Pad32(byte[] value) =>
-        value.Length >= 32 ? value[^32..] : [.. new byte[32 - value.Length], .. value];
 }
