@@ -29,7 +29,7 @@ for (var i = 0; i < runs + 1; i++)
 {
     var seg = SegmentRequest.Build("bench", i, bytes, TimeSpan.FromSeconds(duration), info.AuthToken, ladder, identity);
     var watch = Stopwatch.StartNew();
-    var data = await client.SubmitSegmentAsync(info, seg, bytes, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), CancellationToken.None);
+    var (data, _) = await client.SubmitSegmentAsync(info, seg, bytes, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), CancellationToken.None);
     var submitted = watch.Elapsed.TotalMilliseconds;
     foreach (var s in data.Segments)
     {

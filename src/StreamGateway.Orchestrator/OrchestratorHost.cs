@@ -1,5 +1,6 @@
 using StreamGateway.Orchestrator.Chain;
 using StreamGateway.Orchestrator.Discovery;
+using StreamGateway.Orchestrator.Payments;
 using StreamGateway.Orchestrator.Segments;
 using StreamGateway.Orchestrator.Tls;
 using StreamGateway.Orchestrator.Transcoding;
@@ -27,10 +28,12 @@ public static class OrchestratorHost
         builder.Services.AddDiscovery();
         builder.Services.AddSegments();
         builder.Services.AddChainRegistration(builder.Configuration);
+        builder.Services.AddPayments();
 
         var app = builder.Build();
         app.MapDiscovery();
         app.MapSegments();
+        app.MapPayments();
         return app;
     }
 }

@@ -41,6 +41,7 @@ public sealed class LiveTranscodeJob(
     OrchestratorDirectory directory,
     OrchestratorClient client,
     BroadcasterIdentity identity,
+    Payments.TicketSender tickets,
     ISegmentStore store,
     LivePlaylists playlists,
     LiveTranscoding transcoding,
@@ -94,8 +95,18 @@ public sealed class LiveTranscodeJob(
         {
             var info = await orchestrators.SessionAsync(work.SessionId, orchestrator, ct);
             var segment = SegmentRequest.Build(work.StreamId.ToString("N"), work.Seq, source, duration, info.AuthToken, work.Renditions, identity);
-            var data = await client.SubmitSegmentAsync(info, segment, source, SegmentTiming.UploadDeadline(duration), left, ct,
-                identity.Payment());
+            var (payment, paid) = await tickets.PayAsync(work.SessionId, orchestrator.Id, info, work.Renditions, work.Duration);
+            var (data, fresh) = await client.SubmitSegmentAsync(info, segment, source, SegmentTiming.UploadDeadline(duration), left, ct, payment);
+            await tickets.DebitAsync(work.SessionId, orchestrator.Id, info, data.Segments.Sum(s => s.Pixels));
+            if (fresh is not null)
+            {
+                await orchestrators.RefreshSessionAsync(work.SessionId, orchestrator.Id, fresh);
+            }
+            if (!paid.IsZero)
+            {
+                logger.LogDebug("Segment {Seq} of {PlaybackId}: {Tickets} tickets worth {Value} wei to {Orchestrator}",
+                    work.Seq, work.PlaybackId, payment.TicketSenderParams.Count, paid, orchestrator.Id);
+            }
             if (data.Segments.Count != work.Renditions.Count)
             {
                 throw new OrchestratorException($"{orchestrator.ServiceUri} returned {data.Segments.Count} renditions for {work.Renditions.Count} profiles");

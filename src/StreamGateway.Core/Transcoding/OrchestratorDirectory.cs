@@ -53,9 +53,13 @@ public sealed class OrchestratorDirectory(
     private readonly Lock _lock = new();
     private PoolSnapshot _snapshot = new(-1, DateTimeOffset.MinValue, []);
     private LivepeerPool? _pool;
+    private Web3? _web3;
     private LivepeerAddresses? _contracts;
 
     public PoolSnapshot Snapshot => _snapshot;
+
+    /// <summary>The chain's latest block as last read (every RoundPollSeconds); 0 off-chain.</summary>
+    public long LatestBlock { get; private set; }
 
     /// <summary>The snapshot, waiting (briefly) for the first refresh after start; an empty pool if that takes too long.</summary>
     public async Task<PoolSnapshot> CurrentAsync(CancellationToken ct)
@@ -135,9 +139,11 @@ public sealed class OrchestratorDirectory(
         }
         if (_contracts is null)
         {
-            _pool = new LivepeerPool(new Web3(options.Value.RpcUrl));
+            _web3 = new Web3(options.Value.RpcUrl);
+            _pool = new LivepeerPool(_web3);
             _contracts = await _pool.ResolveAsync(options.Value.Controller!);
         }
+        LatestBlock = (long)(await _web3!.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
         return (long)await _pool!.CurrentRoundAsync(_contracts);
     }
 

@@ -73,7 +73,13 @@ public sealed class StreamOrchestrators(
         var cached = await db.StringGetAsync(key);
         if (cached.HasValue)
         {
-            return OrchestratorInfo.Parser.ParseFrom((byte[])cached!);
+            var known = OrchestratorInfo.Parser.ParseFrom((byte[])cached!);
+            // go-B refreshes a session whose ticket params are about to expire (livepeer-protocol §3.6).
+            var expires = known.TicketParams is { } p ? (long)Network.Payments.Uint256.FromBytes(p.ExpirationBlock.Span) : long.MaxValue;
+            if (expires - directory.LatestBlock > 2)
+            {
+                return known;
+            }
         }
         var info = await client.GetOrchestratorAsync(orchestrator.ServiceUri, identity.Request(),
             TimeSpan.FromMilliseconds(options.Value.DiscoveryTimeoutMilliseconds), ct);
@@ -110,6 +116,23 @@ public sealed class StreamOrchestrators(
             await db.KeyDeleteAsync(SessionKey(session, id!));
         }
         await db.KeyDeleteAsync([OpenedKey(session), StateKey(session)]);
+    }
+
+    /// <summary>
+    /// Adopts the fresh OrchestratorInfo that came back with a result (new ticket params, same auth token), as go-B's
+    /// updateSession does, so a session's ticket params never grow old.
+    /// </summary>
+    public async Task RefreshSessionAsync(Guid session, string id, OrchestratorInfo info)
+    {
+        if (info.AuthToken is null || string.IsNullOrEmpty(info.Transcoder))
+        {
+            return;
+        }
+        var left = DateTimeOffset.FromUnixTimeSeconds(info.AuthToken.Expiration) - clock.GetUtcNow();
+        if (left > TimeSpan.FromSeconds(10))
+        {
+            await redis.GetDatabase().StringSetAsync(SessionKey(session, id), Google.Protobuf.MessageExtensions.ToByteArray(info), left * 0.9);
+        }
     }
 
     /// <summary>Drops a session after a failure, so the next use asks the orchestrator again.</summary>

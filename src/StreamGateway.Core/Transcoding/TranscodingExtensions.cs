@@ -64,6 +64,8 @@ public static class TranscodingExtensions
         services.AddSingleton<OrchestratorDirectory>();
         services.AddHostedService(provider => provider.GetRequiredService<OrchestratorDirectory>());
         services.AddSingleton<StreamOrchestrators>();
+        services.AddSingleton<Payments.TicketSender>();
+        services.AddHostedService<Payments.SenderFunding>();
         services.AddSingleton<LiveTranscoding>();
         services.AddTransient<LiveTranscodeJob>();
         services.AddTransient<EndOrchestratorSessions>();

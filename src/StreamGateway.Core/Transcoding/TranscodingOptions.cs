@@ -69,6 +69,14 @@ public sealed class TranscodingOptions
     [RegularExpression("^(0x)?[0-9a-fA-F]{64}$")]
     public string? BroadcasterPrivateKey { get; set; }
 
+    /// <summary>TicketBroker deposit the broadcaster account keeps (topped up at start); 0 leaves it alone.</summary>
+    [RegularExpression("^[0-9]{1,40}$")]
+    public string DepositWei { get; set; } = "0";
+
+    /// <summary>TicketBroker reserve the broadcaster account keeps (topped up at start); 0 leaves it alone.</summary>
+    [RegularExpression("^[0-9]{1,40}$")]
+    public string ReserveWei { get; set; } = "0";
+
     [Required]
     public string FfprobePath { get; set; } = "ffprobe";
 

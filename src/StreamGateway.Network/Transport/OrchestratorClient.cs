@@ -86,7 +86,7 @@ public sealed class OrchestratorClient : IDisposable
     /// Sends one source segment. The orchestrator must answer with its headers within <paramref name="uploadTimeout"/>
     /// (it flushes them before transcoding) and with the whole result before <paramref name="deadline"/>.
     /// </summary>
-    public async Task<TranscodeData> SubmitSegmentAsync(OrchestratorInfo info, SegData segment, ReadOnlyMemory<byte> body,
+    public async Task<(TranscodeData Data, OrchestratorInfo? Info)> SubmitSegmentAsync(OrchestratorInfo info, SegData segment, ReadOnlyMemory<byte> body,
         TimeSpan uploadTimeout, TimeSpan deadline, CancellationToken ct, Payment? payment = null)
     {
         using var whole = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -143,7 +143,7 @@ public sealed class OrchestratorClient : IDisposable
             }
             return result.ResultCase switch
             {
-                TranscodeResult.ResultOneofCase.Data => result.Data,
+                TranscodeResult.ResultOneofCase.Data => (result.Data, result.Info),
                 TranscodeResult.ResultOneofCase.Error => throw new OrchestratorException($"{info.Transcoder} could not transcode: {result.Error}"),
                 _ => throw new OrchestratorException($"{info.Transcoder} answered with neither renditions nor an error"),
             };

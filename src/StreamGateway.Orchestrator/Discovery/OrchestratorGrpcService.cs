@@ -23,7 +23,7 @@ public sealed class OrchestratorGrpcService(
                 throw new RpcException(new Status(StatusCode.Unknown, "invalid signature"));
             }
         }
-        return Task.FromResult(infos.Create(tokens.Issue()));
+        return Task.FromResult(infos.Create(tokens.Issue(), request.Address.Span));
     }
 
     public override Task<EndTranscodingSessionResponse> EndTranscodingSession(

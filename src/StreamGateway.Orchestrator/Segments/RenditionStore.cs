@@ -51,6 +51,7 @@ public sealed partial class RenditionStore(IOptions<OrchestratorOptions> options
             return 0;
         }
         var deleted = 0;
+        var kept = Path.Combine(root, Payments.WinningTicketStore.Folder);
         foreach (var file in Directory.EnumerateFiles(root, "*.ts", SearchOption.AllDirectories))
         {
             try
@@ -67,6 +68,10 @@ public sealed partial class RenditionStore(IOptions<OrchestratorOptions> options
         }
         foreach (var folder in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
         {
+            if (folder.StartsWith(kept, StringComparison.Ordinal))
+            {
+                continue;
+            }
             try
             {
                 if (!Directory.EnumerateFileSystemEntries(folder).Any())

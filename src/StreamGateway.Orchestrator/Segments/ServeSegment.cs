@@ -20,6 +20,9 @@ public sealed class ServeSegment(
     RenditionStore store,
     LadderTranscoder transcoder,
     OrchestratorInfoFactory infos,
+    Payments.TicketIssuer tickets,
+    Payments.PaymentLedger ledger,
+    IOptions<Payments.PaymentOptions> payments,
     ILogger<ServeSegment> logger)
 {
     private const int DefaultDurationMs = 2000;
@@ -55,6 +58,21 @@ public sealed class ServeSegment(
             return;
         }
 
+        if (tickets.Enabled)
+        {
+            // go-O's steps 4 and 5: check and credit the tickets, then require credit for at least one ticket's worth.
+            if (ledger.Process(payment, sessionId) is { } ticketError)
+            {
+                await RefuseAsync(http, StatusCodes.Status400BadRequest, ticketError);
+                return;
+            }
+            if (!ledger.Sufficient(payment.Sender.Span, sessionId, payments.Value.TicketEv))
+            {
+                await RefuseAsync(http, StatusCodes.Status400BadRequest, "Insufficient balance");
+                return;
+            }
+        }
+
         byte[] body;
         using (var buffer = new MemoryStream())
         {
@@ -78,7 +96,7 @@ public sealed class ServeSegment(
         {
             Seq = segment.Seq,
             // go-O refreshes everything but keeps the segment's own token, so B's session goes on (livepeer-wire §1.4).
-            Info = infos.Create(segment.AuthToken),
+            Info = infos.Create(segment.AuthToken, payment.Sender.Span),
         };
         try
         {
@@ -93,6 +111,11 @@ public sealed class ServeSegment(
                 Pixels = r.Pixels,
             }));
             result.Data = data;
+            if (tickets.Enabled)
+            {
+                var (num, den) = tickets.Price;
+                ledger.Debit(payment.Sender.Span, sessionId, renditions.Aggregate(System.Numerics.BigInteger.Zero, (sum, r) => sum + r.Pixels) * num / den);
+            }
         }
         catch (Exception e) when (e is FfmpegException or InvalidDataException or System.Text.Json.JsonException or IOException)
         {

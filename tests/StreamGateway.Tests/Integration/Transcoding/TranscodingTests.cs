@@ -160,6 +160,68 @@ public sealed partial class TranscodingTests
         }
     }
 
+    [Fact]
+    public async Task A_stream_pays_the_orchestrators_in_tickets_and_winning_tickets_are_redeemed_on_chain()
+    {
+        const string gateway = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"; // anvil account 9, the suite's broadcaster
+        var web3 = new Nethereum.Web3.Web3(Environment.GetEnvironmentVariable("SG_ETH_RPC"));
+        var broker = (await new StreamGateway.Network.Chain.LivepeerPool(web3).ResolveAsync(Environment.GetEnvironmentVariable("SG_CONTROLLER")!)).TicketBroker;
+        async Task<System.Numerics.BigInteger> FundsAsync()
+        {
+            var info = await web3.Eth.GetContractQueryHandler<StreamGateway.Network.Chain.GetSenderInfoFunction>()
+                .QueryDeserializingToObjectAsync<StreamGateway.Network.Chain.SenderInfoOutput>(
+                    new StreamGateway.Network.Chain.GetSenderInfoFunction { Address = gateway }, broker);
+            return info.Sender.Deposit + info.Reserve.FundsRemaining;
+        }
+        async Task<System.Numerics.BigInteger> EarnedAsync()
+        {
+            var total = System.Numerics.BigInteger.Zero;
+            foreach (var o in Orchestrators)
+            {
+                total += (await web3.Eth.GetBalance.SendRequestAsync(o)).Value;
+            }
+            return total;
+        }
+        var orchestratorUris = Environment.GetEnvironmentVariable("SG_ORCHESTRATORS")!.Split(',');
+#pragma warning disable CA5359 // the orchestrators' self-signed certificates, as the gateway itself treats them
+        using var insecure = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } });
+#pragma warning restore CA5359
+        async Task<List<JsonObject>> RedeemedAsync()
+        {
+            var all = new List<JsonObject>();
+            foreach (var uri in orchestratorUris)
+            {
+                var tickets = JsonNode.Parse(await insecure.GetStringAsync($"{uri}/payments/tickets"))!.AsArray();
+                all.AddRange(tickets.Select(t => t!.AsObject()).Where(t => (string?)t["status"] == "redeemed"));
+            }
+            return all;
+        }
+
+        var fundsBefore = await FundsAsync();
+        var earnedBefore = await EarnedAsync();
+        var redeemedBefore = (await RedeemedAsync()).Select(t => (string)t["hash"]!).ToHashSet();
+        var t = await Gw.NewTenantAsync();
+        var stream = await t.CreateStreamAsync(new { name = "paid", profiles = Ladder[2..] });
+        await using var broadcaster = Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 30, video: "640x360");
+
+        // Tickets go with every segment; one in eight wins, and a win is redeemed once its params expire.
+        List<JsonObject> fresh = [];
+        await WaitUntilAsync(async () =>
+        {
+            fresh = (await RedeemedAsync()).Where(r => !redeemedBefore.Contains((string)r["hash"]!)).ToList();
+            return fresh.Count > 0;
+        }, 75, "a winning ticket redeemed on chain");
+
+        var receipt = await web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync((string)fresh[0]["transaction"]!);
+        var topic = "0x" + Convert.ToHexStringLower(new Nethereum.Util.Sha3Keccack().CalculateHash(
+            System.Text.Encoding.ASCII.GetBytes("WinningTicketRedeemed(address,address,uint256,uint256,uint256,uint256,bytes)")));
+        var logs = Newtonsoft.Json.Linq.JArray.FromObject(receipt.Logs);
+        Assert.Contains(logs, log => (string?)log["topics"]?[0] == topic &&
+            ((string?)log["topics"]?[1] ?? "").EndsWith(gateway[2..].ToLowerInvariant(), StringComparison.Ordinal));
+        Assert.True(await FundsAsync() < fundsBefore, "the gateway's deposit and reserve did not go down");
+        Assert.True(await EarnedAsync() > earnedBefore, "the orchestrators' balances did not go up");
+    }
+
     private static async Task<JsonObject> WaitForSettledSessionAsync(Tenant t, JsonObject stream)
     {
         JsonObject session = [];

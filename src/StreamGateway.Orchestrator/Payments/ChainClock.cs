@@ -1,0 +1,60 @@
+using System.Numerics;
+using Microsoft.Extensions.Options;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using StreamGateway.Network.Chain;
+using StreamGateway.Orchestrator.Chain;
+
+namespace StreamGateway.Orchestrator.Payments;
+
+/// <summary>What payments need to know about the chain right now.</summary>
+public sealed record ChainMoment(BigInteger Block, BigInteger LastInitializedRound, byte[] RoundBlockHash, BigInteger GasPrice);
+
+/// <summary>Reads the latest block, the last initialized round with its block hash, and the gas price every few seconds.</summary>
+public sealed class ChainClock(IOptions<ChainOptions> chain, IOptions<PaymentOptions> payments, ILogger<ChainClock> logger) : BackgroundService
+{
+    private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ChainMoment? Now { get; private set; }
+
+    public Web3? Web3 { get; private set; }
+
+    public LivepeerAddresses? Contracts { get; private set; }
+
+    public async Task<ChainMoment?> CurrentAsync(CancellationToken ct)
+    {
+        await _first.Task.WaitAsync(TimeSpan.FromSeconds(10), ct).ContinueWith(_ => { }, TaskScheduler.Default);
+        return Now;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = chain.Value;
+        if (!o.Enabled || string.IsNullOrEmpty(o.PrivateKey) || string.IsNullOrEmpty(o.Controller))
+        {
+            _first.TrySetResult();
+            return;
+        }
+        Web3 = new Web3(new Account(o.PrivateKey), o.RpcUrl);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                Contracts ??= await new LivepeerPool(Web3).ResolveAsync(o.Controller);
+                var block = (await Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+                var round = await Web3.Eth.GetContractQueryHandler<LastInitializedRoundFunction>()
+                    .QueryAsync<BigInteger>(Contracts.RoundsManager, new LastInitializedRoundFunction());
+                var hash = await Web3.Eth.GetContractQueryHandler<BlockHashForRoundFunction>()
+                    .QueryAsync<byte[]>(Contracts.RoundsManager, new BlockHashForRoundFunction { Round = round });
+                var gas = (await Web3.Eth.GasPrice.SendRequestAsync()).Value;
+                Now = new ChainMoment(block, round, hash, gas);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Reading the chain failed: {Error}", e.Message);
+            }
+            _first.TrySetResult();
+            await Task.Delay(TimeSpan.FromSeconds(payments.Value.PollSeconds), stoppingToken);
+        }
+    }
+}

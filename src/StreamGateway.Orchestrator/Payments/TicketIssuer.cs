@@ -1,0 +1,86 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using StreamGateway.Network.Payments;
+using StreamGateway.Network.Wire;
+
+namespace StreamGateway.Orchestrator.Payments;
+
+/// <summary>
+/// Issues TicketParams to a broadcaster (livepeer-protocol §3.2) and recomputes their recipientRand from what comes
+/// back. Nothing is stored per params: recipientRand is an HMAC of the params under a secret of this process.
+/// </summary>
+public sealed class TicketIssuer(IOptions<PaymentOptions> payments, IOptions<OrchestratorOptions> orchestrator, ChainClock chain)
+{
+    private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>Payments are on when there is a price and a chain account.</summary>
+    public bool Enabled => orchestrator.Value.PricePerUnit > 0 && chain.Web3 is not null && Recipient.Length == 20;
+
+    public byte[] Recipient => orchestrator.Value.EthereumAddress is { Length: 42 } a ? Convert.FromHexString(a[2..]) : [];
+
+    public (BigInteger Numerator, BigInteger Denominator) Price
+    {
+        get
+        {
+            var o = orchestrator.Value;
+            var gcd = BigInteger.GreatestCommonDivisor(o.PricePerUnit, o.PixelsPerUnit);
+            return gcd.IsZero ? (0, 1) : (o.PricePerUnit / gcd, o.PixelsPerUnit / gcd);
+        }
+    }
+
+    public BigInteger FaceValue(ChainMoment now)
+    {
+        var p = payments.Value;
+        if (p.FaceValueWei is { } fixedValue)
+        {
+            return BigInteger.Parse(fixedValue, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var txCost = now.GasPrice * p.RedeemGas;
+        var value = txCost * p.TxCostMultiplier;
+        return value < p.TicketEv ? p.TicketEv * p.TxCostMultiplier : value;
+    }
+
+    /// <summary>Fresh params for <paramref name="sender"/>; null when payments are off or the chain has not been read yet.</summary>
+    public TicketParams? Create(ReadOnlySpan<byte> sender)
+    {
+        if (!Enabled || sender.Length != 20 || chain.Now is not { } now)
+        {
+            return null;
+        }
+        var faceValue = FaceValue(now);
+        var winProb = TicketMath.WinProb(payments.Value.TicketEv, faceValue);
+        var seed = RandomNumberGenerator.GetBytes(32);
+        var expirationBlock = now.Block + payments.Value.ExpirationBlocks;
+        var expiration = new TicketExpirationParams
+        {
+            CreationRound = (long)now.LastInitializedRound,
+            CreationRoundBlockHash = ByteString.CopyFrom(now.RoundBlockHash),
+        };
+        var rand = Rand(seed, sender, faceValue, winProb, expirationBlock, expiration);
+        return new TicketParams
+        {
+            Recipient = ByteString.CopyFrom(Recipient),
+            FaceValue = ByteString.CopyFrom(Uint256.Minimal(faceValue)),
+            WinProb = ByteString.CopyFrom(Uint256.Minimal(winProb)),
+            RecipientRandHash = ByteString.CopyFrom(TicketMath.RecipientRandHash(rand)),
+            Seed = ByteString.CopyFrom(seed),
+            ExpirationBlock = ByteString.CopyFrom(Uint256.Minimal(expirationBlock)),
+            ExpirationParams = expiration,
+        };
+    }
+
+    /// <summary>recipientRand for params a broadcaster sent back (with the expiration params of its payment).</summary>
+    public BigInteger Rand(TicketParams p, ReadOnlySpan<byte> sender, TicketExpirationParams expiration) =>
+        Rand(p.Seed.Span, sender, Uint256.FromBytes(p.FaceValue.Span), Uint256.FromBytes(p.WinProb.Span),
+            Uint256.FromBytes(p.ExpirationBlock.Span), expiration);
+
+    private BigInteger Rand(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> sender, BigInteger faceValue, BigInteger winProb,
+        BigInteger expirationBlock, TicketExpirationParams expiration)
+    {
+        var (num, den) = Price;
+        byte[] aux = [.. Uint256.ToBytes(expiration.CreationRound), .. Uint256.Pad32(expiration.CreationRoundBlockHash.Span)];
+        return TicketMath.RecipientRand(_secret, seed, sender, faceValue, winProb, expirationBlock, num, den, aux);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Numerics;
+using Google.Protobuf;
+using StreamGateway.Network.Payments;
+using StreamGateway.Network.Transport;
+using StreamGateway.Network.Wire;
+
+namespace StreamGateway.Orchestrator.Tests;
+
+/// <summary>A priced orchestrator on the suite's anvil chain checks every ticket before it works.</summary>
+public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment>
+{
+    // anvil's development account #5, used by no other test.
+    private const string OrchestratorKey = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
+    private static readonly VideoProfile P240 = new() { Name = "240p", Width = 426, Height = 240, Bitrate = 250_000 };
+
+    private static string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
+        ? v
+        : throw new InvalidOperationException($"{name} is not set: chain tests run against the anvil chain `./dev test` starts");
+
+    private static Dictionary<string, string?> Settings() => new()
+    {
+        ["Chain:RpcUrl"] = Env("SG_ETH_RPC"),
+        ["Chain:Controller"] = Env("SG_CONTROLLER"),
+        ["Chain:PrivateKey"] = OrchestratorKey,
+        ["Chain:StakeWei"] = "1000000000000000000",
+        ["Orchestrator:PricePerUnit"] = "1000",
+        ["Payments:TicketEvWei"] = "1000000000000000",
+        ["Payments:FaceValueWei"] = "10000000000000000",
+        ["Payments:ExpirationBlocks"] = "8",
+        ["Payments:PollSeconds"] = "1",
+    };
+
+    private static Payment Pay(BroadcasterIdentity sender, TicketParams p, IEnumerable<uint> nonces, BroadcasterIdentity? signer = null)
+    {
+        var payment = sender.Payment();
+        payment.TicketParams = new TicketParams
+        {
+            Recipient = p.Recipient, FaceValue = p.FaceValue, WinProb = p.WinProb, RecipientRandHash = p.RecipientRandHash,
+            Seed = p.Seed, ExpirationBlock = p.ExpirationBlock,
+        };
+        payment.ExpirationParams = p.ExpirationParams;
+        foreach (var nonce in nonces)
+        {
+            var ticket = new Ticket(p.Recipient.ToByteArray(), payment.Sender.ToByteArray(), Uint256.FromBytes(p.FaceValue.Span),
+                Uint256.FromBytes(p.WinProb.Span), nonce, Uint256.Pad32(p.RecipientRandHash.Span), p.ExpirationParams.CreationRound,
+                Uint256.Pad32(p.ExpirationParams.CreationRoundBlockHash.Span));
+            payment.TicketSenderParams.Add(new TicketSenderParams { SenderNonce = nonce, Sig = ByteString.CopyFrom((signer ?? sender).SignHash(ticket.Hash())) });
+        }
+        return payment;
+    }
+
+    private static async Task<OrchestratorInfo> AskAsync(RunningOrchestrator o, BroadcasterIdentity sender)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            var info = await o.Client.GetOrchestratorAsync(sender.Request());
+            if (info.TicketParams is not null)
+            {
+                return info;
+            }
+            await Task.Delay(250); // the chain is read a moment after start
+        }
+        throw new TimeoutException("the orchestrator never offered ticket params");
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> SendAsync(RunningOrchestrator o, BroadcasterIdentity sender, OrchestratorInfo info, long seq, Payment payment)
+    {
+        var segment = RunningOrchestrator.Segment(info.AuthToken, seq, source.Bytes, P240);
+        sender.SignSegment(segment, ["240p"]);
+        using var response = await o.PostSegmentAsync(segment, source.Bytes, LivepeerHeaders.Encode(payment));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Valid_tickets_buy_work_and_replayed_forged_missing_or_expired_ones_do_not()
+    {
+        await using var o = await RunningOrchestrator.StartAsync(settings: Settings());
+        var sender = new BroadcasterIdentity();
+        var info = await AskAsync(o, sender);
+        var p = info.TicketParams;
+        Assert.Equal(new Nethereum.Web3.Accounts.Account(OrchestratorKey).Address.ToLowerInvariant(), "0x" + Convert.ToHexStringLower(p.Recipient.Span));
+        Assert.Equal(BigInteger.Parse("10000000000000000"), Uint256.FromBytes(p.FaceValue.Span));
+        Assert.Equal(1000, info.PriceInfo.PricePerUnit);
+        var ev = TicketMath.ExpectedValue(Uint256.FromBytes(p.FaceValue.Span), Uint256.FromBytes(p.WinProb.Span));
+        Assert.InRange(ev, BigInteger.Parse("1000000000000000"), BigInteger.Parse("1000000000000001"));
+
+        var (status, body) = await SendAsync(o, sender, info, 1, Pay(sender, p, [1, 2]));
+        Assert.True(status == HttpStatusCode.OK, body);
+
+        (status, body) = await SendAsync(o, sender, info, 2, Pay(sender, p, [2, 3]));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid ticket senderNonce 2\n"), (status, body));
+
+        (status, body) = await SendAsync(o, sender, info, 3, Pay(sender, p, [10], signer: new BroadcasterIdentity()));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid ticket signature\n"), (status, body));
+
+        // A new session with no tickets has no credit.
+        var other = await AskAsync(o, sender);
+        (status, body) = await SendAsync(o, sender, other, 1, sender.Payment());
+        Assert.Equal((HttpStatusCode.BadRequest, "Insufficient balance\n"), (status, body));
+
+        // anvil makes a block a second; eight blocks on, the params have expired.
+        var until = DateTime.UtcNow.AddSeconds(40);
+        uint nonce = 20;
+        do
+        {
+            await Task.Delay(1000);
+            (status, body) = await SendAsync(o, sender, info, 4, Pay(sender, p, [nonce++]));
+        } while (body != "ticket params expired\n" && DateTime.UtcNow < until);
+        Assert.Equal((HttpStatusCode.BadRequest, "ticket params expired\n"), (status, body));
+    }
+}
