@@ -57,6 +57,26 @@ public sealed class ChainRegistration(IOptions<ChainOptions> chain, IOptions<Orc
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // A new round can begin between the initialization check and the bond (rounds move on with the blocks), and
+        // the bond then reverts until someone initializes it: try again a moment later before giving up.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RegisterAsync();
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && (e.Message.EndsWith("reverted", StringComparison.Ordinal) ||
+                                                      e.GetType().Namespace?.StartsWith("Nethereum", StringComparison.Ordinal) == true))
+            {
+                logger.LogWarning("Registration attempt {Attempt} failed ({Error}); trying again", attempt, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
+    }
+
+    private async Task RegisterAsync()
+    {
         var o = chain.Value;
         if (string.IsNullOrEmpty(o.Controller) || string.IsNullOrEmpty(o.PrivateKey))
         {
