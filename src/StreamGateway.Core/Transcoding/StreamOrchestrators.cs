@@ -78,7 +78,7 @@ public sealed class StreamOrchestrators(
             var expires = known.TicketParams is { } p ? (long)Network.Payments.Uint256.FromBytes(p.ExpirationBlock.Span) : long.MaxValue;
             if (expires - directory.LatestBlock > 2)
             {
-                return known;
+                return await PricedAsync(session, orchestrator, known);
             }
         }
         var info = await client.GetOrchestratorAsync(orchestrator.ServiceUri, identity.Request(),
@@ -94,6 +94,24 @@ public sealed class StreamOrchestrators(
             await db.StringSetAsync(key, Google.Protobuf.MessageExtensions.ToByteArray(info), left * 0.9);
             await db.SetAddAsync(OpenedKey(session), orchestrator.Id);
             await db.KeyExpireAsync(OpenedKey(session), StateTtl);
+        }
+        return await PricedAsync(session, orchestrator, info);
+    }
+
+    /// <summary>
+    /// The price guard (livepeer-protocol §2.4): an orchestrator above the maximum price, or whose price more than
+    /// doubled since this stream first used it, gets no segment.
+    /// </summary>
+    private async Task<OrchestratorInfo> PricedAsync(Guid session, KnownOrchestrator orchestrator, OrchestratorInfo info)
+    {
+        var price = PriceGuard.PerPixel(info.PriceInfo);
+        var db = redis.GetDatabase();
+        var firstKey = $"sg:tx:{session:N}:o:{orchestrator.Id}:price";
+        await db.StringSetAsync(firstKey, price.ToString("R", System.Globalization.CultureInfo.InvariantCulture), StateTtl, When.NotExists);
+        var first = double.Parse((string)(await db.StringGetAsync(firstKey))!, System.Globalization.CultureInfo.InvariantCulture);
+        if (PriceGuard.Problem(first, price, options.Value.MaxPricePerPixel) is { } problem)
+        {
+            throw new OrchestratorException($"{orchestrator.ServiceUri}: {problem}");
         }
         return info;
     }
