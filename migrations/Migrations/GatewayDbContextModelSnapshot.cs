@@ -313,6 +313,31 @@ namespace StreamGateway.Migrations.Migrations
                     b.ToTable("streams", (string)null);
                 });
 
+            modelBuilder.Entity("StreamGateway.Core.Usage.UsageHour", b =>
+                {
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("OutputPixels")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("PaidWei")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<double>("SourceSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("TranscodedSeconds")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("ProjectId", "Hour");
+
+                    b.ToTable("usage_hours", (string)null);
+                });
+
             modelBuilder.Entity("StreamGateway.Core.Webhooks.Webhook", b =>
                 {
                     b.Property<Guid>("Id")

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Transcoding;
+using StreamGateway.Core.Usage;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Health;
 using StreamGateway.Core.Jobs;
@@ -72,6 +73,7 @@ public static class GatewayCore
         api.MapApiTokens();
         api.MapSessions();
         api.MapOrchestrators();
+        api.MapUsage();
         return api;
     }
 }

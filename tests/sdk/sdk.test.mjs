@@ -309,6 +309,25 @@ describe("webhook (sdk.webhook)", { skip: skipAll }, () => {
   });
 });
 
+describe("usage (sdk.metrics.getUsage)", { skip: skipAll }, () => {
+  it("returns the project's usage metric, with the gateway's own measures beside Studio's", async () => {
+    const res = await livepeer.metrics.getUsage({ from: 0, to: Date.now() + 3_600_000 });
+    assert.equal(res.statusCode, 200);
+    const usage = res.usageMetric;
+    assert.ok(usage, "usageMetric is parsed");
+    assert.match(usage.userID, /^[0-9a-f-]{36}$/);
+    assert.equal(typeof usage.totalUsageMins, "number");
+    const raw = await fetch(`${API_URL}/data/usage/query`, { headers: { Authorization: `Bearer ${API_KEY}` } }).then((r) => r.json());
+    for (const key of ["SourceMins", "TranscodedMins", "OutputPixels", "PaidWei"]) assert.ok(key in raw, key);
+    assert.match(raw.PaidWei, /^[0-9]+$/);
+  });
+
+  it("refuses a range that ends before it starts", async () => {
+    const r = await fetch(`${API_URL}/data/usage/query?from=10&to=5`, { headers: { Authorization: `Bearer ${API_KEY}` } });
+    assert.equal(r.status, 422);
+  });
+});
+
 describe("authentication", { skip: skipAll }, () => {
   it("a wrong API key is rejected with 401", async () => {
     const stranger = new Livepeer({ serverURL: API_URL, apiKey: `not-a-key-${runTag}` });

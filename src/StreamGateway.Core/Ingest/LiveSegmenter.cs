@@ -22,11 +22,12 @@ public sealed class LiveSegmenterFactory(
     ISegmentStore store,
     IServiceScopeFactory scopes,
     LiveTranscoding transcoding,
+    Usage.UsageRecorder usage,
     TimeProvider clock,
     ILoggerFactory loggers)
 {
     internal LiveSegmenter Create(StreamKeyInfo stream, Guid sessionId, CancellationTokenSource connection) =>
-        new(stream, sessionId, connection, options.Value, playlists, publishers, store, scopes, transcoding, clock,
+        new(stream, sessionId, connection, options.Value, playlists, publishers, store, scopes, transcoding, usage, clock,
             loggers.CreateLogger<LiveSegmenter>());
 }
 
@@ -46,6 +47,7 @@ internal sealed class LiveSegmenter(
     ISegmentStore store,
     IServiceScopeFactory scopes,
     LiveTranscoding transcoding,
+    Usage.UsageRecorder usage,
     TimeProvider clock,
     ILogger<LiveSegmenter> logger) : IRtmpPublishSink
 {
@@ -200,6 +202,7 @@ internal sealed class LiveSegmenter(
         transcoding.Enqueue(new LiveSegmentWork
         {
             StreamId = stream.StreamId,
+            ProjectId = stream.ProjectId,
             SessionId = sessionId,
             PlaybackId = stream.PlaybackId,
             Seq = settled.Sequence,
@@ -217,6 +220,7 @@ internal sealed class LiveSegmenter(
             issues = [.. issues, transcodeIssue];
         }
         await UpdateStatisticsAsync(duration, bytes, issues);
+        await usage.AddAsync(stream.ProjectId, clock.GetUtcNow(), sourceSeconds: duration);
         if (index == 0)
         {
             await using var scope = scopes.CreateAsyncScope();

@@ -16,6 +16,7 @@ namespace StreamGateway.Core.Transcoding;
 public sealed class LiveSegmentWork
 {
     public Guid StreamId { get; set; }
+    public Guid ProjectId { get; set; }
     public Guid SessionId { get; set; }
     public string PlaybackId { get; set; } = "";
     /// <summary>The source's media sequence number; every rendition uses the same one.</summary>
@@ -42,6 +43,7 @@ public sealed class LiveTranscodeJob(
     OrchestratorClient client,
     BroadcasterIdentity identity,
     Payments.TicketSender tickets,
+    Usage.UsageRecorder usage,
     ISegmentStore store,
     LivePlaylists playlists,
     LiveTranscoding transcoding,
@@ -129,6 +131,8 @@ public sealed class LiveTranscodeJob(
                 }
                 var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);
                 await PublishAsync(work, files.Select((f, i) => (f.Asked, f.Path, facts[i])).ToList());
+                await usage.AddAsync(work.ProjectId, clock.GetUtcNow(), transcodedSeconds: work.Duration,
+                    outputPixels: data.Segments.Sum(s => s.Pixels), paidWei: paid);
                 await orchestrators.EndAsync(work.SessionId, orchestrator.Id, work.Seq, score, null);
                 logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00})",
                     work.Seq, work.PlaybackId, orchestrator.Id, score);

@@ -65,6 +65,7 @@ public static class TranscodingExtensions
         services.AddHostedService(provider => provider.GetRequiredService<OrchestratorDirectory>());
         services.AddSingleton<StreamOrchestrators>();
         services.AddSingleton<Payments.TicketSender>();
+        services.AddSingleton<Usage.UsageRecorder>();
         services.AddHostedService<Payments.SenderFunding>();
         services.AddSingleton<LiveTranscoding>();
         services.AddTransient<LiveTranscodeJob>();

@@ -199,12 +199,19 @@ public sealed partial class TranscodingTests
 
         var fundsBefore = await FundsAsync();
         var earnedBefore = await EarnedAsync();
-        var redeemedBefore = (await RedeemedAsync()).Select(t => (string)t["hash"]!).ToHashSet();
         var t = await Gw.NewTenantAsync();
         var stream = await t.CreateStreamAsync(new { name = "paid", profiles = Ladder[2..] });
         await using var broadcaster = Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 30, video: "640x360");
 
-        // Tickets go with every segment; one in eight wins, and a win is redeemed once its params expire.
+        // This project pays for its segments...
+        JsonObject usage = [];
+        await WaitUntilAsync(async () =>
+        {
+            usage = (await Json.ReadObjectAsync(await t.Http.GetAsync("api/data/usage/query")))!;
+            return System.Numerics.BigInteger.Parse(usage["PaidWei"]!.GetValue<string>(), CultureInfo.InvariantCulture) > 0;
+        }, 40, "the stream's first paid segment");
+        // ...and from then on, winning tickets are redeemed once their params expire (one ticket in eight wins).
+        var redeemedBefore = (await RedeemedAsync()).Select(r => (string)r["hash"]!).ToHashSet();
         List<JsonObject> fresh = [];
         await WaitUntilAsync(async () =>
         {
@@ -220,6 +227,18 @@ public sealed partial class TranscodingTests
             ((string?)log["topics"]?[1] ?? "").EndsWith(gateway[2..].ToLowerInvariant(), StringComparison.Ordinal));
         Assert.True(await FundsAsync() < fundsBefore, "the gateway's deposit and reserve did not go down");
         Assert.True(await EarnedAsync() > earnedBefore, "the orchestrators' balances did not go up");
+
+        // The project's usage shows what it streamed, what was transcoded and what it paid.
+        Assert.True(usage["SourceMins"]!.GetValue<double>() > 0, usage.ToJsonString());
+        Assert.True(usage["TranscodedMins"]!.GetValue<double>() > 0, usage.ToJsonString());
+        Assert.Equal(usage["TranscodedMins"]!.GetValue<double>(), usage["TotalUsageMins"]!.GetValue<double>());
+        Assert.True(usage["OutputPixels"]!.GetValue<long>() > 0, usage.ToJsonString());
+        Assert.True(System.Numerics.BigInteger.Parse(usage["PaidWei"]!.GetValue<string>(), CultureInfo.InvariantCulture) > 0, usage.ToJsonString());
+        // Another project used nothing.
+        var stranger = await Gw.NewTenantAsync();
+        var none = (await Json.ReadObjectAsync(await stranger.Http.GetAsync("api/data/usage/query")))!;
+        Assert.Equal(0, none["SourceMins"]!.GetValue<double>());
+        Assert.Equal("0", none["PaidWei"]!.GetValue<string>());
     }
 
     private static async Task<JsonObject> WaitForSettledSessionAsync(Tenant t, JsonObject stream)
