@@ -50,6 +50,26 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         return payment;
     }
 
+    /// <summary>A new broadcaster account with ETH (anvil_setBalance) and 1 ETH each of TicketBroker deposit and reserve.</summary>
+    private static async Task<BroadcasterIdentity> FundedSenderAsync()
+    {
+        var key = Nethereum.Signer.EthECKey.GenerateKey();
+        var address = key.GetPublicAddress();
+        using (var http = new HttpClient())
+        {
+            var body = $$"""{"jsonrpc":"2.0","id":1,"method":"anvil_setBalance","params":["{{address}}","0x56BC75E2D63100000"]}""";
+            using var set = await http.PostAsync(Env("SG_ETH_RPC"), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            set.EnsureSuccessStatusCode();
+        }
+        var web3 = new Nethereum.Web3.Web3(new Nethereum.Web3.Accounts.Account(key.GetPrivateKey(), 31337), Env("SG_ETH_RPC"));
+        var broker = (await new StreamGateway.Network.Chain.LivepeerPool(web3).ResolveAsync(Env("SG_CONTROLLER"))).TicketBroker;
+        var ether = BigInteger.Pow(10, 18);
+        var receipt = await web3.Eth.GetContractTransactionHandler<StreamGateway.Network.Chain.FundDepositAndReserveFunction>().SendRequestAndWaitForReceiptAsync(broker,
+            new StreamGateway.Network.Chain.FundDepositAndReserveFunction { DepositAmount = ether, ReserveAmount = ether, AmountToSend = 2 * ether });
+        Assert.Equal(1, (int)receipt.Status.Value);
+        return new BroadcasterIdentity(key.GetPrivateKey());
+    }
+
     private static async Task<OrchestratorInfo> AskAsync(RunningOrchestrator o, BroadcasterIdentity sender)
     {
         for (var i = 0; i < 40; i++)
@@ -76,7 +96,7 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
     public async Task Valid_tickets_buy_work_and_replayed_forged_missing_or_expired_ones_do_not()
     {
         await using var o = await RunningOrchestrator.StartAsync(settings: Settings());
-        var sender = new BroadcasterIdentity();
+        var sender = await FundedSenderAsync();
         var info = await AskAsync(o, sender);
         var p = info.TicketParams;
         Assert.Equal(new Nethereum.Web3.Accounts.Account(OrchestratorKey).Address.ToLowerInvariant(), "0x" + Convert.ToHexStringLower(p.Recipient.Span));
@@ -98,6 +118,10 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         var other = await AskAsync(o, sender);
         (status, body) = await SendAsync(o, sender, other, 1, sender.Payment());
         Assert.Equal((HttpStatusCode.BadRequest, "Insufficient balance\n"), (status, body));
+
+        // A broadcaster with nothing on deposit is refused at once, with the reason.
+        var unfunded = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await o.Client.GetOrchestratorAsync(new BroadcasterIdentity().Request()));
+        Assert.Contains("insufficient sender reserve", unfunded.Status.Detail, StringComparison.Ordinal);
 
         // anvil makes a block a second; eight blocks on, the params have expired.
         var until = DateTime.UtcNow.AddSeconds(40);

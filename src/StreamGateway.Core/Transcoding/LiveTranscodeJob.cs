@@ -72,7 +72,7 @@ public sealed class LiveTranscodeJob(
             var orchestrator = await orchestrators.PickAsync(work.SessionId, duration, tried, ct);
             if (orchestrator is null)
             {
-                failure ??= "no orchestrator is available";
+                failure ??= directory.Unavailable();
                 break;
             }
             tried.Add(orchestrator.Id);

@@ -75,6 +75,13 @@ public sealed class OrchestratorDirectory(
         return _snapshot;
     }
 
+    /// <summary>Why no orchestrator can take a segment, with what each one said at the last refresh.</summary>
+    public string Unavailable()
+    {
+        var refusals = _snapshot.Orchestrators.Where(o => !o.Responding && o.Error is not null).Select(o => o.Error!).Distinct().Take(3).ToList();
+        return refusals.Count == 0 ? "no orchestrator is available" : "no orchestrator is available: " + string.Join("; ", refusals);
+    }
+
     public long Penalty(string id)
     {
         lock (_lock)

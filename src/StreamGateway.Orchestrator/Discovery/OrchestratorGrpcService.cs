@@ -7,10 +7,11 @@ namespace StreamGateway.Orchestrator.Discovery;
 
 /// <summary><c>net.Orchestrator</c> (livepeer-wire §2). Every GetOrchestrator answer opens a new session id.</summary>
 public sealed class OrchestratorGrpcService(
-    OrchestratorInfoFactory infos, AuthTokens tokens, SessionCapacity sessions, RenditionStore renditions)
+    OrchestratorInfoFactory infos, AuthTokens tokens, SessionCapacity sessions, RenditionStore renditions,
+    Payments.TicketIssuer tickets, Payments.SenderMonitor senders)
     : Network.Wire.Orchestrator.OrchestratorBase
 {
-    public override Task<OrchestratorInfo> GetOrchestrator(OrchestratorRequest request, ServerCallContext context)
+    public override async Task<OrchestratorInfo> GetOrchestrator(OrchestratorRequest request, ServerCallContext context)
     {
         // As at an on-chain go-O: a broadcaster that names itself must have signed its EIP-55 address string.
         if (!request.Address.IsEmpty)
@@ -23,7 +24,12 @@ public sealed class OrchestratorGrpcService(
                 throw new RpcException(new Status(StatusCode.Unknown, "invalid signature"));
             }
         }
-        return Task.FromResult(infos.Create(tokens.Issue(), request.Address.Span));
+        // A priced orchestrator has no ticket params for a broadcaster that cannot pay (go-O fails the call the same way).
+        if (tickets.Enabled && await senders.ProblemAsync(request.Address.Memory) is { } problem)
+        {
+            throw new RpcException(new Status(StatusCode.Unknown, problem));
+        }
+        return infos.Create(tokens.Issue(), request.Address.Span);
     }
 
     public override Task<EndTranscodingSessionResponse> EndTranscodingSession(

@@ -109,6 +109,7 @@ public static class PaymentsExtensions
         services.AddSingleton<ChainClock>();
         services.AddHostedService(provider => provider.GetRequiredService<ChainClock>());
         services.AddSingleton<TicketIssuer>();
+        services.AddSingleton<SenderMonitor>();
         services.AddSingleton<WinningTicketStore>();
         services.AddSingleton<PaymentLedger>();
         services.AddHostedService<TicketRedeemer>();

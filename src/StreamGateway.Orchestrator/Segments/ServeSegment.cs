@@ -22,6 +22,7 @@ public sealed class ServeSegment(
     OrchestratorInfoFactory infos,
     Payments.TicketIssuer tickets,
     Payments.PaymentLedger ledger,
+    Payments.SenderMonitor senders,
     IOptions<Payments.PaymentOptions> payments,
     ILogger<ServeSegment> logger)
 {
@@ -61,6 +62,11 @@ public sealed class ServeSegment(
         if (tickets.Enabled)
         {
             // go-O's steps 4 and 5: check and credit the tickets, then require credit for at least one ticket's worth.
+            if ((payment.TicketParams is null ? null : await senders.ProblemAsync(payment.Sender.Memory)) is { } senderError)
+            {
+                await RefuseAsync(http, StatusCodes.Status400BadRequest, senderError);
+                return;
+            }
             if (ledger.Process(payment, sessionId) is { } ticketError)
             {
                 await RefuseAsync(http, StatusCodes.Status400BadRequest, ticketError);
