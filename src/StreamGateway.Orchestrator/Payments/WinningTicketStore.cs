@@ -32,14 +32,17 @@ public sealed class WinningTicket
 }
 
 /// <summary>
-/// Winning tickets, kept in a JSON file under the work directory (written to a temporary file and moved into place),
-/// so a restart loses none of them before they are redeemed.
+/// Winning tickets, kept in an append-only JSON-lines journal under the work directory: a line per ticket won and a
+/// line per change of status, replayed at start. A restart loses none of them before they are redeemed, and each
+/// event costs one appended line however many tickets came before.
 /// </summary>
 public sealed class WinningTicketStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string _path;
-    private readonly List<WinningTicket> _tickets;
+    private readonly List<WinningTicket> _tickets = [];
+    private readonly Dictionary<string, WinningTicket> _byHash = [];
+    private readonly Dictionary<string, string> _written = [];
     private readonly Lock _lock = new();
 
     /// <summary>The folder under the work directory that rendition clean-up leaves alone.</summary>
@@ -47,9 +50,29 @@ public sealed class WinningTicketStore
 
     public WinningTicketStore(IOptions<OrchestratorOptions> options)
     {
-        _path = Path.Combine(Path.GetFullPath(options.Value.WorkDir), Folder, "winning-tickets.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _tickets = File.Exists(_path) ? JsonSerializer.Deserialize<List<WinningTicket>>(File.ReadAllText(_path), Json) ?? [] : [];
+        _path = Path.Combine(Path.GetFullPath(options.Value.WorkDir), Folder, "winning-tickets.jsonl");
+        if (!File.Exists(_path))
+        {
+            return;
+        }
+        foreach (var line in File.ReadLines(_path).Where(l => l.Length > 0))
+        {
+            var ticket = JsonSerializer.Deserialize<WinningTicket>(line, Json);
+            if (ticket is null)
+            {
+                continue;
+            }
+            if (_byHash.TryGetValue(ticket.Hash, out var known))
+            {
+                _tickets[_tickets.IndexOf(known)] = ticket; // a later line is a newer state of the same ticket
+            }
+            else
+            {
+                _tickets.Add(ticket);
+            }
+            _byHash[ticket.Hash] = ticket;
+            _written[ticket.Hash] = line;
+        }
     }
 
     public IReadOnlyList<WinningTicket> All()
@@ -64,28 +87,34 @@ public sealed class WinningTicketStore
     {
         lock (_lock)
         {
-            if (_tickets.All(t => t.Hash != ticket.Hash))
+            if (_byHash.TryAdd(ticket.Hash, ticket))
             {
                 _tickets.Add(ticket);
-                Save();
+                Append(ticket);
             }
         }
     }
 
-    /// <summary>Writes the tickets' changed statuses (they are the same objects <see cref="All"/> handed out).</summary>
+    /// <summary>Appends the tickets whose status changed (they are the same objects <see cref="All"/> handed out).</summary>
     public void Flush()
     {
         lock (_lock)
         {
-            Save();
+            foreach (var ticket in _tickets)
+            {
+                if (_written.GetValueOrDefault(ticket.Hash) != JsonSerializer.Serialize(ticket, Json))
+                {
+                    Append(ticket);
+                }
+            }
         }
     }
 
-    private void Save()
+    private void Append(WinningTicket ticket)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        var temp = _path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(_tickets, Json));
-        File.Move(temp, _path, overwrite: true);
+        var line = JsonSerializer.Serialize(ticket, Json);
+        File.AppendAllText(_path, line + "\n");
+        _written[ticket.Hash] = line;
     }
 }

@@ -200,7 +200,7 @@ public sealed partial class TranscodingTests
         var fundsBefore = await FundsAsync();
         var earnedBefore = await EarnedAsync();
         var t = await Gw.NewTenantAsync();
-        var stream = await t.CreateStreamAsync(new { name = "paid", profiles = Ladder[2..] });
+        var stream = await t.CreateStreamAsync(new { name = "paid", profiles = Ladder });
         await using var broadcaster = Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 30, video: "640x360");
 
         // This project pays for its segments...
@@ -210,7 +210,7 @@ public sealed partial class TranscodingTests
             usage = (await Json.ReadObjectAsync(await t.Http.GetAsync("api/data/usage/query")))!;
             return System.Numerics.BigInteger.Parse(usage["PaidWei"]!.GetValue<string>(), CultureInfo.InvariantCulture) > 0;
         }, 40, "the stream's first paid segment");
-        // ...and from then on, winning tickets are redeemed once their params expire (one ticket in eight wins).
+        // ...and from then on, winning tickets are redeemed once their params expire (one ticket in two wins).
         var redeemedBefore = (await RedeemedAsync()).Select(r => (string)r["hash"]!).ToHashSet();
         List<JsonObject> fresh = [];
         await WaitUntilAsync(async () =>
