@@ -10,4 +10,7 @@ public interface ILiveCounters
     DateTimeOffset? LastSeen { get; set; }
     bool? IsHealthy { get; set; }
     string? Issues { get; set; }
+    long TranscodedSegments { get; set; }
+    double TranscodedSegmentsDuration { get; set; }
+    long TranscodedBytes { get; set; }
 }

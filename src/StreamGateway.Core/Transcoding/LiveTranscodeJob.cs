@@ -198,15 +198,19 @@ public sealed class LiveTranscodeJob(
         await transcoding.ClearIssueAsync(work.SessionId);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
-        await db.Streams.Where(s => s.Id == work.StreamId).ExecuteUpdateAsync(s => s
-            .SetProperty(x => x.TranscodedSegments, x => x.TranscodedSegments + 1)
-            .SetProperty(x => x.TranscodedSegmentsDuration, x => x.TranscodedSegmentsDuration + work.Duration)
-            .SetProperty(x => x.TranscodedBytes, x => x.TranscodedBytes + bytes));
-        await db.Sessions.Where(s => s.Id == work.SessionId).ExecuteUpdateAsync(s => s
-            .SetProperty(x => x.TranscodedSegments, x => x.TranscodedSegments + 1)
-            .SetProperty(x => x.TranscodedSegmentsDuration, x => x.TranscodedSegmentsDuration + work.Duration)
-            .SetProperty(x => x.TranscodedBytes, x => x.TranscodedBytes + bytes));
+        await AddTranscodedAsync(db.Streams.Where(s => s.Id == work.StreamId), work.Duration, bytes);
+        await AddTranscodedAsync(db.Sessions.Where(s => s.Id == work.SessionId), work.Duration, bytes);
     }
+
+    /// <summary>Counts a transcoded segment on a stream or a session row, atomically in the database.</summary>
+    private static Task<int> AddTranscodedAsync<T>(IQueryable<T> rows, double duration, long bytes) where T : class, Ingest.ILiveCounters =>
+        rows.ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.TranscodedSegments, x => x.TranscodedSegments + 1)
+            .SetProperty(x => x.TranscodedSegmentsDuration, x => x.TranscodedSegmentsDuration + duration)
+            .SetProperty(x => x.TranscodedBytes, x => x.TranscodedBytes + bytes));
+
+    private static Task<int> MarkUnhealthyAsync<T>(IQueryable<T> rows, string issues) where T : class, Ingest.ILiveCounters =>
+        rows.ExecuteUpdateAsync(s => s.SetProperty(x => x.IsHealthy, false).SetProperty(x => x.Issues, issues));
 
     /// <summary>Every attempt failed: each rendition gets a gap for this segment and the stream an issue.</summary>
     private async Task GiveUpAsync(LiveSegmentWork work, string failure)
@@ -222,9 +226,7 @@ public sealed class LiveTranscodeJob(
         var issues = System.Text.Json.JsonSerializer.Serialize(new[] { issue });
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
-        await db.Streams.Where(s => s.Id == work.StreamId).ExecuteUpdateAsync(s => s
-            .SetProperty(x => x.IsHealthy, false).SetProperty(x => x.Issues, issues));
-        await db.Sessions.Where(s => s.Id == work.SessionId).ExecuteUpdateAsync(s => s
-            .SetProperty(x => x.IsHealthy, false).SetProperty(x => x.Issues, issues));
+        await MarkUnhealthyAsync(db.Streams.Where(s => s.Id == work.StreamId), issues);
+        await MarkUnhealthyAsync(db.Sessions.Where(s => s.Id == work.SessionId), issues);
     }
 }
