@@ -107,8 +107,10 @@ public sealed class StreamOrchestrators(
         var price = PriceGuard.PerPixel(info.PriceInfo);
         var db = redis.GetDatabase();
         var firstKey = $"sg:tx:{session:N}:o:{orchestrator.Id}:price";
-        await db.StringSetAsync(firstKey, price.ToString("R", System.Globalization.CultureInfo.InvariantCulture), StateTtl, When.NotExists);
-        var first = double.Parse((string)(await db.StringGetAsync(firstKey))!, System.Globalization.CultureInfo.InvariantCulture);
+        // One round trip: SET NX GET keeps the first price seen and returns it (null when this call set it).
+        var earlier = await db.StringSetAndGetAsync(firstKey, price.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            StateTtl, keepTtl: false, When.NotExists);
+        var first = earlier.IsNull ? price : double.Parse((string)earlier!, System.Globalization.CultureInfo.InvariantCulture);
         if (PriceGuard.Problem(first, price, options.Value.MaxPricePerPixel) is { } problem)
         {
             throw new OrchestratorException($"{orchestrator.ServiceUri}: {problem}");
@@ -173,6 +175,7 @@ public sealed class StreamOrchestrators(
         {
             var text = score.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
             await db.HashSetAsync(StateKey(session), [new("last", id), new("score", text)]);
+            await db.HashIncrementAsync(StateKey(session), "done:" + id); // which orchestrators served this stream
             await db.KeyExpireAsync(StateKey(session), StateTtl);
             await db.HashIncrementAsync(stats, "successes");
             await db.HashSetAsync(stats, [new("latencyScore", text), new("lastUsed", clock.GetUtcNow().ToUnixTimeMilliseconds())]);
