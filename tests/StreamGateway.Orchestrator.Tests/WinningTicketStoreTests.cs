@@ -19,8 +19,8 @@ public sealed class WinningTicketStoreTests
             var first = store.All()[0];
             first.Status = "redeemed";
             first.Transaction = "0x01";
-            store.Flush();
-            store.Flush(); // nothing changed: nothing appended
+            store.Flush(store.All());
+            store.Flush(store.All()); // nothing changed: nothing appended
 
             var reopened = new WinningTicketStore(options).All();
             Assert.Equal(["aa", "bb"], reopened.Select(t => t.Hash));

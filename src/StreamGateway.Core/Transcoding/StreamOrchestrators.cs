@@ -87,11 +87,8 @@ public sealed class StreamOrchestrators(
         {
             throw new OrchestratorException($"{orchestrator.ServiceUri} gave no auth token");
         }
-        // Refreshed in the last tenth of its validity, as go-B does.
-        var left = DateTimeOffset.FromUnixTimeSeconds(info.AuthToken.Expiration) - clock.GetUtcNow();
-        if (left > TimeSpan.FromSeconds(10))
+        if (await StoreAsync(session, orchestrator.Id, info))
         {
-            await db.StringSetAsync(key, Google.Protobuf.MessageExtensions.ToByteArray(info), left * 0.9);
             await db.SetAddAsync(OpenedKey(session), orchestrator.Id);
             await db.KeyExpireAsync(OpenedKey(session), StateTtl);
         }
@@ -148,11 +145,22 @@ public sealed class StreamOrchestrators(
         {
             return;
         }
+        await StoreAsync(session, id, info);
+    }
+
+    /// <summary>
+    /// Caches a session until the last tenth of its auth token's validity, when go-B refreshes it; false when the
+    /// token has too little time left to be worth keeping.
+    /// </summary>
+    private async Task<bool> StoreAsync(Guid session, string id, OrchestratorInfo info)
+    {
         var left = DateTimeOffset.FromUnixTimeSeconds(info.AuthToken.Expiration) - clock.GetUtcNow();
-        if (left > TimeSpan.FromSeconds(10))
+        if (left <= TimeSpan.FromSeconds(10))
         {
-            await redis.GetDatabase().StringSetAsync(SessionKey(session, id), Google.Protobuf.MessageExtensions.ToByteArray(info), left * 0.9);
+            return false;
         }
+        await redis.GetDatabase().StringSetAsync(SessionKey(session, id), Google.Protobuf.MessageExtensions.ToByteArray(info), left * 0.9);
+        return true;
     }
 
     /// <summary>Drops a session after a failure, so the next use asks the orchestrator again.</summary>

@@ -93,7 +93,7 @@ public sealed class TicketRedeemer(ChainClock chain, WinningTicketStore store, I
             t.Error = used ? null : "the redemption transaction did not use the ticket";
             logger.LogInformation("Winning ticket {Hash} ({FaceValue} wei from {Sender}): {Status} in {Tx}", t.Hash, t.FaceValue, t.Sender, t.Status, t.Transaction);
         }
-        store.Flush();
+        store.Flush(due);
     }
 
     private Task<bool> UsedAsync(WinningTicket t) =>

@@ -95,12 +95,15 @@ public sealed class WinningTicketStore
         }
     }
 
-    /// <summary>Appends the tickets whose status changed (they are the same objects <see cref="All"/> handed out).</summary>
-    public void Flush()
+    /// <summary>
+    /// Appends those of <paramref name="touched"/> (the same objects <see cref="All"/> handed out) whose state changed;
+    /// only the tickets a redemption cycle looked at are compared, not the whole history.
+    /// </summary>
+    public void Flush(IEnumerable<WinningTicket> touched)
     {
         lock (_lock)
         {
-            foreach (var ticket in _tickets)
+            foreach (var ticket in touched)
             {
                 if (_written.GetValueOrDefault(ticket.Hash) != JsonSerializer.Serialize(ticket, Json))
                 {
