@@ -49,7 +49,25 @@ public sealed class OrchestratorOptions
     [RegularExpression("^0x[0-9a-fA-F]{40}$")]
     public string? EthereumAddress { get; set; }
 
+    /// <summary>
+    /// Test only: makes this node hand back bad work, so that the gateway's verification can be tried against a
+    /// cheating orchestrator. Leave it at <see cref="Misbehaviour.None"/> anywhere else.
+    /// </summary>
+    public Misbehaviour Misbehave { get; set; }
+
     public Uri ServiceBase => new(ServiceUri.TrimEnd('/') + "/");
+}
+
+/// <summary>Ways a cheating orchestrator can fail the work it is paid for.</summary>
+public enum Misbehaviour
+{
+    None,
+    /// <summary>Each rendition at half the size asked for (pixels reported truthfully for what it made).</summary>
+    WrongSize,
+    /// <summary>The right size, frames and duration, but the picture upside down: only a comparison with the source sees it.</summary>
+    WrongPicture,
+    /// <summary>Random bytes in place of each rendition, with the pixel counts of honest ones.</summary>
+    Garbage,
 }
 
 public static class OrchestratorOptionsExtensions

@@ -44,6 +44,8 @@ public sealed class LiveTranscodeJob(
     BroadcasterIdentity identity,
     Payments.TicketSender tickets,
     Usage.UsageRecorder usage,
+    RenditionVerifier verifier,
+    VerificationEvidence evidenceStore,
     ISegmentStore store,
     LivePlaylists playlists,
     LiveTranscoding transcoding,
@@ -117,20 +119,11 @@ public sealed class LiveTranscodeJob(
             try
             {
                 // Renditions are fetched and decoded side by side; each must pass before any is published.
-                var facts = await Task.WhenAll(files.Select(async (f, i) =>
-                {
-                    await File.WriteAllBytesAsync(f.Path, await client.DownloadAsync(data.Segments[i].Url, TimeSpan.FromSeconds(4), ct), ct);
-                    return await InspectAsync(f.Path, ct);
-                }));
-                for (var i = 0; i < files.Count; i++)
-                {
-                    if (RenditionCheck.Problem(files[i].Asked, work.Duration, data.Segments[i].Pixels, facts[i]) is { } problem)
-                    {
-                        throw new OrchestratorException($"{orchestrator.ServiceUri}: {problem}");
-                    }
-                }
+                var downloads = await Task.WhenAll(files.Select(async (f, i) =>
+                    await client.DownloadAsync(data.Segments[i].Url, TimeSpan.FromSeconds(4), ct)));
+                var checkedFiles = await VerifyAsync(work, source, orchestrator, data, files, downloads, ct);
                 var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);
-                await PublishAsync(work, files.Select((f, i) => (f.Asked, f.Path, facts[i])).ToList());
+                await PublishAsync(work, checkedFiles);
                 await usage.AddAsync(work.ProjectId, clock.GetUtcNow(), transcodedSeconds: work.Duration,
                     outputPixels: data.Segments.Sum(s => s.Pixels), paidWei: paid);
                 await orchestrators.EndAsync(work.SessionId, orchestrator.Id, work.Seq, score, null);
@@ -150,15 +143,91 @@ public sealed class LiveTranscodeJob(
         {
             error = e.Message;
         }
-        catch (FfmpegException e)
+        catch (BadWorkException e)
         {
-            error = $"{orchestrator.ServiceUri}: a rendition does not decode: {e.Message}";
+            // Wrong work is not bad luck: the orchestrator gets nothing until its ban runs out or an operator lifts it.
+            error = e.Message;
+            await directory.BanAsync(orchestrator.Id, error);
         }
         logger.LogWarning("Segment {Seq} of {PlaybackId} failed on {Orchestrator}: {Error}", work.Seq, work.PlaybackId, orchestrator.Id, error);
         await orchestrators.EndAsync(work.SessionId, orchestrator.Id, work.Seq, null, error);
         await orchestrators.ForgetSessionAsync(work.SessionId, orchestrator.Id);
-        await directory.SuspendAsync(orchestrator.Id, error);
+        if (!directory.IsBanned(orchestrator.Id))
+        {
+            await directory.SuspendAsync(orchestrator.Id, error);
+        }
         return error;
+    }
+
+    /// <summary>
+    /// Every rendition passes the cheap checks (decode, size, frames, duration, pixels) and, on a sampled segment, the
+    /// comparison with the source; otherwise the evidence is kept and <see cref="BadWorkException"/> says what failed.
+    /// </summary>
+    private async Task<List<(RenditionRequest Asked, string Path, RenditionFacts Facts)>> VerifyAsync(LiveSegmentWork work, byte[] source,
+        KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(RenditionRequest Asked, string Path)> files, byte[][] downloads,
+        CancellationToken ct)
+    {
+        string? problem = null;
+        try
+        {
+            var inspected = await Task.WhenAll(files.Select(async (f, i) =>
+            {
+                await File.WriteAllBytesAsync(f.Path, downloads[i], ct);
+                try
+                {
+                    return (Facts: (RenditionFacts?)await InspectAsync(f.Path, ct), Problem: (string?)null);
+                }
+                catch (FfmpegException e) when (!e.TimedOut)
+                {
+                    return (Facts: null, Problem: $"rendition {f.Asked.Name} does not decode: {e.StderrTail.Replace(f.Path, $"{f.Asked.Name}.ts", StringComparison.Ordinal).Trim()}");
+                }
+            }));
+            problem = inspected.Select(r => r.Problem).FirstOrDefault(p => p is not null);
+            var sourceFrames = SourceFrames(source);
+            for (var i = 0; i < files.Count && problem is null; i++)
+            {
+                problem = RenditionCheck.Problem(files[i].Asked, work.Duration, sourceFrames, data.Segments[i].Pixels, inspected[i].Facts!);
+            }
+            var result = files.Select((f, i) => (f.Asked, f.Path, inspected[i].Facts!)).ToList();
+            if (problem is null && await verifier.SampleAsync(work.SessionId, orchestrator.Id))
+            {
+                var sourceFile = Path.Combine(Path.GetTempPath(), $"sg-source-{Guid.NewGuid():N}.ts");
+                try
+                {
+                    await File.WriteAllBytesAsync(sourceFile, source, ct);
+                    problem = await verifier.CompareAsync(sourceFile, result, ct);
+                }
+                finally
+                {
+                    File.Delete(sourceFile);
+                }
+            }
+            if (problem is null)
+            {
+                return result;
+            }
+        }
+        catch (FfmpegException e)
+        {
+            // Our own decoder or comparison running out of time says nothing about the orchestrator's work.
+            throw new OrchestratorException($"checking the renditions of {orchestrator.ServiceUri} failed: {e.Message}");
+        }
+        problem = $"{orchestrator.ServiceUri}: {problem}";
+        var evidence = await evidenceStore.KeepAsync(orchestrator, work, source, files.Select(f => (f.Asked.Name, f.Path)), problem);
+        throw new BadWorkException($"{problem} (evidence {evidence})");
+    }
+
+    /// <summary>Frames in the source segment, read from its TS bytes; 0 when they cannot be read (no frame check then).</summary>
+    private static long SourceFrames(byte[] source)
+    {
+        try
+        {
+            return Media.Ts.MpegTsVideo.Read(source).Frames;
+        }
+        catch (InvalidDataException)
+        {
+            return 0;
+        }
     }
 
     private async Task<RenditionFacts> InspectAsync(string path, CancellationToken ct) =>

@@ -46,11 +46,14 @@ public sealed class OrchestratorDirectory(
     ILogger<OrchestratorDirectory> logger) : BackgroundService
 {
     internal const string SnapshotKey = "sg:orch:pool";
+    /// <summary>Orchestrators caught handing back bad work: id → Unix milliseconds until which they get nothing.</summary>
+    internal const string BansKey = "sg:orch:bans";
     internal static string StatsKey(string id) => $"sg:orch:stats:{id}";
 
     private readonly TaskCompletionSource _firstRefresh = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Suspensions _suspensions = new();
     private readonly Lock _lock = new();
+    private Dictionary<string, long> _bans = new(StringComparer.OrdinalIgnoreCase);
     private PoolSnapshot _snapshot = new(-1, DateTimeOffset.MinValue, []);
     private LivepeerPool? _pool;
     private Web3? _web3;
@@ -105,6 +108,62 @@ public sealed class OrchestratorDirectory(
             new("suspendedUntil", until.ToUnixTimeMilliseconds()),
             new("lastError", error),
         ]);
+    }
+
+    /// <summary>Caught handing back bad work and not yet reinstated: it gets no segment, not even as a last resort.</summary>
+    public bool IsBanned(string id)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_lock)
+        {
+            return _bans.TryGetValue(id, out var until) && until > now;
+        }
+    }
+
+    /// <summary>
+    /// Bars an orchestrator whose rendition failed verification for <see cref="TranscodingOptions.BadWorkSuspendSeconds"/>,
+    /// on every gateway node (the bans live in Redis and each refresh reads them).
+    /// </summary>
+    public async Task BanAsync(string id, string reason)
+    {
+        var until = clock.GetUtcNow().AddSeconds(options.Value.BadWorkSuspendSeconds).ToUnixTimeMilliseconds();
+        lock (_lock)
+        {
+            _bans[id] = until;
+        }
+        var db = redis.GetDatabase();
+        await db.HashSetAsync(BansKey, id, until);
+        await db.HashSetAsync(StatsKey(id), [new("suspendedUntil", until), new("lastError", reason), new("badWork", 1)]);
+        logger.LogWarning("Orchestrator {Id} handed back bad work and gets no segments for {Seconds} s: {Reason}",
+            id, options.Value.BadWorkSuspendSeconds, reason);
+    }
+
+    /// <summary>Lifts a ban and any suspension (an operator's decision). False when the id is not in the pool.</summary>
+    public async Task<bool> ReinstateAsync(string id)
+    {
+        if (_snapshot.Orchestrators.All(o => !o.Id.Equals(id, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+        lock (_lock)
+        {
+            _bans.Remove(id);
+            _suspensions.Clear(id);
+        }
+        var db = redis.GetDatabase();
+        await db.HashDeleteAsync(BansKey, id);
+        await db.HashDeleteAsync(StatsKey(id), ["suspendedUntil", "badWork"]);
+        logger.LogInformation("Orchestrator {Id} reinstated", id);
+        return true;
+    }
+
+    private async Task LoadBansAsync(IDatabase db)
+    {
+        var bans = (await db.HashGetAllAsync(BansKey)).ToDictionary(e => (string)e.Name!, e => (long)e.Value, StringComparer.OrdinalIgnoreCase);
+        lock (_lock)
+        {
+            _bans = bans;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -162,6 +221,7 @@ public sealed class OrchestratorDirectory(
         {
             _suspensions.NextRound();
         }
+        await LoadBansAsync(db);
         var cached = await db.StringGetAsync(SnapshotKey);
         if (cached.HasValue && JsonSerializer.Deserialize<PoolSnapshot>((string)cached!) is { } shared &&
             shared.Round == round && clock.GetUtcNow() - shared.RefreshedAt < TimeSpan.FromSeconds(o.RefreshSeconds))

@@ -5,12 +5,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using StackExchange.Redis;
 using StreamGateway.Core.Accounts;
+using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core.Transcoding;
 
 /// <summary>One orchestrator of the pool as this gateway sees it (our extension to the Studio API).</summary>
 public sealed class OrchestratorResource
 {
+    /// <summary>Its id in the pool: the address, or the service URI of an off-chain orchestrator.</summary>
+    public required string Id { get; init; }
     /// <summary>Ethereum address; null for an off-chain orchestrator that did not say.</summary>
     public string? Address { get; init; }
     public required string ServiceUri { get; init; }
@@ -34,6 +37,8 @@ public sealed class OrchestratorResource
     public long Failures { get; init; }
     /// <summary>Unix milliseconds until which it gets no new work, while in the future.</summary>
     public long? SuspendedUntil { get; init; }
+    /// <summary>The suspension is for bad work caught by verification (see /api/orchestrator/evidence), not for a failure to answer.</summary>
+    public bool BadWork { get; init; }
     public string? LastError { get; init; }
 }
 
@@ -44,7 +49,51 @@ public static class OrchestratorEndpoints
         api.MapGet("/orchestrator", ListAsync).AddEndpointFilter<RequireAdmin>().WithTags("Admin")
             .WithName("getOrchestrators").WithSummary("The transcoding pool as this gateway sees it (admin)")
             .Produces<OrchestratorResource[]>();
+        api.MapPost("/orchestrator/reinstate", ReinstateAsync).AddEndpointFilter<RequireAdmin>().WithTags("Admin")
+            .WithName("reinstateOrchestrator").WithSummary("Lift an orchestrator's suspension or bad-work ban (admin)")
+            .Accepts<ReinstateRequest>("application/json")
+            .Produces(StatusCodes.Status204NoContent).Produces<ErrorBody>(StatusCodes.Status404NotFound)
+            .Produces<ErrorBody>(StatusCodes.Status422UnprocessableEntity);
+        api.MapGet("/orchestrator/evidence", async (VerificationEvidence evidence) => TypedResults.Ok(await evidence.ListAsync()))
+            .AddEndpointFilter<RequireAdmin>().WithTags("Admin")
+            .WithName("getVerificationEvidence").WithSummary("Renditions that failed verification, newest first (admin)")
+            .Produces<EvidenceRecord[]>();
+        api.MapGet("/orchestrator/evidence/{id}/{file}", EvidenceFileAsync).AddEndpointFilter<RequireAdmin>().WithTags("Admin")
+            .WithName("getVerificationEvidenceFile").WithSummary("One kept file of a verification failure: the source or a rendition (admin)")
+            .Produces(StatusCodes.Status200OK, contentType: "video/mp2t").Produces<ErrorBody>(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    /// <summary>Body of <c>POST /api/orchestrator/reinstate</c>.</summary>
+    public sealed class ReinstateRequest
+    {
+        /// <summary>The orchestrator's id as <c>GET /api/orchestrator</c> lists it.</summary>
+        public string? Id { get; init; }
+    }
+
+    private static async Task<IResult> ReinstateAsync(HttpContext http, OrchestratorDirectory directory, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<ReinstateRequest>(http.Request, ct);
+        if (!body.Ok)
+        {
+            return body.Error!;
+        }
+        if (string.IsNullOrWhiteSpace(body.Value!.Id))
+        {
+            return ApiError.Unprocessable(["id: the orchestrator's id from GET /api/orchestrator is required"]);
+        }
+        return await directory.ReinstateAsync(body.Value.Id.Trim()) ? TypedResults.NoContent() : ApiError.NotFound("orchestrator not found in the pool");
+    }
+
+    private static async Task<IResult> EvidenceFileAsync(string id, string file, VerificationEvidence evidence, Storage.ISegmentStore store)
+    {
+        var record = (await evidence.ListAsync()).FirstOrDefault(r => r.Id == id);
+        if (record is null || !record.Files.Contains(file))
+        {
+            return ApiError.NotFound("evidence not found");
+        }
+        var stream = await store.OpenReadAsync(VerificationEvidence.FileKey(id, file), CancellationToken.None);
+        return stream is null ? ApiError.NotFound("evidence not found") : TypedResults.Stream(stream, "video/mp2t", file);
     }
 
     private static async Task<IResult> ListAsync(OrchestratorDirectory directory, IConnectionMultiplexer redis, TimeProvider clock)
@@ -60,6 +109,7 @@ public static class OrchestratorEndpoints
             long? until = long.TryParse(stats.GetValueOrDefault("suspendedUntil"), CultureInfo.InvariantCulture, out var u) && u > now ? u : null;
             list.Add(new OrchestratorResource
             {
+                Id = o.Id,
                 Address = o.Address,
                 ServiceUri = o.ServiceUri,
                 Stake = o.Stake,
@@ -74,6 +124,7 @@ public static class OrchestratorEndpoints
                 Successes = long.TryParse(stats.GetValueOrDefault("successes"), CultureInfo.InvariantCulture, out var ok) ? ok : 0,
                 Failures = long.TryParse(stats.GetValueOrDefault("failures"), CultureInfo.InvariantCulture, out var bad) ? bad : 0,
                 SuspendedUntil = until,
+                BadWork = until is not null && stats.GetValueOrDefault("badWork") == "1",
                 LastError = stats.GetValueOrDefault("lastError") ?? o.Error,
             });
         }

@@ -6,16 +6,18 @@ namespace StreamGateway.Core.Transcoding;
 
 /// <summary>
 /// The checks every rendition passes before viewers see it (livepeer-protocol §6.1): it decodes as H.264, it fits the
-/// profile's box (the orchestrator keeps the source's aspect ratio inside it), it lasts as long as the source, and the
-/// pixels the orchestrator reported are the pixels it holds. Pure.
+/// profile's box (the orchestrator keeps the source's aspect ratio inside it), it lasts as long as the source, it has
+/// the source's frames (or duration × the profile's frame rate), and the pixels the orchestrator reported are the
+/// pixels it holds. Pure.
 /// </summary>
 public static class RenditionCheck
 {
     /// <summary>Scalers round odd sizes to even ones.</summary>
     private const int SizeSlack = 2;
 
+    /// <param name="sourceFrames">Frames in the source segment; 0 when unknown (no frame-count check then).</param>
     /// <returns>Null when the rendition is good, else what is wrong with it.</returns>
-    public static string? Problem(RenditionRequest asked, double sourceSeconds, long reportedPixels, RenditionFacts facts)
+    public static string? Problem(RenditionRequest asked, double sourceSeconds, long sourceFrames, long reportedPixels, RenditionFacts facts)
     {
         var name = asked.Name;
         if (facts.VideoCodec != "h264")
@@ -37,6 +39,11 @@ public static class RenditionCheck
         {
             return string.Create(CultureInfo.InvariantCulture,
                 $"rendition {name} lasts {facts.Duration:0.###} s, the source {sourceSeconds:0.###} s");
+        }
+        var expectedFrames = asked.Fps > 0 ? (long)Math.Round(sourceSeconds * asked.Fps / Math.Max(1, asked.FpsDen)) : sourceFrames;
+        if (expectedFrames > 0 && Math.Abs(facts.Frames - expectedFrames) > Math.Max(2, expectedFrames / 20))
+        {
+            return $"rendition {name} has {facts.Frames} frames where {expectedFrames} were expected";
         }
         if (reportedPixels != facts.Pixels)
         {

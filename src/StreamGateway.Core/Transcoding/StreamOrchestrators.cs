@@ -33,7 +33,8 @@ public sealed class StreamOrchestrators(
     public async Task<KnownOrchestrator?> PickAsync(Guid session, TimeSpan segmentDuration, IReadOnlySet<string> tried, CancellationToken ct)
     {
         var o = options.Value;
-        var pool = (await directory.CurrentAsync(ct)).Orchestrators.Where(k => k.Responding && !tried.Contains(k.Id)).ToList();
+        var pool = (await directory.CurrentAsync(ct)).Orchestrators
+            .Where(k => k.Responding && !tried.Contains(k.Id) && !directory.IsBanned(k.Id)).ToList();
         if (pool.Count == 0)
         {
             return null;

@@ -64,6 +64,8 @@ public static class TranscodingExtensions
         services.AddSingleton<OrchestratorDirectory>();
         services.AddHostedService(provider => provider.GetRequiredService<OrchestratorDirectory>());
         services.AddSingleton<StreamOrchestrators>();
+        services.AddSingleton<RenditionVerifier>();
+        services.AddSingleton<VerificationEvidence>();
         services.AddSingleton<Payments.TicketSender>();
         services.AddSingleton<Usage.UsageRecorder>();
         services.AddHostedService<Payments.SenderFunding>();

@@ -80,6 +80,31 @@ public sealed class TranscodingOptions
     [Required]
     public string FfprobePath { get; set; } = "ffprobe";
 
+    [Required]
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
+    /// <summary>
+    /// Deep checks (livepeer-protocol §6, spot checks by random sampling): besides each orchestrator's first segment of
+    /// every stream session, one segment in this many is compared with its source. 0 turns deep checks off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int DeepCheckEvery { get; set; } = 10;
+
+    /// <summary>
+    /// The mean SSIM a rendition must reach against its source scaled to the rendition's size. Honest encodes of the
+    /// default ladders score above 0.9; a different or distorted picture falls far below.
+    /// </summary>
+    [Range(0, 1)]
+    public double MinSsim { get; set; } = 0.8;
+
+    /// <summary>
+    /// How long an orchestrator caught handing back bad work (a rendition that fails a check) gets no segment at all;
+    /// an operator can reinstate it sooner. Failures that are not its work's fault (timeouts, refusals) suspend it
+    /// for a refresh round only.
+    /// </summary>
+    [Range(1, 30 * 86_400)]
+    public int BadWorkSuspendSeconds { get; set; } = 3600;
+
     public bool UsesChain => !string.IsNullOrEmpty(RpcUrl) && !string.IsNullOrEmpty(Controller);
 
     public bool Enabled => UsesChain || OrchestratorUris.Count > 0;

@@ -52,8 +52,9 @@ public sealed class FfmpegArguments
     /// to one MPEG-TS file each; audio is copied into every rendition. Timestamps are kept (<c>-copyts</c>), so the
     /// renditions of a live segment line up with its source segment.
     /// </summary>
+    /// <param name="pictureFilter">A filter applied to the source picture before it is scaled (none in production).</param>
     public static IReadOnlyList<string> Ladder(string input, IReadOnlyList<(LadderProfile Profile, string Output)> renditions,
-        H264Encoder encoder)
+        H264Encoder encoder, string? pictureFilter = null)
     {
         if (renditions.Count == 0)
         {
@@ -62,7 +63,7 @@ public sealed class FfmpegArguments
         var args = new FfmpegArguments()
             .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
             .Add("-copyts").Add("-i", input);
-        var split = $"[0:v]split={renditions.Count}" + string.Concat(Enumerable.Range(0, renditions.Count).Select(i => $"[s{i}]"));
+        var split = $"[0:v]{(pictureFilter is null ? "" : pictureFilter + ",")}split={renditions.Count}" + string.Concat(Enumerable.Range(0, renditions.Count).Select(i => $"[s{i}]"));
         var scales = renditions.Select((r, i) =>
             $"[s{i}]scale={r.Profile.Width}:{r.Profile.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2" +
             (r.Profile.Fps > 0 ? $",fps={r.Profile.Fps}/{Math.Max(1, r.Profile.FpsDen)}" : "") + $"[v{i}]");
@@ -90,6 +91,20 @@ public sealed class FfmpegArguments
         }
         return args.Build();
     }
+
+    /// <summary>
+    /// Compares a rendition with its source scaled to the rendition's size, frame by frame in presentation order
+    /// (both timelines start at 0): ffmpeg's ssim filter writes one line per frame pair to stdout, which
+    /// <see cref="Similarity"/> reads.
+    /// </summary>
+    public static IReadOnlyList<string> CompareWithSource(string rendition, string source, int width, int height) => new FfmpegArguments()
+        .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error")
+        .Add("-i", rendition).Add("-i", source)
+        .Add("-filter_complex",
+            $"[0:v]setpts=PTS-STARTPTS,format=yuv420p[r];[1:v]scale={width}:{height}:flags=bicubic,setpts=PTS-STARTPTS,format=yuv420p[s];" +
+            "[r][s]ssim=stats_file=-")
+        .Add("-an").Add("-f", "null").Add("-")
+        .Build();
 
     /// <summary>Encodes one frame with NVENC and discards it: succeeds only where a usable NVIDIA encoder exists.</summary>
     public static IReadOnlyList<string> NvencProbe() => new FfmpegArguments()

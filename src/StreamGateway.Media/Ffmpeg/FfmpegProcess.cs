@@ -69,7 +69,7 @@ public sealed class FfmpegProcess : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new FfmpegException($"{Path.GetFileName(executable)} timed out after {timeout.TotalSeconds:0} s", process.StderrTail);
+            throw new FfmpegException($"{Path.GetFileName(executable)} timed out after {timeout.TotalSeconds:0} s", process.StderrTail, timedOut: true);
         }
         var text = await output;
         if (process._process.ExitCode != 0)
@@ -150,8 +150,11 @@ public sealed class FfmpegProcess : IAsyncDisposable
     }
 }
 
-public sealed class FfmpegException(string message, string stderrTail)
+public sealed class FfmpegException(string message, string stderrTail, bool timedOut = false)
     : Exception(string.IsNullOrWhiteSpace(stderrTail) ? message : $"{message}: {stderrTail.Trim()}")
 {
     public string StderrTail { get; } = stderrTail;
+
+    /// <summary>The process ran out of time rather than failing on its input.</summary>
+    public bool TimedOut { get; } = timedOut;
 }

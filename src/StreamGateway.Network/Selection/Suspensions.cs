@@ -26,6 +26,13 @@ public sealed class Suspensions
         _until[orchestrator] = Math.Max(_until.GetValueOrDefault(orchestrator, _round), _round) + penalty;
     }
 
+    /// <summary>Ends a suspension at once (an operator reinstating an orchestrator).</summary>
+    public void Clear(string orchestrator)
+    {
+        _until.Remove(orchestrator);
+        _penalisedIn.Remove(orchestrator);
+    }
+
     /// <summary>Called at each pool refresh.</summary>
     public void NextRound()
     {

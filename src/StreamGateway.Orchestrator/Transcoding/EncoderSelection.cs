@@ -28,6 +28,10 @@ internal sealed class EncoderProbe(EncoderSelection selection, IOptions<Orchestr
             logger.LogInformation("NVENC is not usable, transcoding with libx264: {Reason}", e.Message);
         }
         logger.LogInformation("H.264 encoder: {Encoder}", selection.Encoder);
+        if (options.Value.Misbehave != Misbehaviour.None)
+        {
+            logger.LogWarning("Orchestrator:Misbehave is {Misbehave}: this node hands back bad work on purpose (test only)", options.Value.Misbehave);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -21,14 +21,26 @@ public sealed class LadderTranscoder(EncoderSelection encoder, IOptions<Orchestr
         {
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         }
-        await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.Ladder(source, renditions, encoder.Encoder), timeout, ct);
+        var misbehave = options.Value.Misbehave;
+        var encoded = misbehave == Misbehaviour.WrongSize
+            ? renditions.Select(r => (r.Profile with { Width = Half(r.Profile.Width), Height = Half(r.Profile.Height) }, r.Output)).ToList()
+            : renditions;
+        var pictureFilter = misbehave == Misbehaviour.WrongPicture ? "hflip,vflip" : null;
+        await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.Ladder(source, encoded, encoder.Encoder, pictureFilter), timeout, ct);
         var result = new List<Rendition>(renditions.Count);
         foreach (var (profile, output) in renditions)
         {
-            result.Add(new Rendition(profile, output, MpegTsVideo.Read(await File.ReadAllBytesAsync(output, ct)).Pixels));
+            var bytes = await File.ReadAllBytesAsync(output, ct);
+            result.Add(new Rendition(profile, output, MpegTsVideo.Read(bytes).Pixels));
+            if (misbehave == Misbehaviour.Garbage)
+            {
+                await File.WriteAllBytesAsync(output, System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes.Length), ct);
+            }
         }
         return result;
     }
+
+    private static int Half(int size) => Math.Max(16, size / 4 * 2);
 }
 
 public static class TranscodingExtensions

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using StreamGateway.Media.Ffmpeg;
@@ -251,6 +252,101 @@ public sealed partial class TranscodingTests
         Assert.Equal("0", none["PaidWei"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("WrongPicture", "does not show the source's picture")] // only the comparison with the source sees it
+    [InlineData("WrongSize", "does not fit")]
+    [InlineData("Garbage", "does not decode")]
+    public async Task A_cheating_orchestrator_is_caught_its_evidence_kept_and_it_gets_no_more_work(string misbehave, string reason)
+    {
+        const int cheat = 3, resting = 2;
+        var address = Orchestrators[cheat - 1];
+        using var admin = Gw.Client(Gw.AdminKey);
+        await Dev("orchestrator", "stop", $"{cheat}");
+        await DevWith(new() { ["SG_ORCH_MISBEHAVE"] = misbehave }, "orchestrator", "start", $"{cheat}");
+        // With orchestrator 2 resting, the cheat holds 0.7 × 20/70 + 0.3 / 2 = 35 % of the draws.
+        await Dev("orchestrator", "stop", $"{resting}");
+        try
+        {
+            await WaitUntilAsync(async () => await PoolEntryAsync(address) is { } e && e["responding"]!.GetValue<bool>() && e["suspendedUntil"] is null,
+                30, "the cheating orchestrator to be back in the pool");
+            var t = await Gw.NewTenantAsync();
+            var stream = await t.CreateStreamAsync(new { name = "cheated", profiles = Ladder[1..] });
+            var playbackId = stream["playbackId"]!.GetValue<string>();
+            await using var broadcaster = Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 90, video: "640x360");
+
+            // Its first segment of the stream is checked in full, so it is caught the first time it is drawn.
+            await WaitUntilAsync(async () => (await PoolEntryAsync(address))?["badWork"]?.GetValue<bool>() == true, 60, "the cheat to be caught");
+            var entry = (await PoolEntryAsync(address))!;
+            Assert.Contains(reason, (string?)entry["lastError"], StringComparison.Ordinal);
+            Assert.True(entry["suspendedUntil"]!.GetValue<long>() > DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeMilliseconds(), entry.ToJsonString());
+
+            // The evidence: the source segment and what the cheat made of it, fetchable by an operator.
+            var evidence = (await Json.ReadArrayAsync(await admin.GetAsync("api/orchestrator/evidence")))
+                .Select(e => e!.AsObject()).First(e => (string?)e["orchestrator"] == address && (string?)e["playbackId"] == playbackId);
+            Assert.Contains(reason, (string?)evidence["reason"], StringComparison.Ordinal);
+            var files = evidence["files"]!.AsArray().Select(f => (string)f!).ToList();
+            Assert.Equal(["source.ts", "240p.ts", "144p.ts"], files);
+            foreach (var file in files)
+            {
+                var kept = await admin.GetAsync($"api/orchestrator/evidence/{evidence["id"]}/{file}");
+                Assert.Equal(System.Net.HttpStatusCode.OK, kept.StatusCode);
+                Assert.True((await kept.Content.ReadAsByteArrayAsync()).Length > 1000, file);
+            }
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await admin.GetAsync($"api/orchestrator/evidence/{evidence["id"]}/other.ts")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await t.Http.GetAsync("api/orchestrator/evidence")).StatusCode);
+
+            // Starved: while the stream goes on, it is not tried again (segments in flight when it was caught settle first).
+            await WaitUntilAsync(async () => (await StreamAsync(t, stream))["transcodedSegments"]!.GetValue<long>() >= 2, 30, "segments after the catch");
+            var attempts = await AttemptsAsync(address);
+            var transcoded = (await StreamAsync(t, stream))["transcodedSegments"]!.GetValue<long>();
+            await WaitUntilAsync(async () => (await StreamAsync(t, stream))["transcodedSegments"]!.GetValue<long>() >= transcoded + 4, 40, "four more segments");
+            Assert.Equal(attempts, await AttemptsAsync(address));
+
+            // The caught segment was transcoded again elsewhere: no rendition has a gap, and every published segment
+            // shows the source's picture.
+            await broadcaster.DisposeAsync();
+            var session = await WaitForSettledSessionAsync(t, stream);
+            Assert.True(session["transcodedSegments"]!.GetValue<long>() >= session["sourceSegments"]!.GetValue<long>() - 1, session.ToJsonString());
+            using var http = new HttpClient();
+            var media = await http.GetStringAsync(HlsUrl(playbackId, "240p/index.m3u8"));
+            Assert.DoesNotContain("#EXT-X-GAP", media, StringComparison.Ordinal);
+            foreach (var segment in media.Split('\n').Where(l => l.EndsWith(".ts", StringComparison.Ordinal)).TakeLast(6))
+            {
+                var rendition = Path.Combine(Path.GetTempPath(), $"sg-{Guid.NewGuid():N}.ts");
+                var source = Path.Combine(Path.GetTempPath(), $"sg-{Guid.NewGuid():N}.ts");
+                try
+                {
+                    await File.WriteAllBytesAsync(rendition, await http.GetByteArrayAsync(HlsUrl(playbackId, $"240p/{segment}")));
+                    await File.WriteAllBytesAsync(source, await http.GetByteArrayAsync(HlsUrl(playbackId, $"source/{segment}")));
+                    var (code, stats, error) = await Viewer.RunAsync("ffmpeg", [.. FfmpegArguments.CompareWithSource(rendition, source, 426, 240)]);
+                    Assert.True(code == 0, error);
+                    Assert.True(Similarity.Parse(stats).Mean > 0.9, $"{segment}: SSIM {Similarity.Parse(stats).Mean}");
+                }
+                finally
+                {
+                    File.Delete(rendition);
+                    File.Delete(source);
+                }
+            }
+        }
+        finally
+        {
+            await Dev("orchestrator", "start", $"{resting}");
+            await Dev("orchestrator", "stop", $"{cheat}");
+            await Dev("orchestrator", "start", $"{cheat}");
+            // An operator lifts the ban once the node is fixed; the next refresh finds it answering again.
+            Assert.Equal(System.Net.HttpStatusCode.NoContent,
+                (await admin.PostAsync("api/orchestrator/reinstate", JsonContent.Create(new { id = address }))).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound,
+                (await admin.PostAsync("api/orchestrator/reinstate", JsonContent.Create(new { id = "0x0000000000000000000000000000000000000001" }))).StatusCode);
+        }
+        await WaitUntilAsync(async () => await PoolEntryAsync(address) is { } e && e["responding"]!.GetValue<bool>() && e["badWork"]!.GetValue<bool>() == false,
+            30, "the reinstated orchestrator back in the pool");
+    }
+
+    private static async Task<long> AttemptsAsync(string address) =>
+        await PoolEntryAsync(address) is { } e ? e["successes"]!.GetValue<long>() + e["failures"]!.GetValue<long>() : 0;
+
     private static async Task<JsonObject> WaitForSettledSessionAsync(Tenant t, JsonObject stream)
     {
         JsonObject session = [];
@@ -300,7 +396,9 @@ public sealed partial class TranscodingTests
     }
 
     /// <summary>Runs ./dev from the repository root with the suite's settings (exported by `./dev test`).</summary>
-    private static async Task Dev(params string[] args)
+    private static Task Dev(params string[] args) => DevWith([], args);
+
+    private static async Task DevWith(Dictionary<string, string> environment, params string[] args)
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "StreamGateway.sln")))
@@ -308,6 +406,10 @@ public sealed partial class TranscodingTests
             root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
         }
         var info = new ProcessStartInfo(Path.Combine(root, "dev")) { WorkingDirectory = root, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);

@@ -38,9 +38,9 @@ public sealed class RenditionCheckTests
     [Fact]
     public void A_rendition_that_matches_passes()
     {
-        Assert.Null(RenditionCheck.Problem(Asked, 2.0, 640L * 360 * 60, Facts()));
+        Assert.Null(RenditionCheck.Problem(Asked, 2.0, 60, 640L * 360 * 60, Facts()));
         // A 4:3 source keeps its aspect ratio inside the box.
-        Assert.Null(RenditionCheck.Problem(Asked, 2.0, 480L * 360 * 60, Facts(w: 480)));
+        Assert.Null(RenditionCheck.Problem(Asked, 2.0, 60, 480L * 360 * 60, Facts(w: 480)));
     }
 
     [Theory]
@@ -52,13 +52,46 @@ public sealed class RenditionCheckTests
     public void A_wrong_rendition_is_caught_with_a_reason(int w, int h, long frames, double duration, string codec, string reason)
     {
         var facts = Facts(w, h, frames, duration, codec);
-        Assert.Contains(reason, RenditionCheck.Problem(Asked, 2.0, facts.Pixels, facts), StringComparison.Ordinal);
+        Assert.Contains(reason, RenditionCheck.Problem(Asked, 2.0, 60, facts.Pixels, facts), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 30, 1, 58, null)] // the source's 60 frames, within 2
+    [InlineData(0, 30, 1, 30, "has 30 frames where 60 were expected")] // half the frames dropped
+    [InlineData(15, 1, 1, 30, null)] // a 15 fps profile: duration × 15
+    [InlineData(15, 1, 1, 60, "has 60 frames where 30 were expected")]
+    [InlineData(30000, 1001, 1, 60, null)] // 29.97 fps: 59.94 frames, rounded
+    [InlineData(0, 30, 0, 45, null)] // source frames unknown: no check
+    public void Frames_must_match_the_source_or_the_profile_rate(int fps, int fpsDen, int sourceKnown, long frames, string? reason)
+    {
+        var asked = Asked with { Fps = fps, FpsDen = fpsDen };
+        var facts = Facts(frames: frames);
+        var problem = RenditionCheck.Problem(asked, 2.0, 60 * sourceKnown, facts.Pixels, facts);
+        if (reason is null)
+        {
+            Assert.Null(problem);
+        }
+        else
+        {
+            Assert.Contains(reason, problem, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Ssim_lines_give_the_mean_and_the_worst_frame()
+    {
+        var stats = Similarity.Parse("n:1 Y:0.99 U:0.98 V:0.99 All:0.990000 (20.0)\nn:2 Y:0.97 U:0.98 V:0.99 All:0.970000 (15.2)\n");
+        Assert.Equal(2, stats.Frames);
+        Assert.Equal(0.98, stats.Mean, 6);
+        Assert.Equal(0.97, stats.Worst, 6);
+        Assert.Equal(0, Similarity.Parse("").Frames);
+        Assert.Throws<FormatException>(() => Similarity.Parse("n:1 All:nan? (x)"));
     }
 
     [Fact]
     public void Reported_pixels_must_be_exact()
     {
-        Assert.Contains("reported", RenditionCheck.Problem(Asked, 2.0, 640L * 360 * 59, Facts()), StringComparison.Ordinal);
+        Assert.Contains("reported", RenditionCheck.Problem(Asked, 2.0, 60, 640L * 360 * 59, Facts()), StringComparison.Ordinal);
     }
 
     [Fact]
