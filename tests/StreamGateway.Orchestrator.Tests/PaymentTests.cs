@@ -50,8 +50,8 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         return payment;
     }
 
-    /// <summary>A new broadcaster account with ETH (anvil_setBalance) and 1 ETH each of TicketBroker deposit and reserve.</summary>
-    private static async Task<BroadcasterIdentity> FundedSenderAsync()
+    /// <summary>A new broadcaster account with ETH (anvil_setBalance) and TicketBroker funds (1 ETH each of deposit and reserve unless told).</summary>
+    private static async Task<BroadcasterIdentity> FundedSenderAsync(BigInteger? deposit = null, BigInteger? reserve = null)
     {
         var key = Nethereum.Signer.EthECKey.GenerateKey();
         var address = key.GetPublicAddress();
@@ -64,8 +64,9 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         var web3 = new Nethereum.Web3.Web3(new Nethereum.Web3.Accounts.Account(key.GetPrivateKey(), 31337), Env("SG_ETH_RPC"));
         var broker = (await new StreamGateway.Network.Chain.LivepeerPool(web3).ResolveAsync(Env("SG_CONTROLLER"))).TicketBroker;
         var ether = BigInteger.Pow(10, 18);
+        var (d, r) = (deposit ?? ether, reserve ?? ether);
         var receipt = await web3.Eth.GetContractTransactionHandler<StreamGateway.Network.Chain.FundDepositAndReserveFunction>().SendRequestAndWaitForReceiptAsync(broker,
-            new StreamGateway.Network.Chain.FundDepositAndReserveFunction { DepositAmount = ether, ReserveAmount = ether, AmountToSend = 2 * ether });
+            new StreamGateway.Network.Chain.FundDepositAndReserveFunction { DepositAmount = d, ReserveAmount = r, AmountToSend = d + r });
         Assert.Equal(1, (int)receipt.Status.Value);
         return new BroadcasterIdentity(key.GetPrivateKey());
     }
@@ -90,6 +91,33 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         sender.SignSegment(segment, ["240p"]);
         using var response = await o.PostSegmentAsync(segment, source.Bytes, LivepeerHeaders.Encode(payment));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_face_value_is_capped_by_the_senders_reserve_share_and_a_sender_without_reserve_is_refused()
+    {
+        await using var o = await RunningOrchestrator.StartAsync(settings: Settings());
+        var web3 = new Nethereum.Web3.Web3(Env("SG_ETH_RPC"));
+        var bonding = (await new StreamGateway.Network.Chain.LivepeerPool(web3).ResolveAsync(Env("SG_CONTROLLER"))).BondingManager;
+        async Task<BigInteger> PoolSizeAsync() => await web3.Eth.GetContractQueryHandler<StreamGateway.Network.Chain.GetTranscoderPoolSizeFunction>()
+            .QueryAsync<BigInteger>(bonding, new StreamGateway.Network.Chain.GetTranscoderPoolSizeFunction());
+
+        // A reserve worth 0.004 ETH per orchestrator in the pool: under the 0.01 ETH face value this node asks for,
+        // over its 0.001 ETH ticket EV. The node offers tickets worth its share of the reserve.
+        var share = BigInteger.Parse("4000000000000000");
+        var before = await PoolSizeAsync();
+        var small = await FundedSenderAsync(reserve: share * before);
+        var p = (await AskAsync(o, small)).TicketParams;
+        var after = await PoolSizeAsync();
+        var faceValue = Uint256.FromBytes(p.FaceValue.Span);
+        Assert.True(faceValue == share || faceValue == share * before / after, $"face value {faceValue} for a share of {share} in a pool of {before}");
+        var ev = TicketMath.ExpectedValue(faceValue, Uint256.FromBytes(p.WinProb.Span));
+        Assert.InRange(ev, BigInteger.Parse("1000000000000000"), BigInteger.Parse("1000000000000001"));
+
+        // A deposit alone stands behind no ticket: the reserve is what an orchestrator can count on.
+        var noReserve = await FundedSenderAsync(reserve: BigInteger.Zero);
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await o.Client.GetOrchestratorAsync(noReserve.Request()));
+        Assert.Contains("insufficient sender reserve", refused.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,7 +22,9 @@ public static class JobsExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseRedisStorage(provider.GetRequiredService<IConnectionMultiplexer>(),
-                new RedisStorageOptions { Prefix = "sg:hangfire:" }));
+                // The jobs live in the same Redis database as the rest of the gateway's keys (defaultDatabase in the
+                // connection string), so gateways sharing one Redis server on different databases stay apart.
+                new RedisStorageOptions { Prefix = "sg:hangfire:", Db = provider.GetRequiredService<IConnectionMultiplexer>().GetDatabase().Database }));
         if (runServer)
         {
             services.AddHangfireServer(options =>

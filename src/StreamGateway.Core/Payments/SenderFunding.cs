@@ -27,6 +27,21 @@ public sealed class SenderFunding(IOptions<TranscodingOptions> options, ILogger<
             return;
         }
         var account = new Account(o.BroadcasterPrivateKey);
+        try
+        {
+            await FundAsync(account, deposit, reserve, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The gateway still serves: streams play their source, and each orchestrator's refusal says why.
+            logger.LogError("Broadcaster {Address}: funding the TicketBroker deposit and reserve failed; orchestrators will refuse to transcode until it is funded: {Error}",
+                account.Address, e.Message);
+        }
+    }
+
+    private async Task FundAsync(Account account, BigInteger deposit, BigInteger reserve, CancellationToken ct)
+    {
+        var o = options.Value;
         var web3 = new Web3(account, o.RpcUrl);
         var broker = (await new LivepeerPool(web3).ResolveAsync(o.Controller!)).TicketBroker;
         var info = await web3.Eth.GetContractQueryHandler<GetSenderInfoFunction>()
@@ -39,12 +54,17 @@ public sealed class SenderFunding(IOptions<TranscodingOptions> options, ILogger<
                 account.Address, info.Sender.Deposit, info.Reserve.FundsRemaining);
             return;
         }
+        var balance = (await web3.Eth.GetBalance.SendRequestAsync(account.Address)).Value;
+        if (balance < addDeposit + addReserve)
+        {
+            throw new InvalidOperationException(
+                $"the account holds {balance} wei, and {addDeposit + addReserve} wei are needed to bring the deposit to {deposit} and the reserve to {reserve}");
+        }
         var receipt = await web3.Eth.GetContractTransactionHandler<FundDepositAndReserveFunction>().SendRequestAndWaitForReceiptAsync(broker,
-            new FundDepositAndReserveFunction { DepositAmount = addDeposit, ReserveAmount = addReserve, AmountToSend = addDeposit + addReserve },
-            cancellationToken);
+            new FundDepositAndReserveFunction { DepositAmount = addDeposit, ReserveAmount = addReserve, AmountToSend = addDeposit + addReserve }, ct);
         if (receipt.Status.Value != 1)
         {
-            throw new InvalidOperationException($"funding the TicketBroker deposit of {account.Address} reverted");
+            throw new InvalidOperationException("the fundDepositAndReserve transaction reverted");
         }
         logger.LogInformation("Broadcaster {Address}: added {Deposit} wei to the deposit and {Reserve} wei to the reserve",
             account.Address, addDeposit, addReserve);

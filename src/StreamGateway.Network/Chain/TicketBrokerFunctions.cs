@@ -137,3 +137,13 @@ public sealed class GetSenderInfoFunction : FunctionMessage
     [Parameter("address", "addr", 1)]
     public string Address { get; set; } = "";
 }
+
+[Function("claimedReserve", "uint256")]
+public sealed class ClaimedReserveFunction : FunctionMessage
+{
+    [Parameter("address", "reserveHolder", 1)]
+    public string ReserveHolder { get; set; } = "";
+
+    [Parameter("address", "claimant", 2)]
+    public string Claimant { get; set; } = "";
+}

@@ -8,7 +8,7 @@ namespace StreamGateway.Orchestrator.Discovery;
 /// <summary><c>net.Orchestrator</c> (livepeer-wire §2). Every GetOrchestrator answer opens a new session id.</summary>
 public sealed class OrchestratorGrpcService(
     OrchestratorInfoFactory infos, AuthTokens tokens, SessionCapacity sessions, RenditionStore renditions,
-    Payments.TicketIssuer tickets, Payments.SenderMonitor senders)
+    Payments.TicketIssuer tickets)
     : Network.Wire.Orchestrator.OrchestratorBase
 {
     public override async Task<OrchestratorInfo> GetOrchestrator(OrchestratorRequest request, ServerCallContext context)
@@ -25,7 +25,7 @@ public sealed class OrchestratorGrpcService(
             }
         }
         // A priced orchestrator has no ticket params for a broadcaster that cannot pay (go-O fails the call the same way).
-        if (tickets.Enabled && await senders.ProblemAsync(request.Address.Memory) is { } problem)
+        if (tickets.Enabled && await tickets.ProblemAsync(request.Address.Memory) is { } problem)
         {
             throw new RpcException(new Status(StatusCode.Unknown, problem));
         }

@@ -11,8 +11,12 @@ namespace StreamGateway.Orchestrator.Payments;
 /// Issues TicketParams to a broadcaster (livepeer-protocol §3.2) and recomputes their recipientRand from what comes
 /// back. Nothing is stored per params: recipientRand is an HMAC of the params under a secret of this process.
 /// </summary>
-public sealed class TicketIssuer(IOptions<PaymentOptions> payments, IOptions<OrchestratorOptions> orchestrator, ChainClock chain)
+public sealed class TicketIssuer(IOptions<PaymentOptions> payments, IOptions<OrchestratorOptions> orchestrator, ChainClock chain,
+    SenderMonitor senders)
 {
+    /// <summary>go-O's floor for a face value below the redemption cost: redeemGas × 3 gwei.</summary>
+    private static readonly BigInteger MinGasPrice = 3_000_000_000;
+
     private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
 
     /// <summary>Payments are on when there is a price and a chain account.</summary>
@@ -30,16 +34,51 @@ public sealed class TicketIssuer(IOptions<PaymentOptions> payments, IOptions<Orc
         }
     }
 
-    public BigInteger FaceValue(ChainMoment now)
+    /// <summary>
+    /// The face value offered to <paramref name="sender"/> (livepeer-protocol §3.2): the configured one, or redeem gas ×
+    /// gas price × 100 (at least EV × 100), capped by what the sender's reserve stands behind for this orchestrator.
+    /// </summary>
+    public BigInteger FaceValue(ChainMoment now, ReadOnlySpan<byte> sender)
     {
         var p = payments.Value;
+        BigInteger value;
         if (p.FaceValueWei is { } fixedValue)
         {
-            return BigInteger.Parse(fixedValue, System.Globalization.CultureInfo.InvariantCulture);
+            value = BigInteger.Parse(fixedValue, System.Globalization.CultureInfo.InvariantCulture);
         }
-        var txCost = now.GasPrice * p.RedeemGas;
-        var value = txCost * p.TxCostMultiplier;
-        return value < p.TicketEv ? p.TicketEv * p.TxCostMultiplier : value;
+        else
+        {
+            value = now.GasPrice * p.RedeemGas * p.TxCostMultiplier;
+            if (value < p.TicketEv)
+            {
+                value = p.TicketEv * p.TxCostMultiplier;
+            }
+        }
+        return senders.MaxFloat(sender) is { } maxFloat ? BigInteger.Min(value, maxFloat) : value;
+    }
+
+    /// <summary>
+    /// Null when <paramref name="sender"/> can be offered tickets; else go-O's refusal: "sender is unlocked", or
+    /// "insufficient sender reserve" when the face value its funds allow is under one ticket's EV, or under the cost
+    /// of redeeming it.
+    /// </summary>
+    public async Task<string?> ProblemAsync(ReadOnlyMemory<byte> sender)
+    {
+        if (await senders.ReadAsync(sender) is not { } state || chain.Now is not { } now)
+        {
+            return null;
+        }
+        if (senders.Unlocking(state))
+        {
+            return "sender is unlocked";
+        }
+        var p = payments.Value;
+        var faceValue = FaceValue(now, sender.Span);
+        if (faceValue < p.TicketEv || (faceValue < now.GasPrice * p.RedeemGas && faceValue < MinGasPrice * p.RedeemGas))
+        {
+            return "insufficient sender reserve";
+        }
+        return null;
     }
 
     /// <summary>Fresh params for <paramref name="sender"/>; null when payments are off or the chain has not been read yet.</summary>
@@ -49,7 +88,7 @@ public sealed class TicketIssuer(IOptions<PaymentOptions> payments, IOptions<Orc
         {
             return null;
         }
-        var faceValue = FaceValue(now);
+        var faceValue = FaceValue(now, sender);
         var winProb = TicketMath.WinProb(payments.Value.TicketEv, faceValue);
         var seed = RandomNumberGenerator.GetBytes(32);
         var expirationBlock = now.Block + payments.Value.ExpirationBlocks;

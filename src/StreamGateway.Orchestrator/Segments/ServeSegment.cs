@@ -22,7 +22,6 @@ public sealed class ServeSegment(
     OrchestratorInfoFactory infos,
     Payments.TicketIssuer tickets,
     Payments.PaymentLedger ledger,
-    Payments.SenderMonitor senders,
     IOptions<Payments.PaymentOptions> payments,
     ILogger<ServeSegment> logger)
 {
@@ -62,7 +61,7 @@ public sealed class ServeSegment(
         if (tickets.Enabled)
         {
             // go-O's steps 4 and 5: check and credit the tickets, then require credit for at least one ticket's worth.
-            if ((payment.TicketParams is null ? null : await senders.ProblemAsync(payment.Sender.Memory)) is { } senderError)
+            if ((payment.TicketParams is null ? null : await tickets.ProblemAsync(payment.Sender.Memory)) is { } senderError)
             {
                 await RefuseAsync(http, StatusCodes.Status400BadRequest, senderError);
                 return;

@@ -21,8 +21,9 @@ public sealed class Broadcaster : IAsyncDisposable
     /// <param name="video">Test pattern size such as "320x240", or null for an audio-only publish.</param>
     /// <param name="audio">Whether to send an AAC tone.</param>
     /// <param name="bFrames">Encode with B-frames (decode order differs from presentation order), as most encoders do.</param>
+    /// <param name="rtmpUrl">The ingest URL without the key; the suite's gateway unless a test runs its own.</param>
     public static Broadcaster Start(string streamKey, double seconds, string? video = "320x240", bool audio = true, int gopFrames = 30,
-        bool bFrames = false)
+        bool bFrames = false, string? rtmpUrl = null)
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in new[] { "-hide_banner", "-loglevel", "error", "-re" })
@@ -47,7 +48,7 @@ public sealed class Broadcaster : IAsyncDisposable
         {
             Add(info, "-c:a", "aac", "-b:a", "64k");
         }
-        Add(info, "-f", "flv", RtmpUrl(streamKey));
+        Add(info, "-f", "flv", rtmpUrl is null ? RtmpUrl(streamKey) : $"{rtmpUrl}/{streamKey}");
         return new Broadcaster(Process.Start(info)!);
     }
 
