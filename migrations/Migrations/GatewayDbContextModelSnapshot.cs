@@ -321,6 +321,12 @@ namespace StreamGateway.Migrations.Migrations
                     b.Property<DateTimeOffset>("Hour")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid>("StreamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AssetId")
+                        .HasColumnType("uuid");
+
                     b.Property<long>("OutputPixels")
                         .HasColumnType("bigint");
 
@@ -333,7 +339,7 @@ namespace StreamGateway.Migrations.Migrations
                     b.Property<double>("TranscodedSeconds")
                         .HasColumnType("double precision");
 
-                    b.HasKey("ProjectId", "Hour");
+                    b.HasKey("ProjectId", "Hour", "StreamId", "AssetId");
 
                     b.ToTable("usage_hours", (string)null);
                 });

@@ -220,7 +220,7 @@ internal sealed class LiveSegmenter(
             issues = [.. issues, transcodeIssue];
         }
         await UpdateStatisticsAsync(duration, bytes, issues);
-        await usage.AddAsync(stream.ProjectId, clock.GetUtcNow(), sourceSeconds: duration);
+        await usage.AddAsync(Usage.UsageSubject.Stream(stream.ProjectId, stream.StreamId), clock.GetUtcNow(), sourceSeconds: duration);
         if (index == 0)
         {
             await using var scope = scopes.CreateAsyncScope();

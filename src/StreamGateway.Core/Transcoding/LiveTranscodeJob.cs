@@ -124,7 +124,7 @@ public sealed class LiveTranscodeJob(
                 var checkedFiles = await VerifyAsync(work, source, orchestrator, data, files, downloads, ct);
                 var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);
                 await PublishAsync(work, checkedFiles);
-                await usage.AddAsync(work.ProjectId, clock.GetUtcNow(), transcodedSeconds: work.Duration,
+                await usage.AddAsync(Usage.UsageSubject.Stream(work.ProjectId, work.StreamId), clock.GetUtcNow(), transcodedSeconds: work.Duration,
                     outputPixels: data.Segments.Sum(s => s.Pixels), paidWei: paid);
                 await orchestrators.EndAsync(work.SessionId, orchestrator.Id, work.Seq, score, null);
                 logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00})",

@@ -8,10 +8,21 @@ using StreamGateway.Media.Ffmpeg;
 namespace StreamGateway.Tests.Integration.Transcoding;
 
 /// <summary>
+/// Tests that stop, restart or misconfigure the devnet orchestrators, or depend on what they answer, run one at a
+/// time in this collection.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DevnetOrchestrators
+{
+    public const string Name = "devnet orchestrators";
+}
+
+/// <summary>
 /// Live transcoding end to end: ffmpeg publishes over RTMP, the gateway fans each segment out to the three devnet
 /// orchestrators `./dev test` starts (real processes, registered on the anvil chain), and the renditions come back
 /// into the playlists. ./dev runs the gateway with Transcoding__ReuseLatencyScore=0, so every segment is drawn afresh by stake.
 /// </summary>
+[Collection(DevnetOrchestrators.Name)]
 public sealed partial class TranscodingTests
 {
     private static readonly Gateway Gw = Gateway.Instance;
@@ -245,11 +256,21 @@ public sealed partial class TranscodingTests
         Assert.Equal(usage["TranscodedMins"]!.GetValue<double>(), usage["TotalUsageMins"]!.GetValue<double>());
         Assert.True(usage["OutputPixels"]!.GetValue<long>() > 0, usage.ToJsonString());
         Assert.True(System.Numerics.BigInteger.Parse(usage["PaidWei"]!.GetValue<string>(), CultureInfo.InvariantCulture) > 0, usage.ToJsonString());
-        // Another project used nothing.
+        // The same figures per stream: what this stream cost, within what its project paid.
+        var perStream = (await Json.ReadObjectAsync(await t.Http.GetAsync($"api/data/usage/query?streamId={stream["id"]}")))!;
+        var project = (await Json.ReadObjectAsync(await t.Http.GetAsync("api/data/usage/query")))!;
+        var streamPaid = System.Numerics.BigInteger.Parse(perStream["PaidWei"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        Assert.True(streamPaid > 0, perStream.ToJsonString());
+        Assert.True(streamPaid <= System.Numerics.BigInteger.Parse(project["PaidWei"]!.GetValue<string>(), CultureInfo.InvariantCulture), project.ToJsonString());
+        Assert.True(perStream["TranscodedMins"]!.GetValue<double>() > 0, perStream.ToJsonString());
+        Assert.True(perStream["SourceMins"]!.GetValue<double>() > 0, perStream.ToJsonString());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await t.Http.GetAsync($"api/data/usage/query?assetId={Guid.NewGuid()}")).StatusCode);
+        // Another project used nothing, and cannot read this stream's usage.
         var stranger = await Gw.NewTenantAsync();
         var none = (await Json.ReadObjectAsync(await stranger.Http.GetAsync("api/data/usage/query")))!;
         Assert.Equal(0, none["SourceMins"]!.GetValue<double>());
         Assert.Equal("0", none["PaidWei"]!.GetValue<string>());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await stranger.Http.GetAsync($"api/data/usage/query?streamId={stream["id"]}")).StatusCode);
     }
 
     [Theory]
@@ -261,6 +282,7 @@ public sealed partial class TranscodingTests
         const int cheat = 3, resting = 2;
         var address = Orchestrators[cheat - 1];
         using var admin = Gw.Client(Gw.AdminKey);
+        var since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await Dev("orchestrator", "stop", $"{cheat}");
         await DevWith(new() { ["SG_ORCH_MISBEHAVE"] = misbehave }, "orchestrator", "start", $"{cheat}");
         // With orchestrator 2 resting, the cheat holds 0.7 × 20/70 + 0.3 / 2 = 35 % of the draws.
@@ -280,12 +302,14 @@ public sealed partial class TranscodingTests
             Assert.Contains(reason, (string?)entry["lastError"], StringComparison.Ordinal);
             Assert.True(entry["suspendedUntil"]!.GetValue<long>() > DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeMilliseconds(), entry.ToJsonString());
 
-            // The evidence: the source segment and what the cheat made of it, fetchable by an operator.
+            // The evidence: the source segment and what the cheat made of it, fetchable by an operator. (The suite's
+            // other streams are transcoded meanwhile, so the segment that gave it away may be another stream's.)
             var evidence = (await Json.ReadArrayAsync(await admin.GetAsync("api/orchestrator/evidence")))
-                .Select(e => e!.AsObject()).First(e => (string?)e["orchestrator"] == address && (string?)e["playbackId"] == playbackId);
+                .Select(e => e!.AsObject()).First(e => (string?)e["orchestrator"] == address && e["createdAt"]!.GetValue<long>() >= since);
             Assert.Contains(reason, (string?)evidence["reason"], StringComparison.Ordinal);
             var files = evidence["files"]!.AsArray().Select(f => (string)f!).ToList();
-            Assert.Equal(["source.ts", "240p.ts", "144p.ts"], files);
+            Assert.Equal("source.ts", files[0]);
+            Assert.True(files.Count >= 2, evidence.ToJsonString());
             foreach (var file in files)
             {
                 var kept = await admin.GetAsync($"api/orchestrator/evidence/{evidence["id"]}/{file}");

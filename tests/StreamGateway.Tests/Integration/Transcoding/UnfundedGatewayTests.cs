@@ -13,6 +13,7 @@ namespace StreamGateway.Tests.Integration.Transcoding;
 /// cannot fund a TicketBroker deposit or reserve, so the devnet orchestrators refuse it. It shares the suite's
 /// PostgreSQL server (its own database), Redis server (its own database), chain and orchestrators.
 /// </summary>
+[Collection(DevnetOrchestrators.Name)]
 public sealed class UnfundedGatewayTests
 {
     private const int HttpPort = 18091, RtmpPort = 11946;
@@ -60,7 +61,6 @@ public sealed class UnfundedGatewayTests
         // The operator sees the refusal on every orchestrator, and the log says why funding failed.
         using var admin = new HttpClient { BaseAddress = api.BaseAddress };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await gateway.NewApiKeyAsync(admin: true));
-        // (Other tests restart devnet orchestrators meanwhile, so one may be down rather than refusing.)
         var devnet = Environment.GetEnvironmentVariable("SG_ORCHESTRATORS")!.Split(',');
         var pool = (await Json.ReadArrayAsync(await admin.GetAsync("api/orchestrator"))).Select(o => o!.AsObject())
             .Where(o => devnet.Contains((string?)o["serviceUri"])).ToList();
