@@ -42,7 +42,7 @@ public sealed partial class RenditionStore(IOptions<OrchestratorOptions> options
         }
     }
 
-    /// <summary>Deletes renditions older than <paramref name="age"/> and the folders they leave empty; returns the files deleted.</summary>
+    /// <summary>Deletes renditions older than <paramref name="age"/> and folders left empty as long; returns the files deleted.</summary>
     public int DeleteOlderThan(TimeSpan age, DateTimeOffset now)
     {
         var root = Path.GetFullPath(options.Value.WorkDir);
@@ -74,7 +74,9 @@ public sealed partial class RenditionStore(IOptions<OrchestratorOptions> options
             }
             try
             {
-                if (!Directory.EnumerateFileSystemEntries(folder).Any())
+                // Only folders that have been empty a while: a folder made for a segment that is being transcoded
+                // right now is empty until ffmpeg writes into it.
+                if (now - Directory.GetLastWriteTimeUtc(folder) > age && !Directory.EnumerateFileSystemEntries(folder).Any())
                 {
                     Directory.Delete(folder);
                 }
