@@ -19,6 +19,7 @@ builder.Services.AddGatewayJobs(runServer: builder.Configuration.GetValue("Gatew
 builder.Services.AddGatewayHealth();
 builder.Services.AddAccounts();
 builder.Services.AddStreams();
+builder.Services.AddAssets();
 builder.Services.AddWebhooks();
 builder.Services.AddLiveIngest(listen: builder.Configuration.GetValue("Ingest:Enabled", true));
 builder.Services.AddTranscoding();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
 using StreamGateway.Core.Accounts;
+using StreamGateway.Core.Assets;
 using StreamGateway.Core.Transcoding;
 using StreamGateway.Core.Usage;
 using StreamGateway.Core.Data;
@@ -33,6 +34,31 @@ public static class GatewayCore
     {
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddScoped<AccountAdmin>();
+        return services;
+    }
+
+    public static IServiceCollection AddAssets(this IServiceCollection services)
+    {
+        services.AddOptions<Assets.AssetOptions>().BindConfiguration(Assets.AssetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Assets.UploadTokens>();
+        services.AddSingleton<Assets.AssetStorage>();
+        services.AddSingleton<Assets.AssetEvents>();
+        services.AddScoped<Assets.DirectUpload>();
+        services.AddScoped<Assets.TusUploads>();
+        services.AddScoped<Assets.AssetUploads>();
+        services.AddScoped<Assets.ProcessAsset>();
+        services.AddSingleton<Assets.VodDownloads>();
+        services.AddHostedService<Assets.AssetWatchdog>();
+        services.AddScoped<Assets.ImportAsset>();
+        services.AddHttpClient(Assets.ImportAsset.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                MaxAutomaticRedirections = 5,
+                // Every connection, redirects included, is checked: no private or loopback address unless allowed.
+                ConnectCallback = WebhookAddressGuard.ConnectCallback(
+                    provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Assets.AssetOptions>>().Value.AllowPrivateUrls, "fetch from"),
+            })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }
 
@@ -74,6 +100,8 @@ public static class GatewayCore
         api.MapSessions();
         api.MapOrchestrators();
         api.MapUsage();
+        api.MapAssets();
+        app.MapAssetUploads();
         return api;
     }
 }

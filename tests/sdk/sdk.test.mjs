@@ -325,6 +325,9 @@ describe("usage (sdk.metrics.getUsage)", { skip: skipAll }, () => {
   it("refuses a range that ends before it starts", async () => {
     const r = await fetch(`${API_URL}/data/usage/query?from=10&to=5`, { headers: { Authorization: `Bearer ${API_KEY}` } });
     assert.equal(r.status, 422);
+    // Past the last representable instant: a clear 422, not a server error.
+    const far = await fetch(`${API_URL}/data/usage/query?to=99999999999999999`, { headers: { Authorization: `Bearer ${API_KEY}` } });
+    assert.equal(far.status, 422);
   });
 });
 

@@ -22,6 +22,7 @@ public static partial class HlsEndpoints
         hls.MapGet("/{playbackId}/index.m3u8", MasterAsync);
         hls.MapGet("/{playbackId}/{rendition}/index.m3u8", MediaAsync);
         hls.MapGet("/{playbackId}/{rendition}/{segment}", SegmentAsync);
+        hls.MapGet("/{playbackId}/{file}", DownloadAsync);
         return app;
     }
 
@@ -29,21 +30,36 @@ public static partial class HlsEndpoints
     public static string SegmentKey(string playbackId, string rendition, string segment) => $"live/{playbackId}/{rendition}/{segment}";
 
     private static async Task<IResult> MasterAsync(string playbackId, HttpContext http, LivePlaylists playlists,
-        IMemoryCache cache, IOptions<HlsOptions> options)
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, CancellationToken ct)
     {
         var text = Id().IsMatch(playbackId)
-            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}", () => playlists.MasterAsync(playbackId))
+            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}",
+                async () => await playlists.MasterAsync(playbackId) ?? await StoredTextAsync(store, Assets.AssetFiles.MasterKey(playbackId), ct))
             : null;
         return Playlist(http, text);
     }
 
     private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists,
-        IMemoryCache cache, IOptions<HlsOptions> options)
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, CancellationToken ct)
     {
         var text = Id().IsMatch(playbackId) && RenditionName().IsMatch(rendition)
-            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}:{rendition}", () => playlists.MediaAsync(playbackId, rendition))
+            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}:{rendition}",
+                async () => await playlists.MediaAsync(playbackId, rendition) ??
+                            await StoredTextAsync(store, Assets.AssetFiles.MediaKey(playbackId, rendition), ct))
             : null;
         return Playlist(http, text);
+    }
+
+    /// <summary>A finished asset's playlist, written once into the store when it became ready.</summary>
+    private static async Task<string?> StoredTextAsync(ISegmentStore store, string key, CancellationToken ct)
+    {
+        await using var stream = await store.OpenReadAsync(key, ct);
+        if (stream is null)
+        {
+            return null;
+        }
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(ct);
     }
 
     /// <summary>The rendered playlist as UTF-8, from this node's micro-cache or from Redis.</summary>
@@ -81,26 +97,47 @@ public static partial class HlsEndpoints
         {
             return NotFound(http);
         }
-        var key = SegmentKey(playbackId, rendition, segment);
-        if (store is ILocalSegmentFiles files)
-        {
-            // Straight from the file, with range support. (An in-memory copy of hot segments measured no faster:
-            // the cost is Kestrel's copy into the socket, which nginx avoids with sendfile; see BENCHMARKS.md.)
-            var path = files.LocalPath(key);
-            if (path is null)
-            {
-                return NotFound(http);
-            }
-            http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            return TypedResults.PhysicalFile(path, SegmentContentType, enableRangeProcessing: true);
-        }
-        var stream = await store.OpenReadAsync(key, ct);
-        if (stream is null)
+        // Live segments first, then a finished asset's files (its segments, thumbnails and their WebVTT index).
+        var contentType = segment.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg"
+            : segment.EndsWith(".vtt", StringComparison.Ordinal) ? "text/vtt"
+            : SegmentContentType;
+        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        return await StoredFileAsync(http, store, contentType, ct, SegmentKey(playbackId, rendition, segment),
+            $"{Assets.AssetFiles.Prefix(playbackId)}/{rendition}/{segment}");
+    }
+
+    /// <summary>A finished asset's static MP4s (<c>/hls/{playbackId}/static360p0.mp4</c>), with range requests for seeking.</summary>
+    private static async Task<IResult> DownloadAsync(string playbackId, string file, HttpContext http, ISegmentStore store, CancellationToken ct)
+    {
+        Cors(http);
+        if (!Id().IsMatch(playbackId) || !Mp4Name().IsMatch(file))
         {
             return NotFound(http);
         }
-        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-        return TypedResults.Stream(stream, SegmentContentType);
+        return await StoredFileAsync(http, store, "video/mp4", ct, $"{Assets.AssetFiles.Prefix(playbackId)}/{file}");
+    }
+
+    /// <summary>The first of <paramref name="keys"/> that exists, straight from disk with range support when the store is local.</summary>
+    private static async Task<IResult> StoredFileAsync(HttpContext http, ISegmentStore store, string contentType, CancellationToken ct,
+        params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            if (store is ILocalSegmentFiles files)
+            {
+                // (An in-memory copy of hot segments measured no faster: the cost is Kestrel's copy into the socket,
+                // which nginx avoids with sendfile; see BENCHMARKS.md.)
+                if (files.LocalPath(key) is { } path)
+                {
+                    return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
+                }
+            }
+            else if (await store.OpenReadAsync(key, ct) is { } stream)
+            {
+                return TypedResults.Stream(stream, contentType);
+            }
+        }
+        return NotFound(http);
     }
 
     private static IResult NotFound(HttpContext http)
@@ -118,6 +155,9 @@ public static partial class HlsEndpoints
     [GeneratedRegex("^[0-9A-Za-z_-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex RenditionName();
 
-    [GeneratedRegex("^[0-9a-z_]{1,64}\\.ts$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-z_]{1,64}\\.(ts|jpg|vtt)$", RegexOptions.CultureInvariant)]
     private static partial Regex SegmentName();
+
+    [GeneratedRegex("^static[0-9A-Za-z_-]{1,64}\\.mp4$", RegexOptions.CultureInvariant)]
+    private static partial Regex Mp4Name();
 }

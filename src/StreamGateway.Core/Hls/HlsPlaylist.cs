@@ -15,10 +15,15 @@ public static class HlsPlaylist
 
     /// <param name="targetDuration">Must be at least every segment's duration rounded to the nearest second (§4.3.3.1).</param>
     /// <param name="discontinuitySequence">Discontinuity tags that have slid out of the window (§4.3.3.3).</param>
-    public static string Media(IReadOnlyList<HlsSegment> segments, int targetDuration, long discontinuitySequence, bool ended)
+    /// <param name="vod">A finished video on demand: <c>EXT-X-PLAYLIST-TYPE:VOD</c>, so players know it never changes.</param>
+    public static string Media(IReadOnlyList<HlsSegment> segments, int targetDuration, long discontinuitySequence, bool ended, bool vod = false)
     {
         var sb = new StringBuilder(128 + segments.Count * 48);
         sb.Append("#EXTM3U\n#EXT-X-VERSION:3\n");
+        if (vod)
+        {
+            sb.Append("#EXT-X-PLAYLIST-TYPE:VOD\n");
+        }
         var target = segments.Count == 0
             ? targetDuration
             : Math.Max(targetDuration, (int)Math.Round(segments.Max(s => s.Duration), MidpointRounding.AwayFromZero));

@@ -49,16 +49,35 @@ public static class PlaybackEndpoints
         http.Response.Headers.AccessControlAllowOrigin = "*";
         var stream = await db.Streams.AsNoTracking()
             .FirstOrDefaultAsync(s => s.PlaybackId == id && !s.Deleted && !s.Suspended, ct);
+        var baseUrl = urls.Value.BaseFor(http.Request);
         if (stream is null)
         {
-            return ApiError.NotFound($"No playback URL found for {id}");
+            // A video on demand, by its playback id or its asset id, once it can be played.
+            var assetId = Guid.TryParse(id, out var parsed) ? parsed : Guid.Empty;
+            var asset = await db.Assets.AsNoTracking()
+                .FirstOrDefaultAsync(a => (a.PlaybackId == id || a.Id == assetId) && a.DeletedAt == null && a.HasPlayback, ct);
+            return asset is null ? ApiError.NotFound($"No playback URL found for {id}") : TypedResults.Ok(VodInfo(asset, baseUrl));
         }
-        var hls = $"{urls.Value.BaseFor(http.Request)}/hls/{stream.PlaybackId}/index.m3u8";
+        var hls = $"{baseUrl}/hls/{stream.PlaybackId}/index.m3u8";
         return TypedResults.Ok(new PlaybackInfo("live", new PlaybackMeta
         {
             Live = stream.IsActive ? 1 : 0,
             PlaybackPolicy = StoredJson.Element(stream.PlaybackPolicy),
             Source = [new PlaybackSource("HLS (TS)", "html5/application/vnd.apple.mpegurl", hls)],
         }));
+    }
+
+    /// <summary>VOD playback (studio-api §3.8): each static MP4, highest bitrate first, then HLS.</summary>
+    private static PlaybackInfo VodInfo(Assets.Asset asset, string baseUrl)
+    {
+        var sources = Assets.AssetFiles.Mp4s(asset)
+            .Select(m => new PlaybackSource("MP4", "html5/video/mp4", Assets.AssetFiles.Mp4Url(baseUrl, asset.PlaybackId, m.Name)))
+            .ToList();
+        sources.Add(new PlaybackSource("HLS (TS)", "html5/application/vnd.apple.mpegurl", Assets.AssetFiles.PlaybackUrl(baseUrl, asset.PlaybackId)));
+        if (asset.HasThumbnails)
+        {
+            sources.Add(new PlaybackSource("Thumbnails", "text/vtt", $"{baseUrl}/hls/{asset.PlaybackId}/{Assets.VodDownloads.ThumbnailsVtt}"));
+        }
+        return new PlaybackInfo("vod", new PlaybackMeta { PlaybackPolicy = StoredJson.Element(asset.PlaybackPolicy), Source = sources });
     }
 }

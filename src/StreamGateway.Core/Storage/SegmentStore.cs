@@ -17,6 +17,9 @@ public interface ISegmentStore
     Task<System.IO.Stream?> OpenReadAsync(string key, CancellationToken ct);
 
     Task DeleteAsync(string key, CancellationToken ct);
+
+    /// <summary>Deletes every object whose key starts with <paramref name="prefix"/>/ (a folder of them).</summary>
+    Task DeleteFolderAsync(string prefix, CancellationToken ct);
 }
 
 /// <summary>A store whose objects are files on this machine, which HTTP can send straight from disk.</summary>
@@ -76,7 +79,24 @@ public sealed partial class LocalSegmentStore : ISegmentStore, ILocalSegmentFile
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        File.Delete(PathFor(key));
+        try
+        {
+            File.Delete(PathFor(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // nothing was ever stored under it
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteFolderAsync(string prefix, CancellationToken ct)
+    {
+        var path = PathFor(prefix);
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
         return Task.CompletedTask;
     }
 

@@ -87,13 +87,16 @@ public static partial class StreamRules
         }
     }
 
-    public static void CheckRecordingSpec(RecordingSpec spec, List<string> errors)
+    public static void CheckRecordingSpec(RecordingSpec spec, List<string> errors) =>
+        CheckTranscodeProfiles(spec.Profiles ?? [], "recordingSpec.profiles", errors);
+
+    /// <summary>TranscodeProfiles (VOD and recordings): only the bitrate is required.</summary>
+    public static void CheckTranscodeProfiles(List<FfmpegProfile> profiles, string path, List<string> errors)
     {
-        var profiles = spec.Profiles ?? [];
         for (var i = 0; i < profiles.Count; i++)
         {
             var p = profiles[i];
-            var at = $"recordingSpec.profiles[{i}]";
+            var at = $"{path}[{i}]";
             if (p is null)
             {
                 errors.Add($"{at}: must be an object");

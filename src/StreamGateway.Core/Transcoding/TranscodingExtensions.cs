@@ -66,6 +66,7 @@ public static class TranscodingExtensions
         services.AddSingleton<StreamOrchestrators>();
         services.AddSingleton<RenditionVerifier>();
         services.AddSingleton<VerificationEvidence>();
+        services.AddSingleton<SegmentTranscoder>();
         services.AddSingleton<Payments.TicketSender>();
         services.AddSingleton<Usage.UsageRecorder>();
         services.AddHostedService<Payments.SenderFunding>();

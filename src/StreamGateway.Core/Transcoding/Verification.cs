@@ -74,9 +74,11 @@ public sealed class EvidenceRecord
     public required string Orchestrator { get; init; }
     public required string ServiceUri { get; init; }
     public required string PlaybackId { get; init; }
-    public Guid StreamId { get; init; }
+    /// <summary>The live stream or the asset the segment belongs to.</summary>
+    public Guid SourceId { get; init; }
+    /// <summary>The live session, or the asset again.</summary>
     public Guid SessionId { get; init; }
-    /// <summary>The source segment's media sequence number.</summary>
+    /// <summary>The segment's sequence number in its session or asset.</summary>
     public long Seq { get; init; }
     public required string Reason { get; init; }
     /// <summary>Unix milliseconds.</summary>
@@ -96,13 +98,13 @@ public sealed class VerificationEvidence(ISegmentStore store, IConnectionMultipl
 
     public static string FileKey(string id, string file) => $"evidence/{id}/{file}";
 
-    public async Task<string> KeepAsync(KnownOrchestrator orchestrator, LiveSegmentWork work, byte[] source,
-        IEnumerable<(string Name, string Path)> renditions, string reason)
+    public async Task<string> KeepAsync(KnownOrchestrator orchestrator, SegmentAttempt work, IEnumerable<(string Name, string Path)> renditions,
+        string reason)
     {
         var id = Guid.CreateVersion7().ToString("N");
         var files = new List<string> { "source.ts" };
         var sourceFile = Path.Combine(Path.GetTempPath(), $"sg-evidence-{id}.ts");
-        await File.WriteAllBytesAsync(sourceFile, source, CancellationToken.None);
+        await File.WriteAllBytesAsync(sourceFile, work.Source, CancellationToken.None);
         await store.PutFileAsync(FileKey(id, "source.ts"), sourceFile, CancellationToken.None);
         foreach (var (name, path) in renditions.Where(r => File.Exists(r.Path)))
         {
@@ -115,8 +117,8 @@ public sealed class VerificationEvidence(ISegmentStore store, IConnectionMultipl
             Orchestrator = orchestrator.Id,
             ServiceUri = orchestrator.ServiceUri,
             PlaybackId = work.PlaybackId,
-            StreamId = work.StreamId,
-            SessionId = work.SessionId,
+            SourceId = work.ManifestId,
+            SessionId = work.Key,
             Seq = work.Seq,
             Reason = reason,
             CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds(),

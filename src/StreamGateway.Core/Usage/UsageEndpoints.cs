@@ -47,9 +47,10 @@ public static class UsageEndpoints
         CancellationToken ct)
     {
         var caller = Caller.From(http);
-        if (from is < 0 || to is < 0 || (from is { } f && to is { } t && t < f))
+        var latest = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+        if (from is < 0 || to is < 0 || from > latest || to > latest || (from is { } f && to is { } t && t < f))
         {
-            return ApiError.Unprocessable(["from and to must be epoch milliseconds with from <= to"]);
+            return ApiError.Unprocessable(["from and to must be epoch milliseconds (before the year 10000) with from <= to"]);
         }
         // Usage is kept per hour and per stream or asset: every hour that overlaps [from, to) counts.
         var query = db.Set<UsageHour>().AsNoTracking().Where(u => u.ProjectId == caller.ProjectId);

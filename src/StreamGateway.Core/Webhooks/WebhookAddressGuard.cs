@@ -34,7 +34,9 @@ public static class WebhookAddressGuard
     }
 
     /// <summary>A connect callback for <see cref="SocketsHttpHandler"/> that enforces the rule per connection.</summary>
-    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<System.IO.Stream>> ConnectCallback(bool allowPrivate) =>
+    /// <param name="action">What the connection is for, in the refusal: "deliver to", "fetch from".</param>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<System.IO.Stream>> ConnectCallback(bool allowPrivate,
+        string action = "deliver to") =>
         async (context, ct) =>
         {
             var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
@@ -42,7 +44,7 @@ public static class WebhookAddressGuard
             if (allowed.Length == 0)
             {
                 throw new WebhookAddressRefusedException(
-                    $"refused to deliver to {context.DnsEndPoint.Host}: it resolves only to private or loopback addresses");
+                    $"refused to {action} {context.DnsEndPoint.Host}: it resolves only to private or loopback addresses");
             }
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try

@@ -15,14 +15,21 @@ public sealed class WebhookOutbox(IBackgroundJobClient jobs)
 {
     public static WebhookEvent Add(GatewayDbContext db, string eventName, LiveStream stream, DateTimeOffset now, object? payload = null)
     {
+        var row = Add(db, eventName, stream.ProjectId, stream.UserId, now, payload);
+        row.StreamId = stream.Id;
+        row.Stream = JsonSerializer.Serialize(StreamResource.From(stream, withKey: false), GatewayJson.Options);
+        return row;
+    }
+
+    /// <summary>An event about something other than a stream (an asset, a task).</summary>
+    public static WebhookEvent Add(GatewayDbContext db, string eventName, Guid projectId, Guid userId, DateTimeOffset now, object? payload)
+    {
         var row = new WebhookEvent
         {
             Id = Guid.CreateVersion7(),
-            ProjectId = stream.ProjectId,
-            UserId = stream.UserId,
+            ProjectId = projectId,
+            UserId = userId,
             Event = eventName,
-            StreamId = stream.Id,
-            Stream = JsonSerializer.Serialize(StreamResource.From(stream, withKey: false), GatewayJson.Options),
             Payload = payload is null ? null : JsonSerializer.Serialize(payload, GatewayJson.Options),
             CreatedAt = now,
         };

@@ -130,6 +130,53 @@ public sealed class FfmpegArguments
         .Add(path)
         .Build();
 
+    /// <summary>
+    /// Cuts a file into MPEG-TS chunks of about <paramref name="seconds"/>, at keyframes, without re-encoding (first
+    /// video and audio track only), and lists them as CSV lines <c>name,start,end</c> in <paramref name="list"/>.
+    /// With <paramref name="reencode"/> the video is first made H.264 with a keyframe every <paramref name="seconds"/>
+    /// (for codecs MPEG-TS cannot carry) and the audio AAC.
+    /// </summary>
+    public static IReadOnlyList<string> Chunks(string input, double seconds, string outputPattern, string list, bool reencode)
+    {
+        var args = new FfmpegArguments()
+            .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
+            .Add("-i", input)
+            .Add("-map", "0:v:0").Add("-map", "0:a:0?");
+        if (reencode)
+        {
+            args.Add("-c:v", "libx264").Add("-preset", "veryfast").Add("-crf", "18").Add("-pix_fmt", "yuv420p")
+                .Add("-force_key_frames", $"expr:gte(t,n_forced*{seconds.ToString("0.###", CultureInfo.InvariantCulture)})")
+                .Add("-c:a", "aac").Add("-b:a", "160k");
+        }
+        else
+        {
+            args.Add("-c", "copy");
+        }
+        return args.Add("-f", "segment").Add("-segment_time", seconds).Add("-segment_format", "mpegts")
+            .Add("-segment_list", list).Add("-segment_list_type", "csv").Add("-reset_timestamps", "0")
+            .Add(outputPattern)
+            .Build();
+    }
+
+    /// <summary>
+    /// Joins MPEG-TS chunks (an ffconcat list) into one MP4 without re-encoding, with the index at the front so that
+    /// players start before the whole file has arrived.
+    /// </summary>
+    public static IReadOnlyList<string> JoinToMp4(string concatList, string output) => new FfmpegArguments()
+        .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
+        .Add("-f", "concat").Add("-safe", "0").Add("-i", concatList)
+        .Add("-map", "0:v:0").Add("-map", "0:a:0?").Add("-c", "copy").Add("-bsf:a", "aac_adtstoasc")
+        .Add("-movflags", "+faststart").Add("-f", "mp4").Add(output)
+        .Build();
+
+    /// <summary>One JPEG every <paramref name="everySeconds"/> of the first video track, <paramref name="height"/> pixels tall.</summary>
+    public static IReadOnlyList<string> Thumbnails(string input, int everySeconds, int height, string outputPattern) => new FfmpegArguments()
+        .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
+        .Add("-i", input).Add("-map", "0:v:0")
+        .Add("-vf", $"fps=1/{everySeconds.ToString(CultureInfo.InvariantCulture)},scale=-2:{height.ToString(CultureInfo.InvariantCulture)}")
+        .Add("-q:v", "5").Add(outputPattern)
+        .Build();
+
     /// <summary>ffprobe of one media file: stream facts as JSON.</summary>
     public static IReadOnlyList<string> ProbeStreams(string path) => new FfmpegArguments()
         .Add("-v", "error").Add("-print_format", "json").Add("-show_streams").Add("-show_format")

@@ -3,9 +3,14 @@ using System.Text.Json;
 
 namespace StreamGateway.Media.Ffmpeg;
 
+/// <summary>One stream of a media file, as an asset's videoSpec lists it (studio-api §3.6).</summary>
+public sealed record MediaTrack(string Type, string Codec, double? StartTime, double? Duration, long? Bitrate, int? Width, int? Height,
+    string? PixelFormat, double? Fps, int? Channels, int? SampleRate, int? BitDepth);
+
 /// <summary>The facts of a media file that the gateway uses, read from ffprobe's JSON.</summary>
 public sealed record MediaProbe(
-    string? VideoCodec, int? Width, int? Height, double? FrameRate, string? AudioCodec, double? Duration, double? StartTime = null)
+    string? VideoCodec, int? Width, int? Height, double? FrameRate, string? AudioCodec, double? Duration, double? StartTime = null,
+    string? FormatName = null, long? Bitrate = null, IReadOnlyList<MediaTrack>? Tracks = null)
 {
     public bool HasVideo => VideoCodec is not null;
     public bool HasAudio => AudioCodec is not null;
@@ -17,12 +22,24 @@ public sealed record MediaProbe(
         string? videoCodec = null, audioCodec = null;
         int? width = null, height = null;
         double? fps = null, duration = null, startTime = null;
+        var tracks = new List<MediaTrack>();
         if (doc.RootElement.TryGetProperty("streams", out var streams))
         {
             foreach (var s in streams.EnumerateArray())
             {
                 var type = s.TryGetProperty("codec_type", out var t) ? t.GetString() : null;
                 var codec = s.TryGetProperty("codec_name", out var c) ? c.GetString() : null;
+                if (type is "video" or "audio" && codec is not null)
+                {
+                    tracks.Add(new MediaTrack(type, codec, Seconds(s, "start_time"), Seconds(s, "duration"), Whole(s, "bit_rate"),
+                        type == "video" && s.TryGetProperty("width", out var tw) ? tw.GetInt32() : null,
+                        type == "video" && s.TryGetProperty("height", out var th) ? th.GetInt32() : null,
+                        s.TryGetProperty("pix_fmt", out var pf) ? pf.GetString() : null,
+                        type == "video" ? Rate(s, "avg_frame_rate") ?? Rate(s, "r_frame_rate") : null,
+                        s.TryGetProperty("channels", out var ch) ? ch.GetInt32() : null,
+                        (int?)Whole(s, "sample_rate"),
+                        (int?)Whole(s, "bits_per_raw_sample")));
+                }
                 if (type == "video" && videoCodec is null)
                 {
                     videoCodec = codec;
@@ -36,13 +53,24 @@ public sealed record MediaProbe(
                 }
             }
         }
+        string? formatName = null;
+        long? bitrate = null;
         if (doc.RootElement.TryGetProperty("format", out var format))
         {
             duration = Seconds(format, "duration");
             startTime = Seconds(format, "start_time");
+            formatName = format.TryGetProperty("format_name", out var fn) ? fn.GetString() : null;
+            bitrate = Whole(format, "bit_rate");
         }
-        return new MediaProbe(videoCodec, width, height, fps, audioCodec, duration, startTime);
+        return new MediaProbe(videoCodec, width, height, fps, audioCodec, duration, startTime, formatName, bitrate, tracks);
     }
+
+    /// <summary>ffprobe writes most numbers as strings ("128000"); "N/A" or absent means unknown.</summary>
+    private static long? Whole(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String &&
+        long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
 
     private static double? Seconds(JsonElement format, string name)
     {

@@ -88,8 +88,20 @@ public sealed class MediaProbeTests
                         {"codec_type":"audio","codec_name":"aac"}],
              "format":{"duration":"2.002000","start_time":"1.400000"}}
             """);
-        Assert.Equal(new MediaProbe("h264", 1280, 720, 29.97, "aac", 2.002, 1.4), probe);
+        Assert.Equal(new MediaProbe("h264", 1280, 720, 29.97, "aac", 2.002, 1.4, Tracks: probe.Tracks), probe);
         Assert.True(probe.HasVideo && probe.HasAudio);
+        // The tracks an asset's videoSpec lists.
+        Assert.Equal(
+        [
+            new MediaTrack("video", "h264", null, null, null, 1280, 720, null, 29.97, null, null, null),
+            new MediaTrack("audio", "aac", null, null, null, null, null, null, null, null, null, null),
+        ], probe.Tracks!);
+        var full = MediaProbe.Parse("""
+            {"streams":[{"codec_type":"audio","codec_name":"aac","sample_rate":"48000","channels":2,"bit_rate":"128000","duration":"8.000000"}],
+             "format":{"format_name":"mov,mp4","bit_rate":"3000000"}}
+            """);
+        Assert.Equal(("mov,mp4", 3_000_000L), (full.FormatName, full.Bitrate));
+        Assert.Equal(new MediaTrack("audio", "aac", null, 8.0, 128_000, null, null, null, null, 2, 48_000, null), full.Tracks![0]);
         var audioOnly = MediaProbe.Parse("""{"streams":[{"codec_type":"audio","codec_name":"aac"}],"format":{}}""");
         Assert.False(audioOnly.HasVideo);
         Assert.Null(audioOnly.Duration);

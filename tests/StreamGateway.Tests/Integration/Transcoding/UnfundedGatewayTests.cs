@@ -69,6 +69,20 @@ public sealed class UnfundedGatewayTests
         Assert.True(pool.Any(o => ((string?)o["lastError"] ?? "").Contains("insufficient sender reserve", StringComparison.Ordinal)),
             string.Join('\n', pool.Select(o => o.ToJsonString())));
         Assert.Contains("funding the TicketBroker deposit and reserve failed", gateway.LogTail(), StringComparison.Ordinal);
+
+        // This gateway runs with production's defaults, so an import from a loopback address is refused (no SSRF).
+        using var import = await api.PostAsJsonAsync("api/asset/upload/url", new { name = "inside", url = $"http://127.0.0.1:{HttpPort}/healthz" });
+        Assert.Equal(System.Net.HttpStatusCode.Created, import.StatusCode);
+        var assetId = (await Json.ReadObjectAsync(import))!["asset"]!["id"]!.GetValue<string>();
+        JsonObject asset = [];
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(300);
+            asset = (await Json.ReadObjectAsync(await api.GetAsync($"api/asset/{assetId}")))!;
+        } while ((string?)asset["status"]!["phase"] != "failed" && DateTime.UtcNow < deadline);
+        Assert.Equal("failed", (string?)asset["status"]!["phase"]);
+        Assert.Contains("private or loopback", (string?)asset["status"]!["errorMessage"], StringComparison.Ordinal);
     }
 
     /// <summary>The gateway's own binary with its own settings, as `./dev` runs one.</summary>

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StreamGateway.Core.Assets;
+
+/// <summary>Section <c>Assets</c>: uploads and the VOD pipeline.</summary>
+public sealed class AssetOptions
+{
+    public const string Section = "Assets";
+
+    /// <summary>The largest file an upload may carry; beyond it the upload answers 413.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>How long the upload URLs of <c>request-upload</c> stay valid.</summary>
+    [Range(1, 7 * 24 * 60)]
+    public int UploadUrlMinutes { get; set; } = 24 * 60;
+
+    /// <summary>Secret the upload URLs are signed with (shared by every gateway node). Unset: one kept in Redis.</summary>
+    public string? UploadSecret { get; set; }
+
+    /// <summary>Where uploads are written while they arrive, and where processing keeps its scratch files.</summary>
+    [Required]
+    public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), "streamgateway-assets");
+
+    /// <summary>Target length of the chunks an asset is cut into (at keyframes) for the orchestrators.</summary>
+    [Range(1, 60)]
+    public double SegmentSeconds { get; set; } = 6;
+
+    /// <summary>Chunks of one asset in flight at once, each on its own orchestrator attempt.</summary>
+    [Range(1, 64)]
+    public int ParallelSegments { get; set; } = 3;
+
+    /// <summary>Longest source accepted, in seconds.</summary>
+    [Range(1, 86_400)]
+    public int MaxDurationSeconds { get; set; } = 4 * 3600;
+
+    /// <summary>An upload not finished this long after its last progress fails (and its partial file is deleted).</summary>
+    [Range(1, 30 * 86_400)]
+    public int UploadTimeoutSeconds { get; set; } = 24 * 3600;
+
+    /// <summary>Processing that makes no progress this long is queued again once, then failed.</summary>
+    [Range(1, 86_400)]
+    public int StuckSeconds { get; set; } = 900;
+
+    /// <summary>How often the watchdog looks for stuck assets.</summary>
+    [Range(1, 3600)]
+    public int WatchdogSeconds { get; set; } = 60;
+
+    /// <summary>Imports (<c>/asset/upload/url</c>) may fetch from private and loopback addresses. Off in production.</summary>
+    public bool AllowPrivateUrls { get; set; }
+
+    /// <summary>How long an import may take to fetch its file.</summary>
+    [Range(1, 86_400)]
+    public int ImportTimeoutSeconds { get; set; } = 1800;
+
+    [Required]
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
+    [Required]
+    public string FfprobePath { get; set; } = "ffprobe";
+}

@@ -1,0 +1,108 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Data;
+
+namespace StreamGateway.Core.Assets;
+
+/// <summary>
+/// Nothing stays stuck: every <see cref="AssetOptions.WatchdogSeconds"/> each gateway node looks for assets that
+/// stopped moving. An upload left unfinished past <see cref="AssetOptions.UploadTimeoutSeconds"/> (a tus upload
+/// abandoned half-way, a URL never used) fails and its partial file goes. Processing or waiting with no progress for
+/// <see cref="AssetOptions.StuckSeconds"/> (its job lost to a restart) is queued again once — finished chunks are
+/// kept — and fails if it stops again. Each change is one conditional update, so nodes never act twice.
+/// </summary>
+public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOptions> options, TimeProvider clock, ILogger<AssetWatchdog> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "The asset watchdog's sweep failed");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(options.Value.WatchdogSeconds), clock, stoppingToken);
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        var now = clock.GetUtcNow();
+
+        var uploadCutoff = now.AddSeconds(-o.UploadTimeoutSeconds);
+        foreach (var id in await db.Assets.Where(a => a.Phase == AssetPhase.Uploading && a.DeletedAt == null && a.UpdatedAt < uploadCutoff)
+                     .OrderBy(a => a.UpdatedAt).Select(a => a.Id).Take(100).ToListAsync(ct))
+        {
+            await FailAsync(scope, id, AssetPhase.Uploading, uploadCutoff,
+                $"the upload was not finished within {o.UploadTimeoutSeconds} s; create the asset again and upload the whole file", ct);
+            var work = scope.ServiceProvider.GetRequiredService<AssetStorage>().WorkDir(id);
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+
+        var stuckCutoff = now.AddSeconds(-o.StuckSeconds);
+        var stuck = await db.Assets.Where(a => (a.Phase == AssetPhase.Processing || a.Phase == AssetPhase.Waiting) && a.DeletedAt == null &&
+                                               a.UpdatedAt < stuckCutoff)
+            .OrderBy(a => a.UpdatedAt).Select(a => new { a.Id, a.Phase, a.SourceUrl, a.Size }).Take(100).ToListAsync(ct);
+        foreach (var asset in stuck)
+        {
+            var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.OutputAssetId == asset.Id && t.Type == "upload", ct);
+            if (task is { Retries: >= 1 })
+            {
+                await FailAsync(scope, asset.Id, asset.Phase, stuckCutoff, "processing stopped and did not resume; upload the file again", ct);
+                continue;
+            }
+            // Claim the restart: only the node whose update lands queues the job again.
+            var claimed = await db.Assets.Where(a => a.Id == asset.Id && a.Phase == asset.Phase && a.UpdatedAt < stuckCutoff)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), ct);
+            if (claimed == 0)
+            {
+                continue;
+            }
+            if (task is not null)
+            {
+                await db.Tasks.Where(t => t.Id == task.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.Retries, t => t.Retries + 1), ct);
+            }
+            var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
+            if (asset.Phase == AssetPhase.Waiting && asset.SourceUrl is not null && asset.Size is null)
+            {
+                jobs.Enqueue<ImportAsset>(job => job.RunAsync(asset.Id, CancellationToken.None));
+            }
+            else
+            {
+                jobs.Enqueue<ProcessAsset>(job => job.RunAsync(asset.Id, CancellationToken.None));
+            }
+            logger.LogWarning("Asset {Asset} made no progress for {Seconds} s while {Phase}; queued its job again", asset.Id, o.StuckSeconds, asset.Phase);
+        }
+    }
+
+    private async Task FailAsync(AsyncServiceScope scope, Guid id, string phase, DateTimeOffset cutoff, string message, CancellationToken ct)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        var now = clock.GetUtcNow();
+        // Claim it first: only the node whose update lands reports the failure.
+        var claimed = await db.Assets.Where(a => a.Id == id && a.Phase == phase && a.UpdatedAt < cutoff)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Phase, AssetPhase.Failed).SetProperty(a => a.UpdatedAt, now), ct);
+        if (claimed == 0)
+        {
+            return;
+        }
+        var asset = await db.Assets.FirstAsync(a => a.Id == id, ct);
+        var task = await db.Tasks.FirstOrDefaultAsync(t => t.OutputAssetId == id && t.Type == "upload", ct);
+        await scope.ServiceProvider.GetRequiredService<AssetEvents>().FailAsync(db, asset, task, message, now, ct);
+        logger.LogWarning("Asset {Asset} failed: {Error}", id, message);
+    }
+}

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Data;
+using StreamGateway.Core.Http;
+using StreamGateway.Core.Playback;
+
+namespace StreamGateway.Core.Assets;
+
+/// <summary>
+/// Resumable uploads with the tus 1.0.0 protocol (core, creation and termination extensions) on the
+/// <c>tusEndpoint</c> that <c>request-upload</c> returns. The upload is the asset's file: POST declares its length and
+/// answers with the upload's URL; PATCH appends at the offset the client names (409 when it is not where the file
+/// ends); HEAD says how much arrived, so a client that lost its connection resumes from there; DELETE abandons it.
+/// Authorised by the same signed token as the direct upload. The partial file lives in this node's
+/// <see cref="AssetOptions.WorkDir"/>, so behind a load balancer tus needs sticky routing or a shared WorkDir.
+/// </summary>
+public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetStorage storage, AssetUploads uploads,
+    IOptions<AssetOptions> options, IOptions<GatewayUrlOptions> urls, TimeProvider clock)
+{
+    public const string Version = "1.0.0";
+    private const string OffsetContentType = "application/offset+octet-stream";
+    private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> Locks = new();
+
+    public static WebApplication MapTus(WebApplication app)
+    {
+        const string path = "/api/asset/upload/tus";
+        app.MapMethods(path, ["OPTIONS"], (HttpContext http, TusUploads tus) => tus.Options(http)).ExcludeFromDescription();
+        app.MapPost(path, (HttpContext http, TusUploads tus, CancellationToken ct) => tus.CreateAsync(http, ct)).ExcludeFromDescription();
+        app.MapMethods($"{path}/{{id}}", ["OPTIONS"], (HttpContext http, TusUploads tus) => tus.Options(http)).ExcludeFromDescription();
+        app.MapMethods($"{path}/{{id}}", ["HEAD"], (string id, HttpContext http, TusUploads tus, CancellationToken ct) => tus.HeadAsync(id, http, ct))
+            .ExcludeFromDescription();
+        app.MapPatch($"{path}/{{id}}", (string id, HttpContext http, TusUploads tus, CancellationToken ct) => tus.PatchAsync(id, http, ct))
+            .ExcludeFromDescription();
+        app.MapDelete($"{path}/{{id}}", (string id, HttpContext http, TusUploads tus, CancellationToken ct) => tus.DeleteAsync(id, http, ct))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private string PartialPath(Guid assetId) => Path.Combine(storage.WorkDir(assetId), "tus.part");
+
+    private static void Common(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        headers["Tus-Resumable"] = Version;
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlExposeHeaders = "Location, Upload-Offset, Upload-Length, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size";
+        headers.CacheControl = "no-store";
+    }
+
+    /// <summary>Discovery, and the browser's CORS preflight.</summary>
+    private IResult Options(HttpContext http)
+    {
+        Common(http);
+        var headers = http.Response.Headers;
+        headers["Tus-Version"] = Version;
+        headers["Tus-Extension"] = "creation,termination";
+        headers["Tus-Max-Size"] = options.Value.MaxUploadBytes.ToString(CultureInfo.InvariantCulture);
+        headers.AccessControlAllowMethods = "POST, HEAD, PATCH, DELETE, OPTIONS";
+        headers.AccessControlAllowHeaders = "Tus-Resumable, Upload-Length, Upload-Metadata, Upload-Offset, Content-Type, Upload-Defer-Length";
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The checks every tus request passes: protocol version, a valid token, and (for an upload URL) the same asset.</summary>
+    private async Task<(Guid AssetId, IResult? Error)> AuthoriseAsync(HttpContext http, string? id)
+    {
+        Common(http);
+        if (http.Request.Headers["Tus-Resumable"].ToString() != Version)
+        {
+            http.Response.Headers["Tus-Version"] = Version;
+            return (default, ApiError.Status(StatusCodes.Status412PreconditionFailed, $"this server speaks tus {Version}; send Tus-Resumable: {Version}"));
+        }
+        if (await tokens.ValidateAsync(http.Request.Query["token"]) is not { } assetId ||
+            (id is not null && (!Guid.TryParseExact(id, "N", out var named) || named != assetId)))
+        {
+            return (default, ApiError.Unauthorized("the upload URL is invalid or has expired; ask for a new one with POST /api/asset/request-upload"));
+        }
+        return (assetId, null);
+    }
+
+    private async Task<IResult> CreateAsync(HttpContext http, CancellationToken ct)
+    {
+        var (assetId, error) = await AuthoriseAsync(http, null);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (!long.TryParse(http.Request.Headers["Upload-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            return ApiError.BadRequest("Upload-Length is required: the file's size in bytes (deferred lengths are not supported)");
+        }
+        if (length > options.Value.MaxUploadBytes)
+        {
+            return ApiError.PayloadTooLarge($"the file is larger than the {options.Value.MaxUploadBytes} byte upload limit");
+        }
+        var asset = await db.Assets.FirstOrDefaultAsync(a => a.Id == assetId && a.DeletedAt == null, ct);
+        if (asset is null)
+        {
+            return ApiError.NotFound("Asset not found");
+        }
+        if (asset.Phase != AssetPhase.Uploading)
+        {
+            return ApiError.Status(StatusCodes.Status409Conflict, $"the asset's file has already been uploaded (it is {asset.Phase})");
+        }
+        var gate = Locks.GetOrAdd(assetId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            // A new upload of the same asset starts the file again.
+            Directory.CreateDirectory(storage.WorkDir(assetId));
+            await File.WriteAllBytesAsync(PartialPath(assetId), [], ct);
+            asset.UploadLength = length;
+            asset.UploadOffset = 0;
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+        if (length == 0)
+        {
+            await uploads.CompleteAsync(assetId, PartialPath(assetId), 0, ct);
+        }
+        var location = $"{urls.Value.BaseFor(http.Request)}/api/asset/upload/tus/{assetId:N}?token={Uri.EscapeDataString(http.Request.Query["token"].ToString())}";
+        http.Response.Headers.Location = location;
+        http.Response.Headers["livepeer-playback-id"] = asset.PlaybackId;
+        return TypedResults.Created(location);
+    }
+
+    private async Task<IResult> HeadAsync(string id, HttpContext http, CancellationToken ct)
+    {
+        var (assetId, error) = await AuthoriseAsync(http, id);
+        if (error is not null)
+        {
+            return error;
+        }
+        var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId && a.DeletedAt == null, ct);
+        if (asset?.UploadLength is not { } length)
+        {
+            return TypedResults.NotFound();
+        }
+        // Once the file is complete it has moved on to processing; the whole length arrived.
+        var offset = asset.Phase == AssetPhase.Uploading ? (File.Exists(PartialPath(assetId)) ? new FileInfo(PartialPath(assetId)).Length : -1) : length;
+        if (offset < 0)
+        {
+            return TypedResults.NotFound();
+        }
+        http.Response.Headers["Upload-Offset"] = offset.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["Upload-Length"] = length.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Ok();
+    }
+
+    private async Task<IResult> PatchAsync(string id, HttpContext http, CancellationToken ct)
+    {
+        var (assetId, error) = await AuthoriseAsync(http, id);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (!string.Equals(http.Request.ContentType, OffsetContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiError.Status(StatusCodes.Status415UnsupportedMediaType, $"PATCH bodies are {OffsetContentType}");
+        }
+        if (!long.TryParse(http.Request.Headers["Upload-Offset"], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+        {
+            return ApiError.BadRequest("Upload-Offset is required");
+        }
+        var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId && a.DeletedAt == null, ct);
+        var partial = PartialPath(assetId);
+        if (asset?.UploadLength is not { } length || asset.Phase != AssetPhase.Uploading || !File.Exists(partial))
+        {
+            return TypedResults.NotFound();
+        }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = length;
+        }
+        var gate = Locks.GetOrAdd(assetId, _ => new SemaphoreSlim(1, 1));
+        if (!await gate.WaitAsync(TimeSpan.FromSeconds(5), ct))
+        {
+            return ApiError.Status(StatusCodes.Status423Locked, "another request is writing this upload");
+        }
+        long written;
+        try
+        {
+            await using var file = new FileStream(partial, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+            if (file.Length != offset)
+            {
+                http.Response.Headers["Upload-Offset"] = file.Length.ToString(CultureInfo.InvariantCulture);
+                return ApiError.Status(StatusCodes.Status409Conflict, $"the upload is at offset {file.Length}, not {offset}");
+            }
+            var buffer = new byte[1 << 16];
+            int read;
+            try
+            {
+                while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+                {
+                    if (file.Length + read > length)
+                    {
+                        return ApiError.BadRequest($"the body goes past the declared Upload-Length of {length} bytes");
+                    }
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+            {
+                // The connection broke: what arrived stays, and HEAD tells the client where to resume.
+                await file.FlushAsync(CancellationToken.None);
+                return TypedResults.StatusCode(StatusCodes.Status400BadRequest);
+            }
+            written = file.Length;
+        }
+        finally
+        {
+            gate.Release();
+        }
+        var now = clock.GetUtcNow();
+        await db.Assets.Where(a => a.Id == assetId).ExecuteUpdateAsync(s => s.SetProperty(a => a.UploadOffset, written).SetProperty(a => a.UpdatedAt, now), ct);
+        http.Response.Headers["Upload-Offset"] = written.ToString(CultureInfo.InvariantCulture);
+        if (written == length)
+        {
+            await uploads.CompleteAsync(assetId, partial, length, ct);
+        }
+        return TypedResults.NoContent();
+    }
+
+    private async Task<IResult> DeleteAsync(string id, HttpContext http, CancellationToken ct)
+    {
+        var (assetId, error) = await AuthoriseAsync(http, id);
+        if (error is not null)
+        {
+            return error;
+        }
+        var asset = await db.Assets.FirstOrDefaultAsync(a => a.Id == assetId && a.DeletedAt == null, ct);
+        if (asset?.UploadLength is null || asset.Phase != AssetPhase.Uploading)
+        {
+            return TypedResults.NotFound();
+        }
+        File.Delete(PartialPath(assetId));
+        asset.UploadLength = null;
+        asset.UploadOffset = 0;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Storage;
+using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Network.Transport;
+
+namespace StreamGateway.Core.Assets;
+
+/// <summary>
+/// What an asset offers besides HLS: static MP4 renditions (<c>staticMp4</c>, the renditions' own chunks joined
+/// without re-encoding, so they cost no second transcode) and thumbnails every <see cref="ThumbnailSeconds"/> with a
+/// WebVTT index, as players show them on the seek bar.
+/// </summary>
+public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> options)
+{
+    public const int ThumbnailSeconds = 5;
+    public const string ThumbnailsVtt = "thumbnails/thumbnails.vtt";
+
+    /// <summary>One MP4 per rendition, highest bitrate first; each is the rendition's chunks joined.</summary>
+    public async Task<List<AssetFiles.Mp4>> MakeMp4sAsync(Asset asset, IReadOnlyList<RenditionRequest> ladder, IReadOnlyList<long> chunks,
+        string work, CancellationToken ct)
+    {
+        var made = new List<AssetFiles.Mp4>();
+        foreach (var rendition in ladder.OrderByDescending(r => r.BitrateBps))
+        {
+            var dir = Path.Combine(work, "mp4-" + rendition.Name);
+            Directory.CreateDirectory(dir);
+            var list = new StringBuilder();
+            foreach (var seq in chunks)
+            {
+                var local = Path.Combine(dir, $"{seq}.ts");
+                await using (var stored = await store.OpenReadAsync(AssetFiles.SegmentKey(asset.PlaybackId, rendition.Name, seq), ct)
+                                          ?? throw new AssetFailedException($"rendition {rendition.Name} lost its segment {seq}"))
+                await using (var file = File.Create(local))
+                {
+                    await stored.CopyToAsync(file, ct);
+                }
+                list.Append(CultureInfo.InvariantCulture, $"file '{local}'\n");
+            }
+            var listFile = Path.Combine(dir, "list.txt");
+            await File.WriteAllTextAsync(listFile, list.ToString(), ct);
+            var name = $"static{rendition.Name}.mp4";
+            var output = Path.Combine(dir, name);
+            await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.JoinToMp4(listFile, output), TimeSpan.FromMinutes(10), ct);
+            var probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(options.Value.FfprobePath, FfmpegArguments.ProbeStreams(output),
+                TimeSpan.FromMinutes(1), ct));
+            var size = new FileInfo(output).Length;
+            var bitrate = probe.Duration is > 0 ? (long)(size * 8 / probe.Duration.Value) : rendition.BitrateBps;
+            await store.PutFileAsync(AssetFiles.Mp4Key(asset.PlaybackId, name), output, CancellationToken.None);
+            made.Add(new AssetFiles.Mp4(name, probe.Width ?? rendition.Width, probe.Height ?? rendition.Height, bitrate, size));
+        }
+        return made;
+    }
+
+    /// <summary>JPEG thumbnails every few seconds of the source and the WebVTT file that places them on the timeline.</summary>
+    public async Task MakeThumbnailsAsync(Asset asset, string source, double duration, string work, CancellationToken ct)
+    {
+        var dir = Path.Combine(work, "thumbnails");
+        Directory.CreateDirectory(dir);
+        await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.Thumbnails(source, ThumbnailSeconds, 180, Path.Combine(dir, "%d.jpg")),
+            TimeSpan.FromMinutes(10), ct);
+        var vtt = new StringBuilder("WEBVTT\n");
+        var files = Directory.GetFiles(dir, "*.jpg").Select(f => int.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture))
+            .Order().ToList();
+        foreach (var n in files)
+        {
+            // ffmpeg numbers the pictures from 1; picture n shows [(n-1)·s, n·s).
+            var start = (n - 1) * ThumbnailSeconds;
+            var end = Math.Min(n * ThumbnailSeconds, duration);
+            if (start >= duration)
+            {
+                break;
+            }
+            vtt.Append(CultureInfo.InvariantCulture, $"\n{Cue(start)} --> {Cue(end)}\n{n}.jpg\n");
+            await store.PutFileAsync($"{AssetFiles.Prefix(asset.PlaybackId)}/thumbnails/{n}.jpg", Path.Combine(dir, $"{n}.jpg"), CancellationToken.None);
+        }
+        var vttFile = Path.Combine(dir, "thumbnails.vtt");
+        await File.WriteAllTextAsync(vttFile, vtt.ToString(), ct);
+        await store.PutFileAsync($"{AssetFiles.Prefix(asset.PlaybackId)}/{ThumbnailsVtt}", vttFile, CancellationToken.None);
+    }
+
+    private static string Cue(double seconds) => TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using StreamGateway.Core.Http;
+using StreamGateway.Core.Streams;
+using StreamGateway.Network.Transport;
+
+namespace StreamGateway.Core.Assets;
+
+/// <summary>
+/// The renditions of an asset (studio-api §6.2). Without requested profiles: 360p0 (≤ 1 Mbps) and 720p0 (≤ 4 Mbps),
+/// each only when smaller than the source in size and bitrate, at min(its bitrate, 1.2 × pixel ratio × source
+/// bitrate); plus a source-size rendition at min(1.2 × source bitrate, 288 Mbps). Portrait sources get portrait
+/// boxes. Requested profiles are used as given, a missing size meaning the source's. Pure.
+/// </summary>
+public static class VodLadder
+{
+    private const long MaxSourceBitrate = 288_000_000;
+
+    public static List<RenditionRequest> For(string? profilesJson, int sourceWidth, int sourceHeight, long sourceBitrate)
+    {
+        var portrait = sourceHeight > sourceWidth;
+        if (profilesJson is not null && JsonSerializer.Deserialize<List<FfmpegProfile>>(profilesJson, GatewayJson.Options) is { Count: > 0 } asked)
+        {
+            return asked.Select((p, i) =>
+            {
+                var width = Even(p.Width ?? sourceWidth);
+                var height = Even(p.Height ?? sourceHeight);
+                return new RenditionRequest(p.Name ?? $"{Math.Min(width, height)}p{i}", width, height, p.Bitrate ?? 1_000_000, p.Fps ?? 0,
+                    p.FpsDen ?? 1);
+            }).ToList();
+        }
+
+        var shortSide = Math.Min(sourceWidth, sourceHeight);
+        var sourcePixels = (double)sourceWidth * sourceHeight;
+        var ladder = new List<RenditionRequest>();
+        foreach (var (name, w, h, bitrate) in new[] { ("360p0", 640, 360, 1_000_000L), ("720p0", 1280, 720, 4_000_000L) })
+        {
+            if (h >= shortSide || (sourceBitrate > 0 && bitrate >= sourceBitrate))
+            {
+                continue;
+            }
+            var (bw, bh) = portrait ? (h, w) : (w, h);
+            var scaled = sourceBitrate > 0 ? (long)(1.2 * (bw * (double)bh / sourcePixels) * sourceBitrate) : bitrate;
+            ladder.Add(new RenditionRequest(name, bw, bh, (int)Math.Max(100_000, Math.Min(bitrate, scaled))));
+        }
+        var sourceRate = sourceBitrate > 0 ? Math.Min((long)(1.2 * sourceBitrate), MaxSourceBitrate) : 6_000_000;
+        ladder.Add(new RenditionRequest($"{shortSide}p0", Even(sourceWidth), Even(sourceHeight), (int)Math.Max(100_000, sourceRate)));
+        return ladder;
+    }
+
+    private static int Even(int size) => Math.Max(2, size / 2 * 2);
+}

@@ -1,0 +1,211 @@
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Network.Selection;
+using StreamGateway.Network.Transport;
+
+namespace StreamGateway.Core.Transcoding;
+
+/// <summary>One segment to have transcoded: a live source segment, or a chunk of an asset.</summary>
+/// <param name="Key">Whose selection state, sessions and credit this uses: a live session's id, or an asset's.</param>
+/// <param name="ManifestId">What the orchestrator sees as the manifest (the stream or asset id).</param>
+/// <param name="PlaybackId">For logs and kept evidence.</param>
+public sealed record SegmentAttempt(Guid Key, Guid ManifestId, string PlaybackId, long Seq, byte[] Source, double Duration,
+    IReadOnlyList<RenditionRequest> Renditions, DateTimeOffset Deadline);
+
+/// <summary>Renditions that passed every check, in temporary files that live until the publish callback returns.</summary>
+public sealed record TranscodedSegment(IReadOnlyList<(RenditionRequest Asked, string Path, RenditionFacts Facts)> Files, long Pixels,
+    BigInteger PaidWei, string Orchestrator);
+
+/// <summary>
+/// The orchestrator path shared by live and VOD: choose an orchestrator, pay it in tickets, send the segment, fetch
+/// and verify every rendition, and hand the checked files to the caller to publish. A failed attempt suspends that
+/// orchestrator (or bans it, for bad work) and the next attempt goes to another one, up to
+/// <see cref="TranscodingOptions.MaxAttempts"/> before the deadline.
+/// </summary>
+public sealed class SegmentTranscoder(
+    StreamOrchestrators orchestrators,
+    OrchestratorDirectory directory,
+    OrchestratorClient client,
+    BroadcasterIdentity identity,
+    Payments.TicketSender tickets,
+    RenditionVerifier verifier,
+    VerificationEvidence evidenceStore,
+    IOptions<TranscodingOptions> options,
+    TimeProvider clock,
+    ILogger<SegmentTranscoder> logger)
+{
+    /// <returns>Null once <paramref name="publish"/> has taken the renditions; else why every attempt failed.</returns>
+    public async Task<string?> TranscodeAsync(SegmentAttempt work, Func<TranscodedSegment, Task> publish, CancellationToken ct)
+    {
+        var duration = TimeSpan.FromSeconds(work.Duration);
+        string? failure = null;
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
+        {
+            var left = work.Deadline - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return failure ?? "the segment's deadline passed before an orchestrator could be tried";
+            }
+            var orchestrator = await orchestrators.PickAsync(work.Key, duration, tried, ct);
+            if (orchestrator is null)
+            {
+                return failure ?? directory.Unavailable();
+            }
+            tried.Add(orchestrator.Id);
+            var error = await TryAsync(work, orchestrator, duration, left, publish, ct);
+            if (error is null)
+            {
+                return null;
+            }
+            failure = error;
+        }
+        return failure;
+    }
+
+    /// <summary>One attempt on one orchestrator; null when every rendition passed and was published.</summary>
+    private async Task<string?> TryAsync(SegmentAttempt work, KnownOrchestrator orchestrator, TimeSpan duration, TimeSpan left,
+        Func<TranscodedSegment, Task> publish, CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        await orchestrators.BeginAsync(work.Key, orchestrator.Id, work.Seq);
+        string? error;
+        try
+        {
+            var info = await orchestrators.SessionAsync(work.Key, orchestrator, ct);
+            var segment = SegmentRequest.Build(work.ManifestId.ToString("N"), work.Seq, work.Source, duration, info.AuthToken, work.Renditions, identity);
+            var (payment, paid) = await tickets.PayAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration);
+            var (data, fresh) = await client.SubmitSegmentAsync(info, segment, work.Source, SegmentTiming.UploadDeadline(duration), left, ct, payment);
+            await tickets.DebitAsync(work.Key, orchestrator.Id, info, data.Segments.Sum(s => s.Pixels));
+            if (fresh is not null)
+            {
+                await orchestrators.RefreshSessionAsync(work.Key, orchestrator.Id, fresh);
+            }
+            if (!paid.IsZero)
+            {
+                logger.LogDebug("Segment {Seq} of {PlaybackId}: {Tickets} tickets worth {Value} wei to {Orchestrator}",
+                    work.Seq, work.PlaybackId, payment.TicketSenderParams.Count, paid, orchestrator.Id);
+            }
+            if (data.Segments.Count != work.Renditions.Count)
+            {
+                throw new OrchestratorException($"{orchestrator.ServiceUri} returned {data.Segments.Count} renditions for {work.Renditions.Count} profiles");
+            }
+            var files = work.Renditions.Select(r => (Asked: r, Path: Path.Combine(Path.GetTempPath(), $"sg-rendition-{Guid.NewGuid():N}.ts"))).ToList();
+            try
+            {
+                // Renditions are fetched and decoded side by side; each must pass before any is published.
+                var downloads = await Task.WhenAll(files.Select(async (f, i) =>
+                    await client.DownloadAsync(data.Segments[i].Url, TimeSpan.FromSeconds(4), ct)));
+                var checkedFiles = await VerifyAsync(work, orchestrator, data, files, downloads, ct);
+                var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);
+                await publish(new TranscodedSegment(checkedFiles, data.Segments.Sum(s => s.Pixels), paid, orchestrator.Id));
+                await orchestrators.EndAsync(work.Key, orchestrator.Id, work.Seq, score, null);
+                logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00})",
+                    work.Seq, work.PlaybackId, orchestrator.Id, score);
+                return null;
+            }
+            finally
+            {
+                foreach (var (_, path) in files)
+                {
+                    File.Delete(path);
+                }
+            }
+        }
+        catch (OrchestratorException e)
+        {
+            error = e.Message;
+        }
+        catch (BadWorkException e)
+        {
+            // Wrong work is not bad luck: the orchestrator gets nothing until its ban runs out or an operator lifts it.
+            error = e.Message;
+            await directory.BanAsync(orchestrator.Id, error);
+        }
+        logger.LogWarning("Segment {Seq} of {PlaybackId} failed on {Orchestrator}: {Error}", work.Seq, work.PlaybackId, orchestrator.Id, error);
+        await orchestrators.EndAsync(work.Key, orchestrator.Id, work.Seq, null, error);
+        await orchestrators.ForgetSessionAsync(work.Key, orchestrator.Id);
+        if (!directory.IsBanned(orchestrator.Id))
+        {
+            await directory.SuspendAsync(orchestrator.Id, error);
+        }
+        return error;
+    }
+
+    /// <summary>
+    /// Every rendition passes the cheap checks (decode, size, frames, duration, pixels) and, on a sampled segment, the
+    /// comparison with the source; otherwise the evidence is kept and <see cref="BadWorkException"/> says what failed.
+    /// </summary>
+    private async Task<List<(RenditionRequest Asked, string Path, RenditionFacts Facts)>> VerifyAsync(SegmentAttempt work,
+        KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(RenditionRequest Asked, string Path)> files, byte[][] downloads,
+        CancellationToken ct)
+    {
+        string? problem;
+        try
+        {
+            var inspected = await Task.WhenAll(files.Select(async (f, i) =>
+            {
+                await File.WriteAllBytesAsync(f.Path, downloads[i], ct);
+                try
+                {
+                    return (Facts: (RenditionFacts?)await InspectAsync(f.Path, ct), Problem: (string?)null);
+                }
+                catch (FfmpegException e) when (!e.TimedOut)
+                {
+                    return (Facts: null, Problem: $"rendition {f.Asked.Name} does not decode: {e.StderrTail.Replace(f.Path, $"{f.Asked.Name}.ts", StringComparison.Ordinal).Trim()}");
+                }
+            }));
+            problem = inspected.Select(r => r.Problem).FirstOrDefault(p => p is not null);
+            var sourceFrames = SourceFrames(work.Source);
+            for (var i = 0; i < files.Count && problem is null; i++)
+            {
+                problem = RenditionCheck.Problem(files[i].Asked, work.Duration, sourceFrames, data.Segments[i].Pixels, inspected[i].Facts!);
+            }
+            var result = files.Select((f, i) => (f.Asked, f.Path, inspected[i].Facts!)).ToList();
+            if (problem is null && await verifier.SampleAsync(work.Key, orchestrator.Id))
+            {
+                var sourceFile = Path.Combine(Path.GetTempPath(), $"sg-source-{Guid.NewGuid():N}.ts");
+                try
+                {
+                    await File.WriteAllBytesAsync(sourceFile, work.Source, ct);
+                    problem = await verifier.CompareAsync(sourceFile, result, ct);
+                }
+                finally
+                {
+                    File.Delete(sourceFile);
+                }
+            }
+            if (problem is null)
+            {
+                return result;
+            }
+        }
+        catch (FfmpegException e)
+        {
+            // Our own decoder or comparison running out of time says nothing about the orchestrator's work.
+            throw new OrchestratorException($"checking the renditions of {orchestrator.ServiceUri} failed: {e.Message}");
+        }
+        problem = $"{orchestrator.ServiceUri}: {problem}";
+        var evidence = await evidenceStore.KeepAsync(orchestrator, work, files.Select(f => (f.Asked.Name, f.Path)), problem);
+        throw new BadWorkException($"{problem} (evidence {evidence})");
+    }
+
+    /// <summary>Frames in the source segment, read from its TS bytes; 0 when they cannot be read (no frame check then).</summary>
+    private static long SourceFrames(byte[] source)
+    {
+        try
+        {
+            return Media.Ts.MpegTsVideo.Read(source).Frames;
+        }
+        catch (InvalidDataException)
+        {
+            return 0;
+        }
+    }
+
+    private async Task<RenditionFacts> InspectAsync(string path, CancellationToken ct) =>
+        RenditionFacts.Parse(await FfmpegProcess.RunAsync(options.Value.FfprobePath, FfmpegArguments.InspectRendition(path),
+            TimeSpan.FromSeconds(10), ct));
+}
