@@ -9,7 +9,8 @@ import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Livepeer } from "livepeer";
 import * as tus from "tus-js-client";
 
@@ -26,7 +27,15 @@ async function waitForAsset(id, seconds) {
   let asset;
   const phases = new Set();
   while (Date.now() < until) {
-    const res = await livepeer.asset.get(id);
+    let res;
+    try {
+      res = await livepeer.asset.get(id);
+    } catch (err) {
+      // After a gateway restart the first request may go out on a connection the old process held; try again.
+      if (err?.name !== "ConnectionError") throw err;
+      await sleep(500);
+      continue;
+    }
     assert.equal(res.statusCode, 200);
     asset = res.asset;
     phases.add(asset.status.phase);
@@ -334,6 +343,32 @@ describe("asset upload (sdk.asset, sdk.task, sdk.playback)", { skip }, () => {
     const { asset } = await waitForAsset(res.data.asset.id, 60);
     assert.equal(asset.status.phase, "failed");
     assert.match(asset.status.errorMessage, /upload was not finished/);
+  });
+
+  it("a gateway killed while processing goes on with the asset after it restarts", async () => {
+    // ./dev test picks up processing that made no progress for 30 s (Assets__StuckSeconds; 15 min in production).
+    const long = encode("long.mp4", ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30"],
+      ["-t", "30", "-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-pix_fmt", "yuv420p"]);
+    const res = await livepeer.asset.create({ name: "interrupted" });
+    created.push(res.data.asset.id);
+    assert.equal((await fetch(res.data.url, { method: "PUT", body: long })).status, 200);
+    const until = Date.now() + 120_000;
+    let seen;
+    do {
+      await sleep(100);
+      seen = (await livepeer.asset.get(res.data.asset.id)).asset;
+    } while (!(seen.status.phase === "processing" && seen.status.progress > 0) && seen.status.phase !== "ready" && Date.now() < until);
+    assert.equal(seen.status.phase, "processing", "the asset finished before the gateway could be killed");
+
+    const dev = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dev");
+    execFileSync(dev, ["gateway", "kill"], { stdio: "ignore" });
+    execFileSync(dev, ["gateway", "start"], { stdio: "ignore" });
+
+    const { asset } = await waitForAsset(res.data.asset.id, 240);
+    assert.equal(asset.status.phase, "ready", asset.status.errorMessage);
+    const media = await fetch(new URL("360p0/index.m3u8", asset.playbackUrl)).then((r) => r.text());
+    const total = [...media.matchAll(/#EXTINF:([0-9.]+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    assert.ok(Math.abs(total - 30) < 0.6, `${total} s of 30`);
   });
 
   it("bad files end failed with a message a person understands", async () => {
