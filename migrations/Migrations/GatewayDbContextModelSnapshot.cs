@@ -178,6 +178,15 @@ namespace StreamGateway.Migrations.Migrations
                     b.Property<long?>("Size")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("SourcePlaybackId")
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("SourceSessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SourceStreamId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("SourceType")
                         .IsRequired()
                         .HasColumnType("text");
@@ -207,6 +216,10 @@ namespace StreamGateway.Migrations.Migrations
 
                     b.HasIndex("PlaybackId")
                         .IsUnique();
+
+                    b.HasIndex("SourceSessionId");
+
+                    b.HasIndex("SourceStreamId");
 
                     b.HasIndex("ProjectId", "CreatedAt", "Id");
 
@@ -416,6 +429,9 @@ namespace StreamGateway.Migrations.Migrations
 
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("PublicBase")
+                        .HasColumnType("text");
 
                     b.Property<bool>("Record")
                         .HasColumnType("boolean");

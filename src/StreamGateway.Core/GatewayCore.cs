@@ -47,6 +47,9 @@ public static class GatewayCore
         services.AddScoped<Assets.TusUploads>();
         services.AddScoped<Assets.AssetUploads>();
         services.AddScoped<Assets.ProcessAsset>();
+        services.AddSingleton<Assets.SessionRecordings>();
+        services.AddSingleton<Sessions.SessionSegments>();
+        services.AddScoped<Assets.ClipAsset>();
         services.AddSingleton<Assets.VodDownloads>();
         services.AddHostedService<Assets.AssetWatchdog>();
         services.AddScoped<Assets.ImportAsset>();
@@ -101,6 +104,7 @@ public static class GatewayCore
         api.MapOrchestrators();
         api.MapUsage();
         api.MapAssets();
+        Assets.ClipEndpoints.MapClips(api);
         app.MapAssetUploads();
         return api;
     }

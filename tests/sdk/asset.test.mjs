@@ -5,7 +5,7 @@
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -418,3 +418,65 @@ describe("asset upload (sdk.asset, sdk.task, sdk.playback)", { skip }, () => {
     assert.equal(put.status, 401);
   });
 });
+
+describe("recordings and clips of a live stream (sdk.stream, sdk.session, sdk.playback)", { skip }, () => {
+  it("a recorded stream's session becomes an asset, and a clip of its last seconds becomes another", async (t) => {
+    const rtmp = process.env.SG_RTMP_URL?.trim();
+    assert.ok(rtmp, "SG_RTMP_URL is needed to publish");
+    const stream = (
+      await livepeer.stream.create({
+        name: "sdk-recorded",
+        record: true,
+        profiles: [{ name: "240p", width: 426, height: 240, bitrate: 300_000, fps: 0 }],
+      })
+    ).stream;
+    // An encoder publishing 16 s of a test pattern with a tone, a keyframe every second.
+    const encoder = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=15",
+      "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "16", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15",
+      "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv", `${rtmp}/${stream.streamKey}`], { stdio: "ignore" });
+    const exited = new Promise((resolve) => encoder.on("exit", resolve));
+    t.after(() => encoder.kill("SIGKILL"));
+
+    let session;
+    for (const until = Date.now() + 40_000; Date.now() < until; await sleep(500)) {
+      const res = await livepeer.session.getRecorded(stream.id, true);
+      assert.equal(res.statusCode, 200);
+      session = res.data[0];
+      if (session?.sourceSegmentsDuration >= 10) break;
+    }
+    assert.ok(session?.sourceSegmentsDuration >= 10, "10 s of the stream were not ingested in time");
+    assert.equal(session.recordingStatus, "waiting");
+
+    const now = Date.now();
+    const clip = await livepeer.stream.createClip({ playbackId: stream.playbackId, startTime: now - 7000, endTime: now - 3000 });
+    assert.equal(clip.statusCode, 200, JSON.stringify(clip.error));
+    assert.equal(clip.data.asset.source.type, "clip");
+    assert.equal(clip.data.asset.source.sessionId, session.id);
+    assert.ok(clip.data.task.id);
+
+    assert.equal(await exited, 0, "the encoder failed");
+    const { asset: clipped } = await waitForAsset(clip.data.asset.id, 90);
+    assert.equal(clipped.status.phase, "ready", clipped.status.errorMessage);
+    assert.ok(Math.abs(clipped.videoSpec.duration - 4) < 0.5, `a 4 s range made a ${clipped.videoSpec.duration} s clip`);
+    assert.deepEqual((await livepeer.stream.getClips(stream.id)).data.map((a) => a.id), [clipped.id]);
+    assert.deepEqual((await livepeer.session.getClips(session.id)).data.map((a) => a.id), [clipped.id]);
+
+    for (const until = Date.now() + 90_000; Date.now() < until; await sleep(1000)) {
+      session = (await livepeer.session.get(session.id)).session;
+      if (session.recordingStatus !== "waiting") break;
+    }
+    assert.equal(session.recordingStatus, "ready");
+    const master = await (await fetch(session.recordingUrl)).text();
+    assert.match(master, /240p\/index\.m3u8/);
+    assert.equal((await fetch(session.mp4Url, { method: "HEAD" })).status, 200);
+    const recording = (await livepeer.asset.get(session.id)).asset;
+    assert.deepEqual(recording.source, { type: "recording", sessionId: session.id });
+    const playback = await livepeer.playback.get(session.id);
+    assert.equal(playback.playbackInfo.type, "recording");
+    assert.equal(playback.playbackInfo.meta.source[0].url, session.recordingUrl);
+    await livepeer.asset.delete(clipped.id);
+    await livepeer.asset.delete(recording.id);
+    assert.equal((await livepeer.session.get(session.id)).session.recordingStatus, "deleted");
+  });
+});
+

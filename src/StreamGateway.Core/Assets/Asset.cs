@@ -30,6 +30,11 @@ public sealed class Asset : IListed
     /// <summary>directUpload, url, recording or clip.</summary>
     public required string SourceType { get; set; }
     public string? SourceUrl { get; set; }
+    /// <summary>The live session a recording (whose id is the session's) or a clip was made from.</summary>
+    public Guid? SourceSessionId { get; set; }
+    /// <summary>The stream a clip was cut from, and its playback id.</summary>
+    public Guid? SourceStreamId { get; set; }
+    public string? SourcePlaybackId { get; set; }
     /// <summary>TranscodeProfile[] as JSON; null for the default ladder.</summary>
     public string? Profiles { get; set; }
     public bool StaticMp4 { get; set; }
@@ -54,7 +59,7 @@ public sealed class Asset : IListed
     public DateTimeOffset? DeletedAt { get; set; }
 }
 
-/// <summary>A unit of asset work (studio-api §3.11): an upload's processing, for now.</summary>
+/// <summary>A unit of asset work (studio-api §3.11): an upload's or a recording's processing (<c>upload</c>), or a clip (<c>clip</c>).</summary>
 public sealed class AssetTask : IListed
 {
     public Guid Id { get; set; }
@@ -77,6 +82,13 @@ public sealed class AssetTask : IListed
     public DateTimeOffset? ScheduledAt { get; set; }
 }
 
+public static class AssetTaskQueries
+{
+    /// <summary>The task that makes the asset (its upload, recording or clip), first one first.</summary>
+    public static IQueryable<AssetTask> OfAsset(this IQueryable<AssetTask> tasks, Guid assetId) =>
+        tasks.Where(t => t.OutputAssetId == assetId).OrderBy(t => t.CreatedAt);
+}
+
 internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
 {
     public void Configure(EntityTypeBuilder<Asset> b)
@@ -84,6 +96,8 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         b.ToTable("assets");
         b.HasIndex(a => new { a.ProjectId, a.CreatedAt, a.Id });
         b.HasIndex(a => a.PlaybackId).IsUnique();
+        b.HasIndex(a => a.SourceStreamId);
+        b.HasIndex(a => a.SourceSessionId);
         b.Property(a => a.Profiles).HasColumnType("jsonb");
         b.Property(a => a.PlaybackPolicy).HasColumnType("jsonb");
         b.Property(a => a.CreatorId).HasColumnType("jsonb");

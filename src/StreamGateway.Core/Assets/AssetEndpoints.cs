@@ -165,8 +165,9 @@ public static class AssetEndpoints
     }
 
     /// <summary>A new asset with its upload task, and their created/spawned events.</summary>
-    private static async Task<(Asset Asset, AssetTask Task)> CreateAsync(HttpContext http, GatewayDbContext db, AssetEvents events, TimeProvider clock,
-        NewAssetPayload payload, string baseUrl, string sourceType, string? sourceUrl, CancellationToken ct)
+    /// <param name="adjust">Changes to the new rows before they are stored (a clip's source and task).</param>
+    internal static async Task<(Asset Asset, AssetTask Task)> CreateAsync(HttpContext http, GatewayDbContext db, AssetEvents events, TimeProvider clock,
+        NewAssetPayload payload, string baseUrl, string sourceType, string? sourceUrl, CancellationToken ct, Action<Asset, AssetTask>? adjust = null)
     {
         var caller = Caller.From(http);
         var now = clock.GetUtcNow();
@@ -204,6 +205,7 @@ public static class AssetEndpoints
             UpdatedAt = now,
             CreatedAt = now,
         };
+        adjust?.Invoke(asset, task);
         db.Assets.Add(asset);
         db.Tasks.Add(task);
         var rows = new List<WebhookEvent> { events.Asset(db, "asset.created", asset, now), events.Task(db, "task.spawned", task, now) };
@@ -264,6 +266,10 @@ public static class AssetEndpoints
             return body.Error!;
         }
         var patch = body.Value!;
+        if (asset.Phase != AssetPhase.Ready)
+        {
+            return ApiError.Unprocessable([$"asset is not ready (it is {asset.Phase}); it can be changed once it is ready"]);
+        }
         var errors = new List<string>();
         if (patch.Name is not null)
         {

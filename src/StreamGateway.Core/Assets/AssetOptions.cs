@@ -53,6 +53,14 @@ public sealed class AssetOptions
     [Range(1, 86_400)]
     public int ImportTimeoutSeconds { get; set; } = 1800;
 
+    /// <summary>The longest clip <c>POST /clip</c> cuts, in seconds.</summary>
+    [Range(1, 3600)]
+    public int MaxClipSeconds { get; set; } = 120;
+
+    /// <summary>Clips one project may have in the making at once (Studio allows 5); more answer 403.</summary>
+    [Range(1, 1000)]
+    public int ClipsInFlight { get; set; } = 5;
+
     [Required]
     public string FfmpegPath { get; set; } = "ffmpeg";
 

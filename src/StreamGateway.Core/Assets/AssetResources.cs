@@ -51,7 +51,7 @@ public sealed class AssetResource
             PlaybackUrl = a.HasPlayback ? AssetFiles.PlaybackUrl(baseUrl, a.PlaybackId) : null,
             DownloadUrl = a.Phase == AssetPhase.Ready && mp4s.Count > 0 ? AssetFiles.Mp4Url(baseUrl, a.PlaybackId, mp4s[0].Name) : null,
             PlaybackPolicy = StoredJson.Element(a.PlaybackPolicy),
-            Source = new AssetSource(a.SourceType, a.SourceUrl),
+            Source = new AssetSource(a.SourceType, a.SourceUrl, a.SourceSessionId?.ToString(), a.SourceType == "clip" ? a.SourcePlaybackId : null),
             CreatorId = StoredJson.Element(a.CreatorId),
             Profiles = StoredJson.Element(a.Profiles),
             StaticMp4 = a.StaticMp4 ? true : null,

@@ -56,10 +56,10 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOpt
         var stuckCutoff = now.AddSeconds(-o.StuckSeconds);
         var stuck = await db.Assets.Where(a => (a.Phase == AssetPhase.Processing || a.Phase == AssetPhase.Waiting) && a.DeletedAt == null &&
                                                a.UpdatedAt < stuckCutoff)
-            .OrderBy(a => a.UpdatedAt).Select(a => new { a.Id, a.Phase, a.SourceUrl, a.Size }).Take(100).ToListAsync(ct);
+            .OrderBy(a => a.UpdatedAt).Select(a => new { a.Id, a.Phase, a.SourceUrl, a.SourceType, a.Size }).Take(100).ToListAsync(ct);
         foreach (var asset in stuck)
         {
-            var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.OutputAssetId == asset.Id && t.Type == "upload", ct);
+            var task = await db.Tasks.AsNoTracking().OfAsset(asset.Id).FirstOrDefaultAsync(ct);
             if (task is { Retries: >= 1 })
             {
                 await FailAsync(scope, asset.Id, asset.Phase, stuckCutoff, "processing stopped and did not resume; upload the file again", ct);
@@ -81,6 +81,10 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOpt
             {
                 jobs.Enqueue<ImportAsset>(job => job.RunAsync(asset.Id, CancellationToken.None));
             }
+            else if (asset.Phase == AssetPhase.Waiting && asset.SourceType == "clip" && asset.Size is null)
+            {
+                jobs.Enqueue<ClipAsset>(job => job.RunAsync(asset.Id, CancellationToken.None));
+            }
             else
             {
                 jobs.Enqueue<ProcessAsset>(job => job.RunAsync(asset.Id, CancellationToken.None));
@@ -101,7 +105,7 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOpt
             return;
         }
         var asset = await db.Assets.FirstAsync(a => a.Id == id, ct);
-        var task = await db.Tasks.FirstOrDefaultAsync(t => t.OutputAssetId == id && t.Type == "upload", ct);
+        var task = await db.Tasks.OfAsset(id).FirstOrDefaultAsync(ct);
         await scope.ServiceProvider.GetRequiredService<AssetEvents>().FailAsync(db, asset, task, message, now, ct);
         logger.LogWarning("Asset {Asset} failed: {Error}", id, message);
     }

@@ -25,17 +25,19 @@ public sealed class AssetFailedException(string message) : Exception(message);
 /// job that runs again (a gateway restart) goes on where it stopped. Any failure ends the asset <c>failed</c> with a
 /// message a person can act on.
 /// </summary>
-public sealed class ProcessAsset(
+public sealed partial class ProcessAsset(
     GatewayDbContext db,
     AssetStorage storage,
     ISegmentStore store,
     AssetEvents events,
     SegmentTranscoder transcoder,
     VodDownloads downloads,
+    Sessions.SessionSegments segments,
     Usage.UsageRecorder usage,
     IConnectionMultiplexer redis,
     IServiceScopeFactory scopes,
     IOptions<AssetOptions> options,
+    IOptions<HlsOptions> hls,
     TimeProvider clock,
     ILogger<ProcessAsset> logger)
 {
@@ -54,7 +56,7 @@ public sealed class ProcessAsset(
         {
             return;
         }
-        var task = await db.Tasks.FirstOrDefaultAsync(t => t.OutputAssetId == assetId && t.Type == "upload", ct);
+        var task = await db.Tasks.OfAsset(assetId).FirstOrDefaultAsync(ct);
         await SetAsync(asset, task, AssetPhase.Processing, "running", 0, null, ct);
         var work = storage.WorkDir(assetId);
         Directory.CreateDirectory(work);
@@ -89,6 +91,11 @@ public sealed class ProcessAsset(
 
     private async Task ProcessAsync(Asset asset, AssetTask? task, string work, CancellationToken ct)
     {
+        if (asset.SourceType == "recording")
+        {
+            await ProcessRecordingAsync(asset, task, work, ct);
+            return;
+        }
         var o = options.Value;
         var source = Path.Combine(work, "source");
         await using (var stored = await store.OpenReadAsync(AssetFiles.SourceKey(asset.Id), ct))
@@ -105,6 +112,21 @@ public sealed class ProcessAsset(
             throw new AssetFailedException("the uploaded file is empty");
         }
 
+        var probe = await ProbeAsync(asset, source, limitDuration: true, ct);
+        var duration = probe.Duration!.Value;
+
+        var sourceBitrate = probe.Tracks?.FirstOrDefault(t => t.Type == "video")?.Bitrate ?? probe.Bitrate ?? 0;
+        var ladder = VodLadder.For(asset.Profiles, probe.Width!.Value, probe.Height!.Value, sourceBitrate);
+        var chunks = await ChunkAsync(source, work, probe, ct);
+        var results = await TranscodeAllAsync(asset, task, chunks, ladder, ct);
+        await usage.AddAsync(Usage.UsageSubject.Asset(asset.ProjectId, asset.Id), clock.GetUtcNow(), sourceSeconds: duration);
+        await FinishAsync(asset, task, ladder, results, source, duration, work, ct);
+    }
+
+    /// <summary>ffprobe of the source, checked for a video track and a duration; its facts become the asset's videoSpec.</summary>
+    private async Task<MediaProbe> ProbeAsync(Asset asset, string source, bool limitDuration, CancellationToken ct)
+    {
+        var o = options.Value;
         MediaProbe probe;
         try
         {
@@ -125,7 +147,7 @@ public sealed class ProcessAsset(
         {
             throw new AssetFailedException("the file's duration cannot be read; it may be truncated");
         }
-        if (duration > o.MaxDurationSeconds)
+        if (limitDuration && duration > o.MaxDurationSeconds)
         {
             throw new AssetFailedException(string.Create(CultureInfo.InvariantCulture,
                 $"the video lasts {duration:0} s, longer than the {o.MaxDurationSeconds} s limit"));
@@ -142,13 +164,17 @@ public sealed class ProcessAsset(
             }),
         }, GatewayJson.Options);
         await db.SaveChangesAsync(ct);
+        return probe;
+    }
 
-        var sourceBitrate = probe.Tracks?.FirstOrDefault(t => t.Type == "video")?.Bitrate ?? probe.Bitrate ?? 0;
-        var ladder = VodLadder.For(asset.Profiles, probe.Width.Value, probe.Height.Value, sourceBitrate);
-        var chunks = await ChunkAsync(source, work, probe, ct);
-        var results = await TranscodeAllAsync(asset, task, chunks, ladder, ct);
+    /// <summary>
+    /// The end every asset shares: HLS VOD playlists, thumbnails, static MP4s when asked for, and the asset ready with
+    /// <c>asset.ready</c> and <c>task.completed</c> (and <c>recording.ready</c> for a recording) in one commit.
+    /// </summary>
+    private async Task FinishAsync(Asset asset, AssetTask? task, List<RenditionRequest> ladder, Dictionary<long, ChunkResult> results, string source,
+        double duration, string work, CancellationToken ct)
+    {
         await WritePlaylistsAsync(asset, ladder, results);
-        await usage.AddAsync(Usage.UsageSubject.Asset(asset.ProjectId, asset.Id), clock.GetUtcNow(), sourceSeconds: duration);
         await downloads.MakeThumbnailsAsync(asset, source, duration, work, ct);
         asset.HasThumbnails = true;
         if (asset.StaticMp4)
@@ -162,14 +188,19 @@ public sealed class ProcessAsset(
         asset.Progress = 1;
         asset.ErrorMessage = null;
         asset.UpdatedAt = now;
+        var recordingReady = await RecordingReadyAsync(asset, now, ct);
         await events.CommitAsync(db, asset, "asset.ready", task, "task.completed", t =>
         {
             t.Phase = "completed";
             t.Progress = 1;
             t.Output = JsonSerializer.Serialize(new { upload = new { assetSpec = AssetResource.From(asset, asset.PublicBase ?? "") } }, GatewayJson.Options);
         }, now, ct);
+        if (recordingReady is not null)
+        {
+            events.Publish([recordingReady]);
+        }
         await redis.GetDatabase().KeyDeleteAsync(DoneKey(asset.Id));
-        logger.LogInformation("Asset {Asset} is ready: {Chunks} chunks, {Renditions} renditions", asset.Id, chunks.Count, ladder.Count);
+        logger.LogInformation("Asset {Asset} is ready: {Chunks} chunks, {Renditions} renditions", asset.Id, results.Count, ladder.Count);
     }
 
     /// <summary>Keyframe-aligned chunks, cut without re-encoding where MPEG-TS can carry the codecs.</summary>
@@ -308,7 +339,7 @@ public sealed class ProcessAsset(
         foreach (var rendition in ladder)
         {
             var segments = ordered.Select(r => new HlsSegment(r.Key, r.Value.Duration, $"{r.Key}.ts", Discontinuity: false)).ToList();
-            var media = HlsPlaylist.Media(segments, (int)Math.Ceiling(options.Value.SegmentSeconds), 0, ended: true, vod: true);
+            var media = HlsPlaylist.Media(segments, (int)Math.Ceiling(ordered.Max(r => r.Value.Duration)), 0, ended: true, vod: true);
             await PutTextAsync(AssetFiles.MediaKey(asset.PlaybackId, rendition.Name), media);
             var outs = ordered.Select(r => r.Value.Renditions[rendition.Name]).ToList();
             var peak = ordered.Max(r => r.Value.Renditions[rendition.Name].Size * 8 / Math.Max(0.1, r.Value.Duration));

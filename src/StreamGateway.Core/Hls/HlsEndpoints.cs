@@ -22,7 +22,7 @@ public static partial class HlsEndpoints
         hls.MapGet("/{playbackId}/index.m3u8", MasterAsync);
         hls.MapGet("/{playbackId}/{rendition}/index.m3u8", MediaAsync);
         hls.MapGet("/{playbackId}/{rendition}/{segment}", SegmentAsync);
-        hls.MapGet("/{playbackId}/{file}", DownloadAsync);
+        hls.MapMethods("/{playbackId}/{file}", ["GET", "HEAD"], DownloadAsync); // downloads answer HEAD too, for their size
         return app;
     }
 

@@ -22,12 +22,14 @@ public sealed class LiveSegmenterFactory(
     ISegmentStore store,
     IServiceScopeFactory scopes,
     LiveTranscoding transcoding,
+    Sessions.SessionSegments segments,
+    Assets.SessionRecordings recordings,
     Usage.UsageRecorder usage,
     TimeProvider clock,
     ILoggerFactory loggers)
 {
     internal LiveSegmenter Create(StreamKeyInfo stream, Guid sessionId, CancellationTokenSource connection) =>
-        new(stream, sessionId, connection, options.Value, playlists, publishers, store, scopes, transcoding, usage, clock,
+        new(stream, sessionId, connection, options.Value, playlists, publishers, store, scopes, transcoding, segments, recordings, usage, clock,
             loggers.CreateLogger<LiveSegmenter>());
 }
 
@@ -47,6 +49,8 @@ internal sealed class LiveSegmenter(
     ISegmentStore store,
     IServiceScopeFactory scopes,
     LiveTranscoding transcoding,
+    Sessions.SessionSegments segments,
+    Assets.SessionRecordings recordings,
     Usage.UsageRecorder usage,
     TimeProvider clock,
     ILogger<LiveSegmenter> logger) : IRtmpPublishSink
@@ -65,6 +69,9 @@ internal sealed class LiveSegmenter(
     private string? _videoCodec, _audioCodec;
     private int _segments;
     private IReadOnlyList<RenditionRequest> _ladder = [];
+    private RenditionInfo _source = new(null, null, null, null);
+    /// <summary>Wall-clock time (Unix ms) of media time 0, fixed when the first segment closes.</summary>
+    private double? _originMs;
 
     public async ValueTask WriteAsync(RtmpMediaMessage message, CancellationToken ct)
     {
@@ -174,7 +181,7 @@ internal sealed class LiveSegmenter(
             }
             try
             {
-                await OnSegmentAsync(Path.Combine(_workDir, Path.GetFileName(string.Join(',', parts[..^2]))), end - start);
+                await OnSegmentAsync(Path.Combine(_workDir, Path.GetFileName(string.Join(',', parts[..^2]))), start, end);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -183,16 +190,21 @@ internal sealed class LiveSegmenter(
         }
     }
 
-    private async Task OnSegmentAsync(string file, double duration)
+    private async Task OnSegmentAsync(string file, double start, double end)
     {
+        var duration = end - start;
         var bytes = new FileInfo(file).Length;
         var index = _segments++;
-        var uri = $"{sessionId.ToString("N")[^12..]}_{index}.ts";
+        var uri = Sessions.SessionSegments.FileName(sessionId, index);
+        // A segment closes when the keyframe after it arrives, so its end is about now on the wall clock.
+        _originMs ??= clock.GetUtcNow().ToUnixTimeMilliseconds() - end * 1000;
         if (index == 0)
         {
             await DescribeRenditionAsync(file);
         }
         await store.PutFileAsync(HlsEndpoints.SegmentKey(stream.PlaybackId, LivePlaylists.Source, uri), file, CancellationToken.None);
+        await segments.AddAsync(sessionId, LivePlaylists.Source, new Sessions.LoggedSegment(index, duration, (long)(_originMs.Value + start * 1000),
+            bytes, _source.Width ?? 0, _source.Height ?? 0, _source.Codecs));
         var settled = await playlists.AppendAsync(stream.PlaybackId, LivePlaylists.Source, uri, duration, bytes, keepAll: stream.Record,
             _ladder.Select(r => r.Name).ToList());
         foreach (var old in settled.Expired)
@@ -244,8 +256,9 @@ internal sealed class LiveSegmenter(
         }
         _ladder = transcoding.Enabled && probe is { HasVideo: true } ? LiveLadder.For(stream.Profiles, probe.Width, probe.Height) : [];
         var codecs = string.Join(',', new[] { _videoCodec, _audioCodec }.Where(c => c is not null));
-        await playlists.SetRenditionAsync(stream.PlaybackId, LivePlaylists.Source,
-            new RenditionInfo(probe?.Width, probe?.Height, probe?.FrameRate, codecs.Length > 0 ? codecs : null));
+        _source = new RenditionInfo(probe?.Width, probe?.Height, probe?.FrameRate, codecs.Length > 0 ? codecs : null);
+        await playlists.SetRenditionAsync(stream.PlaybackId, LivePlaylists.Source, _source);
+        await segments.SetLadderAsync(sessionId, new Sessions.SessionLadder(_ladder, _source));
     }
 
     private async Task UpdateStatisticsAsync(double duration, long bytes, IReadOnlyList<string> issues)
@@ -298,6 +311,10 @@ internal sealed class LiveSegmenter(
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, clock.GetUtcNow()));
             await scope.ServiceProvider.GetRequiredService<StreamActivity>()
                 .MarkIdleAsync(stream.StreamId, sessionId, CancellationToken.None);
+            if (stream.Record && _segments > 0)
+            {
+                await recordings.StartAsync(sessionId, CancellationToken.None);
+            }
             logger.LogInformation("Publish ended: stream {StreamId} session {SessionId} ({Reason}, {Segments} segments)",
                 stream.StreamId, sessionId, reason, _segments);
         }

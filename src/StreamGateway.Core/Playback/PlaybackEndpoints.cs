@@ -56,7 +56,17 @@ public static class PlaybackEndpoints
             var assetId = Guid.TryParse(id, out var parsed) ? parsed : Guid.Empty;
             var asset = await db.Assets.AsNoTracking()
                 .FirstOrDefaultAsync(a => (a.PlaybackId == id || a.Id == assetId) && a.DeletedAt == null && a.HasPlayback, ct);
-            return asset is null ? ApiError.NotFound($"No playback URL found for {id}") : TypedResults.Ok(VodInfo(asset, baseUrl));
+            return asset switch
+            {
+                null => ApiError.NotFound($"No playback URL found for {id}"),
+                // A session id: its recording, as Studio answers for sessions.
+                { SourceType: "recording" } when asset.Id == assetId => TypedResults.Ok(new PlaybackInfo("recording", new PlaybackMeta
+                {
+                    PlaybackPolicy = StoredJson.Element(asset.PlaybackPolicy),
+                    Source = [new PlaybackSource("HLS (TS)", "html5/application/vnd.apple.mpegurl", Assets.AssetFiles.PlaybackUrl(baseUrl, asset.PlaybackId))],
+                })),
+                _ => TypedResults.Ok(VodInfo(asset, baseUrl)),
+            };
         }
         var hls = $"{baseUrl}/hls/{stream.PlaybackId}/index.m3u8";
         return TypedResults.Ok(new PlaybackInfo("live", new PlaybackMeta

@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Playback;
 using StreamGateway.Core.Streams;
 
 namespace StreamGateway.Core.Sessions;
@@ -22,7 +24,7 @@ public static class SessionEndpoints
         return api;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, GatewayDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, GatewayDbContext db, IOptions<GatewayUrlOptions> urls, TimeProvider clock, CancellationToken ct)
     {
         if (!PageRequest.TryParse(http.Request, out var page, out var error))
         {
@@ -36,21 +38,20 @@ public static class SessionEndpoints
             query = Guid.TryParse(parentId, out var streamId) ? query.Where(s => s.StreamId == streamId) : query.Where(_ => false);
         }
         var rows = await query.PageAsync(page, http, ct);
-        var now = clock.GetUtcNow();
-        return TypedResults.Ok(rows.Select(s => SessionResource.From(s, now)).ToArray());
+        return TypedResults.Ok(await ResourcesAsync(db, rows, http, urls, clock, ct));
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext http, GatewayDbContext db, IOptions<GatewayUrlOptions> urls, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(http);
         var session = Guid.TryParse(id, out var sessionId)
             ? await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId && s.ProjectId == caller.ProjectId, ct)
             : null;
-        return session is null ? ApiError.NotFound() : TypedResults.Ok(SessionResource.From(session, clock.GetUtcNow()));
+        return session is null ? ApiError.NotFound() : TypedResults.Ok((await ResourcesAsync(db, [session], http, urls, clock, ct))[0]);
     }
 
     /// <summary>Only sessions that carried media, as Studio lists them; <c>record=true|1</c> keeps recorded ones.</summary>
-    private static async Task<IResult> ListForStreamAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> ListForStreamAsync(string id, HttpContext http, GatewayDbContext db, IOptions<GatewayUrlOptions> urls, TimeProvider clock, CancellationToken ct)
     {
         if (!PageRequest.TryParse(http.Request, out var page, out var error))
         {
@@ -69,7 +70,19 @@ public static class SessionEndpoints
             query = query.Where(s => s.Record);
         }
         var rows = await query.PageAsync(page, http, ct);
+        return TypedResults.Ok(await ResourcesAsync(db, rows, http, urls, clock, ct));
+    }
+
+    /// <summary>Sessions as the API shows them, each with its recording's status and URLs (the asset with the session's id).</summary>
+    private static async Task<SessionResource[]> ResourcesAsync(GatewayDbContext db, IReadOnlyList<Session> sessions, HttpContext http,
+        IOptions<GatewayUrlOptions> urls, TimeProvider clock, CancellationToken ct)
+    {
+        var recorded = sessions.Where(s => s.Record).Select(s => s.Id).ToList();
+        var recordings = recorded.Count == 0
+            ? []
+            : await db.Assets.AsNoTracking().Where(a => recorded.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
         var now = clock.GetUtcNow();
-        return TypedResults.Ok(rows.Select(s => SessionResource.From(s, now)).ToArray());
+        var baseUrl = urls.Value.BaseFor(http.Request);
+        return sessions.Select(s => SessionResource.From(s, now, recordings.GetValueOrDefault(s.Id), baseUrl)).ToArray();
     }
 }

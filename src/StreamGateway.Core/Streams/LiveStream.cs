@@ -31,6 +31,8 @@ public sealed class LiveStream : IListed, Ingest.ILiveCounters
     public string? Multistream { get; set; }
     public string? RecordingSpec { get; set; }
     public string? CreatorId { get; set; }
+    /// <summary>The gateway base URL the stream was created through, for recording URLs in webhooks (not returned).</summary>
+    public string? PublicBase { get; set; }
 
     public long SourceSegments { get; set; }
     public long TranscodedSegments { get; set; }

@@ -43,6 +43,7 @@ public sealed class LiveTranscodeJob(
     ISegmentStore store,
     LivePlaylists playlists,
     LiveTranscoding transcoding,
+    Sessions.SessionSegments segments,
     IServiceScopeFactory scopes,
     TimeProvider clock,
     ILogger<LiveTranscodeJob> logger)
@@ -95,6 +96,8 @@ public sealed class LiveTranscodeJob(
                 new RenditionInfo(facts.Width, facts.Height, asked.Fps > 0 ? (double)asked.Fps / Math.Max(1, asked.FpsDen) : null, facts.Codecs),
                 onlyIfMissing: true);
             await store.PutFileAsync(HlsEndpoints.SegmentKey(work.PlaybackId, asked.Name, work.Segment), path, CancellationToken.None);
+            await segments.AddAsync(work.SessionId, asked.Name, new Sessions.LoggedSegment(Sessions.SessionSegments.IndexOf(work.Segment),
+                work.Duration, 0, size, facts.Width, facts.Height, facts.Codecs));
             var settled = await playlists.SettleAsync(work.PlaybackId, asked.Name, work.Seq, work.Segment, work.Duration, size,
                 work.Discontinuity, gap: false, work.KeepAll);
             foreach (var old in settled.Expired)

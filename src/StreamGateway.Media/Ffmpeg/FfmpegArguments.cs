@@ -159,6 +159,20 @@ public sealed class FfmpegArguments
     }
 
     /// <summary>
+    /// Cuts <paramref name="seconds"/> from <paramref name="offset"/> seconds into the input to the frame, re-encoded
+    /// (H.264 at high quality, AAC) into an MP4: a clip's source, which then goes through the VOD pipeline.
+    /// </summary>
+    public static IReadOnlyList<string> Clip(string input, double offset, double seconds, string output) => new FfmpegArguments()
+        .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
+        .Add("-ss", offset.ToString("0.###", CultureInfo.InvariantCulture)).Add("-i", input)
+        .Add("-t", seconds.ToString("0.###", CultureInfo.InvariantCulture))
+        .Add("-map", "0:v:0").Add("-map", "0:a:0?")
+        .Add("-c:v", "libx264").Add("-preset", "veryfast").Add("-crf", "18").Add("-pix_fmt", "yuv420p")
+        .Add("-c:a", "aac").Add("-b:a", "160k")
+        .Add("-movflags", "+faststart").Add("-f", "mp4").Add(output)
+        .Build();
+
+    /// <summary>
     /// Joins MPEG-TS chunks (an ffconcat list) into one MP4 without re-encoding, with the index at the front so that
     /// players start before the whole file has arrived.
     /// </summary>

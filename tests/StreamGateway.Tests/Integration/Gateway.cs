@@ -105,6 +105,27 @@ public static class Json
 
     public static StringContent Raw(string json) => new(json, Encoding.UTF8, "application/json");
 
+    /// <summary>A JSON request body, camelCase as the API reads it.</summary>
+    public static JsonContent Body(object body) => JsonContent.Create(body, options: new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
     public static HttpRequestMessage Request(HttpMethod method, string path, object? body = null) =>
         new(method, path) { Content = body is null ? null : JsonContent.Create(body, options: new JsonSerializerOptions(JsonSerializerDefaults.Web)) };
+}
+
+public static class Poll
+{
+    /// <summary>Checks <paramref name="condition"/> twice a second until it holds; fails the test after <paramref name="seconds"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, int seconds, string what)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            await Task.Delay(500);
+        }
+        Assert.Fail($"timed out after {seconds} s waiting for {what}");
+    }
 }

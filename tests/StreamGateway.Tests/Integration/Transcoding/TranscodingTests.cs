@@ -405,19 +405,7 @@ public sealed partial class TranscodingTests
         return result;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            await Task.Delay(500);
-        }
-        Assert.Fail($"timed out after {seconds} s waiting for {what}");
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, int seconds, string what) => Poll.UntilAsync(condition, seconds, what);
 
     /// <summary>Runs ./dev from the repository root with the suite's settings (exported by `./dev test`).</summary>
     private static Task Dev(params string[] args) => DevWith([], args);

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using StreamGateway.Core.Hls;
+using StreamGateway.Network.Transport;
+
+namespace StreamGateway.Core.Sessions;
+
+/// <summary>
+/// One stored segment of a session's rendition: its index in the session, length, the wall-clock time its media
+/// was received (source only; Unix ms), size and picture.
+/// </summary>
+public sealed record LoggedSegment(long Index, double Duration, long StartMs, long Bytes, int Width, int Height, string? Codecs)
+{
+    public double EndMs => StartMs + Duration * 1000;
+}
+
+/// <summary>The renditions a session was transcoded to, and what its source looks like.</summary>
+public sealed record SessionLadder(IReadOnlyList<RenditionRequest> Renditions, RenditionInfo Source);
+
+/// <summary>
+/// Every segment a session stored, per rendition, whatever the live window still lists: what a recording is made
+/// from (without transcoding again) and what clips are cut from. Kept in Redis as long as live playlist state.
+/// Segment files are named <c>{last 12 hex of the session id}_{index}.ts</c> in every rendition.
+/// </summary>
+public sealed class SessionSegments(IConnectionMultiplexer redis, IOptions<HlsOptions> options)
+{
+    private static string Log(Guid sessionId, string rendition) => $"sg:seg:{sessionId:N}:{rendition}";
+    private static string Meta(Guid sessionId) => $"sg:seg:{sessionId:N}";
+
+    public static string FileName(Guid sessionId, long index) => $"{sessionId.ToString("N")[^12..]}_{index}.ts";
+
+    /// <summary>The index in a segment file name made by <see cref="FileName"/>; -1 when it is not one.</summary>
+    public static long IndexOf(string fileName)
+    {
+        var underscore = fileName.LastIndexOf('_');
+        var dot = fileName.LastIndexOf('.');
+        return underscore >= 0 && dot > underscore &&
+               long.TryParse(fileName.AsSpan(underscore + 1, dot - underscore - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var i)
+            ? i
+            : -1;
+    }
+
+    private TimeSpan Ttl => TimeSpan.FromSeconds(options.Value.StateTtlSeconds);
+
+    public async Task AddAsync(Guid sessionId, string rendition, LoggedSegment segment)
+    {
+        var db = redis.GetDatabase();
+        var key = Log(sessionId, rendition);
+        await db.SortedSetAddAsync(key, JsonSerializer.Serialize(segment), segment.Index);
+        await db.KeyExpireAsync(key, Ttl);
+    }
+
+    public async Task SetLadderAsync(Guid sessionId, SessionLadder ladder)
+    {
+        var db = redis.GetDatabase();
+        await db.StringSetAsync(Meta(sessionId), JsonSerializer.Serialize(ladder), Ttl);
+    }
+
+    public async Task<SessionLadder?> LadderAsync(Guid sessionId) =>
+        await redis.GetDatabase().StringGetAsync(Meta(sessionId)) is { HasValue: true } json
+            ? JsonSerializer.Deserialize<SessionLadder>((string)json!)
+            : null;
+
+    /// <summary>The rendition's segments in order, one per index (a segment settled twice counts once).</summary>
+    public async Task<IReadOnlyList<LoggedSegment>> ReadAsync(Guid sessionId, string rendition) =>
+        (await redis.GetDatabase().SortedSetRangeByScoreAsync(Log(sessionId, rendition)))
+        .Select(v => JsonSerializer.Deserialize<LoggedSegment>((string)v!)!)
+        .DistinctBy(s => s.Index)
+        .ToList();
+}
