@@ -478,5 +478,51 @@ describe("recordings and clips of a live stream (sdk.stream, sdk.session, sdk.pl
     await livepeer.asset.delete(recording.id);
     assert.equal((await livepeer.session.get(session.id)).session.recordingStatus, "deleted");
   });
+
+  it("a recorded session whose gateway died mid-publish still becomes a recording once the gateway is back", async (t) => {
+    const rtmp = process.env.SG_RTMP_URL?.trim();
+    const stream = (
+      await livepeer.stream.create({
+        name: "sdk-recorded-crash",
+        record: true,
+        profiles: [{ name: "240p", width: 426, height: 240, bitrate: 300_000, fps: 0 }],
+      })
+    ).stream;
+    const encoder = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=15",
+      "-t", "60", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-pix_fmt", "yuv420p", "-f", "flv", `${rtmp}/${stream.streamKey}`],
+      { stdio: "ignore" });
+    t.after(() => encoder.kill("SIGKILL"));
+    let session;
+    for (const until = Date.now() + 40_000; Date.now() < until && !(session?.sourceSegmentsDuration >= 6); await sleep(500)) {
+      session = (await livepeer.session.getRecorded(stream.id, true)).data[0];
+    }
+    assert.ok(session?.sourceSegmentsDuration >= 6, "6 s of the stream were not ingested in time");
+
+    // The node dies with the publish open: no end of session, no recording started by it.
+    const dev = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dev");
+    execFileSync(dev, ["gateway", "kill"], { stdio: "ignore" });
+    encoder.kill("SIGKILL");
+    execFileSync(dev, ["gateway", "start"], { stdio: "ignore" });
+
+    // ./dev test ends a session 8 s after its last media when no node holds its publisher (a minute in production).
+    for (const until = Date.now() + 120_000; Date.now() < until; await sleep(1000)) {
+      try {
+        session = (await livepeer.session.get(session.id)).session;
+      } catch (err) {
+        // The first request after the restart may go out on a connection the old process held.
+        if (err?.name !== "ConnectionError") throw err;
+        continue;
+      }
+      if (session.recordingStatus !== "waiting") break;
+    }
+    assert.equal(session.recordingStatus, "ready");
+    assert.equal((await livepeer.stream.get(stream.id)).stream.isActive, false);
+    const recording = (await livepeer.asset.get(session.id)).asset;
+    const media = await fetch(new URL("source/index.m3u8", recording.playbackUrl)).then((r) => r.text());
+    const total = [...media.matchAll(/#EXTINF:([0-9.]+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    assert.ok(Math.abs(total - session.sourceSegmentsDuration) < 0.6, `${total} s of ${session.sourceSegmentsDuration}`);
+    assert.match(await fetch(recording.playbackUrl).then((r) => r.text()), /240p\/index\.m3u8/);
+    await livepeer.asset.delete(recording.id);
+  });
 });
 

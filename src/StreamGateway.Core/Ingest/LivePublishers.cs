@@ -31,6 +31,9 @@ public sealed class LivePublishers(IConnectionMultiplexer redis, ILogger<LivePub
 
     public void Remove(Guid sessionId) => _bySession.TryRemove(sessionId, out _);
 
+    /// <summary>Whether the session's publisher is connected to this node.</summary>
+    public bool Holds(Guid sessionId) => _bySession.ContainsKey(sessionId);
+
     public Task KickAsync(Guid streamId, Guid? except = null) =>
         redis.GetSubscriber().PublishAsync(Channel, $"{streamId:N}:{except?.ToString("N") ?? ""}");
 
