@@ -33,4 +33,39 @@ public sealed class WinningTicketStoreTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Pending_face_value_per_sender_follows_wins_and_redemptions_and_survives_a_restart()
+    {
+        var dir = Directory.CreateTempSubdirectory("winning-").FullName;
+        try
+        {
+            var options = Options.Create(new OrchestratorOptions { WorkDir = dir });
+            var store = new WinningTicketStore(options);
+            store.Add(new WinningTicket { Hash = "aa", Sender = "ABCD", FaceValue = "10" });
+            store.Add(new WinningTicket { Hash = "bb", Sender = "abcd", FaceValue = "20" });
+            store.Add(new WinningTicket { Hash = "cc", Sender = "ef01", FaceValue = "5" });
+            store.Add(new WinningTicket { Hash = "bb", Sender = "abcd", FaceValue = "20" }); // a repeat counts once
+            Assert.Equal(30, store.PendingFaceValue("abcd"));
+            Assert.Equal(5, store.PendingFaceValue("EF01"));
+            Assert.Equal(0, store.PendingFaceValue("9999"));
+
+            var tickets = store.All();
+            tickets[0].Status = "redeemed";
+            tickets[2].Status = "failed";
+            store.Flush(tickets);
+            Assert.Equal(20, store.PendingFaceValue("abcd"));
+            Assert.Equal(0, store.PendingFaceValue("ef01"));
+            store.Flush(tickets); // seen again: no change
+            Assert.Equal(20, store.PendingFaceValue("abcd"));
+
+            var reopened = new WinningTicketStore(options);
+            Assert.Equal(20, reopened.PendingFaceValue("abcd"));
+            Assert.Equal(0, reopened.PendingFaceValue("ef01"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

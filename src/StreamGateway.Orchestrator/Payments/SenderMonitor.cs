@@ -56,10 +56,7 @@ public sealed class SenderMonitor(ChainClock chain, WinningTicketStore winners, 
         {
             return null;
         }
-        var address = Address(sender);
-        var pending = winners.All().Where(t => t.Status == "pending" && t.Sender.Equals(address[2..], StringComparison.OrdinalIgnoreCase))
-            .Aggregate(BigInteger.Zero, (sum, t) => sum + BigInteger.Parse(t.FaceValue, System.Globalization.CultureInfo.InvariantCulture));
-        return MaxFloat(state, pending);
+        return MaxFloat(state, winners.PendingFaceValue(Address(sender)[2..]));
     }
 
     /// <summary>

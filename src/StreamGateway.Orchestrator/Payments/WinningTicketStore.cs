@@ -43,6 +43,9 @@ public sealed class WinningTicketStore
     private readonly List<WinningTicket> _tickets = [];
     private readonly Dictionary<string, WinningTicket> _byHash = [];
     private readonly Dictionary<string, string> _written = [];
+    /// <summary>Face value of the pending tickets per sender (lower-case hex), kept as tickets come and change.</summary>
+    private readonly Dictionary<string, BigInteger> _pendingBySender = [];
+    private readonly HashSet<string> _pending = [];
     private readonly Lock _lock = new();
 
     /// <summary>The folder under the work directory that rendition clean-up leaves alone.</summary>
@@ -55,6 +58,7 @@ public sealed class WinningTicketStore
         {
             return;
         }
+        var positions = new Dictionary<string, int>();
         foreach (var line in File.ReadLines(_path).Where(l => l.Length > 0))
         {
             var ticket = JsonSerializer.Deserialize<WinningTicket>(line, Json);
@@ -62,16 +66,52 @@ public sealed class WinningTicketStore
             {
                 continue;
             }
-            if (_byHash.TryGetValue(ticket.Hash, out var known))
+            if (positions.TryGetValue(ticket.Hash, out var position))
             {
-                _tickets[_tickets.IndexOf(known)] = ticket; // a later line is a newer state of the same ticket
+                _tickets[position] = ticket; // a later line is a newer state of the same ticket
             }
             else
             {
+                positions[ticket.Hash] = _tickets.Count;
                 _tickets.Add(ticket);
             }
             _byHash[ticket.Hash] = ticket;
             _written[ticket.Hash] = line;
+        }
+        foreach (var ticket in _tickets)
+        {
+            Count(ticket);
+        }
+    }
+
+    /// <summary>The face value of <paramref name="sender"/>'s winning tickets not yet redeemed (what maxFloat holds back).</summary>
+    public BigInteger PendingFaceValue(string sender)
+    {
+        lock (_lock)
+        {
+            return _pendingBySender.GetValueOrDefault(sender.ToLowerInvariant());
+        }
+    }
+
+    /// <summary>Brings the pending sums in line with the ticket's status (caller holds the lock).</summary>
+    private void Count(WinningTicket ticket)
+    {
+        var pending = ticket.Status == "pending";
+        if (pending == _pending.Contains(ticket.Hash))
+        {
+            return;
+        }
+        var sender = ticket.Sender.ToLowerInvariant();
+        var value = BigInteger.Parse(ticket.FaceValue, System.Globalization.CultureInfo.InvariantCulture);
+        if (pending)
+        {
+            _pending.Add(ticket.Hash);
+            _pendingBySender[sender] = _pendingBySender.GetValueOrDefault(sender) + value;
+        }
+        else
+        {
+            _pending.Remove(ticket.Hash);
+            _pendingBySender[sender] = _pendingBySender.GetValueOrDefault(sender) - value;
         }
     }
 
@@ -90,6 +130,7 @@ public sealed class WinningTicketStore
             if (_byHash.TryAdd(ticket.Hash, ticket))
             {
                 _tickets.Add(ticket);
+                Count(ticket);
                 Append(ticket);
             }
         }
@@ -105,6 +146,7 @@ public sealed class WinningTicketStore
         {
             foreach (var ticket in touched)
             {
+                Count(ticket);
                 if (_written.GetValueOrDefault(ticket.Hash) != JsonSerializer.Serialize(ticket, Json))
                 {
                     Append(ticket);
