@@ -378,12 +378,16 @@ describe("asset upload (sdk.asset, sdk.task, sdk.playback)", { skip }, () => {
     // The same clip with its index at the end, cut off: the index never arrived.
     const tail = encode("tail.mp4", ["-i", file], ["-c", "copy"]);
     const audioOnly = encode("tone.m4a", ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"], ["-t", "3", "-c:a", "aac"]);
+    // A valid Matroska file holding only subtitles: no audio, no video.
+    writeFileSync(join(dir, "words.srt"), "1\n00:00:00,000 --> 00:00:02,000\nhello\n\n2\n00:00:02,000 --> 00:00:04,000\nagain\n");
+    const subtitlesOnly = encode("words.mkv", ["-i", join(dir, "words.srt")], ["-c:s", "srt"]);
     const cases = [
       ["empty", Buffer.alloc(0), /empty/],
       ["random bytes", Buffer.from(Array.from({ length: 65536 }, () => Math.floor(Math.random() * 256))), /not a video/],
       ["truncated", truncated, /truncated/],
       ["no index", tail.subarray(0, Math.floor(tail.length / 2)), /not a video/],
       ["audio only", audioOnly, /no video track/],
+      ["no video at all", subtitlesOnly, /no video track/],
     ];
     for (const [name, body, message] of cases) {
       const asset = await uploaded(`bad: ${name}`, body, 60);

@@ -96,12 +96,12 @@ public static class AssetEndpoints
         {
             return body.Error!;
         }
-        if (Check(body.Value!) is { } invalid)
+        if (Check(body.Value!, out var creator) is { } invalid)
         {
             return invalid;
         }
         var baseUrl = urls.Value.BaseFor(http.Request);
-        var (asset, task) = await CreateAsync(http, db, events, clock, body.Value!, baseUrl, "directUpload", null, ct);
+        var (asset, task) = await CreateAsync(http, db, events, clock, body.Value!, creator, baseUrl, "directUpload", null, ct);
         var token = Uri.EscapeDataString(await tokens.IssueAsync(asset.Id));
         return TypedResults.Ok(new RequestUploadResponse(
             $"{baseUrl}/api/asset/upload/direct?token={token}",
@@ -124,7 +124,7 @@ public static class AssetEndpoints
         {
             return ApiError.Unprocessable(["url: must be an absolute http or https URL"]);
         }
-        if (Check(payload) is { } invalid)
+        if (Check(payload, out var creator) is { } invalid)
         {
             return invalid;
         }
@@ -137,15 +137,17 @@ public static class AssetEndpoints
             var existingTask = await db.Tasks.AsNoTracking().Where(t => t.OutputAssetId == existing.Id).OrderBy(t => t.CreatedAt).FirstAsync(ct);
             return TypedResults.Ok(new NewAssetFromUrlResponse(AssetResource.From(existing, baseUrl), new TaskRef(existingTask.Id.ToString())));
         }
-        var (asset, task) = await CreateAsync(http, db, events, clock, payload, baseUrl, "url", url.AbsoluteUri, ct);
+        var (asset, task) = await CreateAsync(http, db, events, clock, payload, creator, baseUrl, "url", url.AbsoluteUri, ct);
         jobs.Enqueue<ImportAsset>(job => job.RunAsync(asset.Id, CancellationToken.None));
         return TypedResults.Json(new NewAssetFromUrlResponse(AssetResource.From(asset, baseUrl), new TaskRef(task.Id.ToString())),
             GatewayJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>The checks both ways of creating an asset share; null when the payload is good.</summary>
-    private static IResult? Check(NewAssetPayload payload)
+    /// <param name="creator">The payload's creatorId in its stored form.</param>
+    private static IResult? Check(NewAssetPayload payload, out System.Text.Json.Nodes.JsonObject? creator)
     {
+        creator = null;
         var errors = new List<string>();
         StreamRules.CheckName(payload.Name, required: true, errors);
         if (payload.Profiles is { Count: 0 })
@@ -159,7 +161,7 @@ public static class AssetEndpoints
         }
         if (payload.CreatorId is { ValueKind: not JsonValueKind.Null } c)
         {
-            StreamRules.NormaliseCreatorId(c, errors);
+            creator = StreamRules.NormaliseCreatorId(c, errors);
         }
         return errors.Count > 0 ? ApiError.Unprocessable(errors) : null;
     }
@@ -167,12 +169,12 @@ public static class AssetEndpoints
     /// <summary>A new asset with its upload task, and their created/spawned events.</summary>
     /// <param name="adjust">Changes to the new rows before they are stored (a clip's source and task).</param>
     internal static async Task<(Asset Asset, AssetTask Task)> CreateAsync(HttpContext http, GatewayDbContext db, AssetEvents events, TimeProvider clock,
-        NewAssetPayload payload, string baseUrl, string sourceType, string? sourceUrl, CancellationToken ct, Action<Asset, AssetTask>? adjust = null)
+        NewAssetPayload payload, System.Text.Json.Nodes.JsonObject? creator, string baseUrl, string sourceType, string? sourceUrl, CancellationToken ct,
+        Action<Asset, AssetTask>? adjust = null)
     {
         var caller = Caller.From(http);
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7();
-        var creator = payload.CreatorId is { ValueKind: not JsonValueKind.Null } c ? StreamRules.NormaliseCreatorId(c, []) : null;
         var asset = new Asset
         {
             Id = id,

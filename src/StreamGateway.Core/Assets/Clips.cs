@@ -126,7 +126,7 @@ public static class ClipEndpoints
 
         var baseUrl = urls.Value.BaseFor(http.Request);
         var payload = new NewAssetPayload { Name = clip.Name ?? $"clip-{stream.PlaybackId}", StaticMp4 = true };
-        var (asset, task) = await AssetEndpoints.CreateAsync(http, db, events, clock, payload, baseUrl, "clip", null, ct, (a, t) =>
+        var (asset, task) = await AssetEndpoints.CreateAsync(http, db, events, clock, payload, null, baseUrl, "clip", null, ct, (a, t) =>
         {
             a.Phase = AssetPhase.Waiting;
             a.SourceSessionId = session.Id;

@@ -56,6 +56,14 @@ public sealed partial class ProcessAsset(
         {
             return;
         }
+        // A job queued again by the watchdog (or by Hangfire after a restart) never runs beside one still at work.
+        await using var lease = await AssetLease.TryTakeAsync(redis, scopes, assetId, TimeSpan.FromSeconds(Math.Max(3, options.Value.StuckSeconds / 2.0)),
+            clock);
+        if (lease is null)
+        {
+            logger.LogInformation("Asset {Asset} is being processed by another job; this one stops", assetId);
+            return;
+        }
         var task = await db.Tasks.OfAsset(assetId).FirstOrDefaultAsync(ct);
         await SetAsync(asset, task, AssetPhase.Processing, "running", 0, null, ct);
         var work = storage.WorkDir(assetId);

@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+using StreamGateway.Core.Data;
+
+namespace StreamGateway.Core.Assets;
+
+/// <summary>
+/// One job at a time per asset, across every gateway node: a Redis lease that the job holding it renews while it
+/// runs, and that lapses on its own when its node dies. While renewing, it also touches the asset's
+/// <c>updatedAt</c>, so the watchdog leaves a slow but living job alone and only picks up one whose node went away.
+/// </summary>
+public sealed class AssetLease : IAsyncDisposable
+{
+    private static readonly LuaScript RenewScript = LuaScript.Prepare(
+        "if redis.call('GET', @key) == @token then return redis.call('PEXPIRE', @key, @ms) else return 0 end");
+    private static readonly LuaScript ReleaseScript = LuaScript.Prepare(
+        "if redis.call('GET', @key) == @token then return redis.call('DEL', @key) else return 0 end");
+
+    private readonly IDatabase _redis;
+    private readonly string _key;
+    private readonly string _token = Guid.NewGuid().ToString("N");
+    private readonly CancellationTokenSource _stop = new();
+    private Task _renewing = Task.CompletedTask;
+
+    private AssetLease(IDatabase redis, Guid assetId)
+    {
+        _redis = redis;
+        _key = $"sg:vod:{assetId:N}:lease";
+    }
+
+    /// <summary>The lease, or null when another job holds it.</summary>
+    /// <param name="ttl">How long the lease outlives its holder's last renewal (it renews every third of it).</param>
+    public static async Task<AssetLease?> TryTakeAsync(IConnectionMultiplexer redis, IServiceScopeFactory scopes, Guid assetId, TimeSpan ttl,
+        TimeProvider clock)
+    {
+        var lease = new AssetLease(redis.GetDatabase(), assetId);
+        if (!await lease._redis.StringSetAsync(lease._key, lease._token, ttl, When.NotExists))
+        {
+            return null;
+        }
+        lease._renewing = lease.RenewAsync(scopes, assetId, ttl, clock);
+        return lease;
+    }
+
+    private async Task RenewAsync(IServiceScopeFactory scopes, Guid assetId, TimeSpan ttl, TimeProvider clock)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(ttl / 3, clock, _stop.Token);
+                await _redis.ScriptEvaluateAsync(RenewScript, new { key = (RedisKey)_key, token = _token, ms = (long)ttl.TotalMilliseconds });
+                await using var scope = scopes.CreateAsyncScope();
+                var now = clock.GetUtcNow();
+                await scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Assets
+                    .Where(a => a.Id == assetId && (a.Phase == AssetPhase.Processing || a.Phase == AssetPhase.Waiting))
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RedisException or DbUpdateException or Npgsql.NpgsqlException or TimeoutException)
+            {
+                // A missed renewal is retried at the next; the lease outlives two of them.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _renewing;
+        await _redis.ScriptEvaluateAsync(ReleaseScript, new { key = (RedisKey)_key, token = _token });
+        _stop.Dispose();
+    }
+}
