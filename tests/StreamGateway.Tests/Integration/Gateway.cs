@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
 
@@ -43,6 +44,13 @@ public sealed class Gateway
         }
         return client;
     }
+
+    /// <summary>A scope factory whose scopes hand out <see cref="Db"/> contexts, for gateway parts that open their own.</summary>
+    public IServiceScopeFactory Scopes() =>
+        new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddScoped(_ => Db())
+            .BuildServiceProvider()
+            .GetRequiredService<IServiceScopeFactory>();
 
     public GatewayDbContext Db()
     {
