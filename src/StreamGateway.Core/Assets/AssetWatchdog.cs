@@ -127,9 +127,10 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOpt
     {
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         var now = clock.GetUtcNow();
-        // Claim it first: only the node whose update lands reports the failure.
+        // Claim it first: only the node whose update lands reports the failure. The message goes in with the phase, so
+        // nobody reads a failed asset without its reason.
         var claimed = await db.Assets.Where(a => a.Id == id && a.Phase == phase && a.UpdatedAt < cutoff)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Phase, AssetPhase.Failed).SetProperty(a => a.UpdatedAt, now), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Phase, AssetPhase.Failed).SetProperty(a => a.ErrorMessage, message).SetProperty(a => a.UpdatedAt, now), ct);
         if (claimed == 0)
         {
             return;

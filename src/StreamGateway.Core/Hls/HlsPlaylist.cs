@@ -4,7 +4,8 @@ using System.Text;
 namespace StreamGateway.Core.Hls;
 
 /// <param name="Gap">No media exists for it (RFC 8216bis EXT-X-GAP): players skip it or switch rendition.</param>
-public sealed record HlsSegment(long Sequence, double Duration, string Uri, bool Discontinuity, bool Gap = false);
+/// <param name="ProgramDateMs">When its media reached the gateway (Unix ms), for EXT-X-PROGRAM-DATE-TIME; 0 when unknown.</param>
+public sealed record HlsSegment(long Sequence, double Duration, string Uri, bool Discontinuity, bool Gap = false, long ProgramDateMs = 0);
 
 public sealed record HlsVariant(string Uri, long Bandwidth, int? Width, int? Height, double? FrameRate, string? Codecs);
 
@@ -38,6 +39,12 @@ public static class HlsPlaylist
             if (segment.Discontinuity)
             {
                 sb.Append("#EXT-X-DISCONTINUITY\n");
+            }
+            if (segment.ProgramDateMs > 0)
+            {
+                // Wall-clock time of the segment's first frame: what players show as the live time and clip by.
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"#EXT-X-PROGRAM-DATE-TIME:{DateTimeOffset.FromUnixTimeMilliseconds(segment.ProgramDateMs).UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\n");
             }
             if (segment.Gap)
             {

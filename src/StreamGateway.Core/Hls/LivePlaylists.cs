@@ -55,12 +55,14 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         end
         if seq >= nxt then
           redis.call('ZREMRANGEBYSCORE', @pending, seq, seq) -- a job that ran twice settles once
+          local pdt = tonumber(@pdt)
+          if pdt == 0 then pdt = nil end
           redis.call('ZADD', @pending, seq, cjson.encode({s = seq, d = tonumber(@duration), u = @uri, x = disc,
-            g = tonumber(@gap), b = tonumber(@bitrate), t = now}))
+            g = tonumber(@gap), b = tonumber(@bitrate), t = now, p = pdt}))
         end
         local removed = {}
         local function publish(e)
-          redis.call('RPUSH', @window, cjson.encode({s = e.s, d = e.d, u = e.u, x = e.x, g = e.g}))
+          redis.call('RPUSH', @window, cjson.encode({s = e.s, d = e.d, u = e.u, x = e.x, g = e.g, p = e.p}))
           if e.g == 1 then return end
           local target = math.floor(e.d + 0.5)
           if target > tonumber(redis.call('HGET', @meta, r .. ':target') or '0') then
@@ -125,20 +127,21 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
     /// <summary>Adds a finished source segment; returns its sequence number, whether it opens a discontinuity, and
     /// the URIs of stored segments that fell out of retention. Each profile named in <paramref name="profiles"/>
     /// that has no segment yet will start at this sequence number.</summary>
+    /// <param name="programDateMs">When the segment's media reached the gateway (Unix ms); 0 leaves out EXT-X-PROGRAM-DATE-TIME.</param>
     public async Task<SettledSegment> AppendAsync(string playbackId, string rendition, string uri, double duration, long bytes,
-        bool keepAll, IReadOnlyList<string>? profiles = null) =>
-        await SettleAsync(playbackId, rendition, -1, uri, duration, bytes, discontinuity: false, gap: false, keepAll, profiles);
+        bool keepAll, IReadOnlyList<string>? profiles = null, long programDateMs = 0) =>
+        await SettleAsync(playbackId, rendition, -1, uri, duration, bytes, discontinuity: false, gap: false, keepAll, profiles, programDateMs);
 
     /// <summary>
     /// Settles a rendition's segment under the source's sequence number: done (<paramref name="gap"/> false) or
     /// failed for good (an <c>EXT-X-GAP</c> entry that players skip). Returns the URIs that fell out of retention.
     /// </summary>
     public Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration, long bytes,
-        bool discontinuity, bool gap, bool keepAll) =>
-        SettleAsync(playbackId, rendition, seq, uri, duration, bytes, discontinuity, gap, keepAll, null);
+        bool discontinuity, bool gap, bool keepAll, long programDateMs = 0) =>
+        SettleAsync(playbackId, rendition, seq, uri, duration, bytes, discontinuity, gap, keepAll, null, programDateMs);
 
     private async Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration,
-        long bytes, bool discontinuity, bool gap, bool keepAll, IReadOnlyList<string>? profiles)
+        long bytes, bool discontinuity, bool gap, bool keepAll, IReadOnlyList<string>? profiles, long programDateMs)
     {
         var o = options.Value;
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(SettleScript, new
@@ -162,6 +165,7 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
             now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             maxWait = (long)(o.RenditionWaitSeconds * 1000),
             profiles = string.Join(',', profiles ?? []),
+            pdt = programDateMs,
         }))!;
         return new SettledSegment(long.Parse((string)result[0]!, CultureInfo.InvariantCulture), (string)result[1]! == "1",
             result.Skip(2).Select(r => (string)r!).ToArray());
@@ -216,7 +220,8 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
             var root = doc.RootElement;
             return new HlsSegment(root.GetProperty("s").GetInt64(), root.GetProperty("d").GetDouble(),
                 root.GetProperty("u").GetString()!, root.GetProperty("x").GetInt32() == 1,
-                root.TryGetProperty("g", out var g) && g.GetInt32() == 1);
+                root.TryGetProperty("g", out var g) && g.GetInt32() == 1,
+                root.TryGetProperty("p", out var p) ? (long)p.GetDouble() : 0);
         }).ToList();
         int.TryParse(fields.GetValueOrDefault($"{rendition}:target"), CultureInfo.InvariantCulture, out var target);
         long.TryParse(fields.GetValueOrDefault($"{rendition}:dseq"), CultureInfo.InvariantCulture, out var dseq);

@@ -203,10 +203,11 @@ internal sealed class LiveSegmenter(
             await DescribeRenditionAsync(file);
         }
         await store.PutFileAsync(HlsEndpoints.SegmentKey(stream.PlaybackId, LivePlaylists.Source, uri), file, CancellationToken.None);
-        await segments.AddAsync(sessionId, LivePlaylists.Source, new Sessions.LoggedSegment(index, duration, (long)(_originMs.Value + start * 1000),
+        var startMs = (long)(_originMs.Value + start * 1000);
+        await segments.AddAsync(sessionId, LivePlaylists.Source, new Sessions.LoggedSegment(index, duration, startMs,
             bytes, _source.Width ?? 0, _source.Height ?? 0, _source.Codecs));
         var settled = await playlists.AppendAsync(stream.PlaybackId, LivePlaylists.Source, uri, duration, bytes, keepAll: stream.Record,
-            _ladder.Select(r => r.Name).ToList());
+            _ladder.Select(r => r.Name).ToList(), startMs);
         foreach (var old in settled.Expired)
         {
             await store.DeleteAsync(HlsEndpoints.SegmentKey(stream.PlaybackId, LivePlaylists.Source, old), CancellationToken.None);
@@ -222,6 +223,7 @@ internal sealed class LiveSegmenter(
             Duration = duration,
             Discontinuity = settled.Discontinuity,
             KeepAll = stream.Record,
+            StartMs = startMs,
             EnqueuedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(),
             Renditions = [.. _ladder],
         });

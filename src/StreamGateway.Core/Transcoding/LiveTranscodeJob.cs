@@ -26,6 +26,8 @@ public sealed class LiveSegmentWork
     public double Duration { get; set; }
     public bool Discontinuity { get; set; }
     public bool KeepAll { get; set; }
+    /// <summary>When the segment's media reached the gateway (Unix ms), for EXT-X-PROGRAM-DATE-TIME.</summary>
+    public long StartMs { get; set; }
     public long EnqueuedAtMs { get; set; }
     public List<RenditionRequest> Renditions { get; set; } = [];
 }
@@ -99,7 +101,7 @@ public sealed class LiveTranscodeJob(
             await segments.AddAsync(work.SessionId, asked.Name, new Sessions.LoggedSegment(Sessions.SessionSegments.IndexOf(work.Segment),
                 work.Duration, 0, size, facts.Width, facts.Height, facts.Codecs));
             var settled = await playlists.SettleAsync(work.PlaybackId, asked.Name, work.Seq, work.Segment, work.Duration, size,
-                work.Discontinuity, gap: false, work.KeepAll);
+                work.Discontinuity, gap: false, work.KeepAll, work.StartMs);
             foreach (var old in settled.Expired)
             {
                 await store.DeleteAsync(HlsEndpoints.SegmentKey(work.PlaybackId, asked.Name, old), CancellationToken.None);
@@ -129,7 +131,7 @@ public sealed class LiveTranscodeJob(
         foreach (var asked in work.Renditions)
         {
             await playlists.SettleAsync(work.PlaybackId, asked.Name, work.Seq, $"gap_{work.Seq}.ts", work.Duration, 0,
-                work.Discontinuity, gap: true, work.KeepAll);
+                work.Discontinuity, gap: true, work.KeepAll, work.StartMs);
         }
         var issue = $"Transcoding failed for segment {work.Seq}: {failure}";
         await transcoding.SetIssueAsync(work.SessionId, issue);

@@ -8,7 +8,9 @@ namespace StreamGateway.Tests.Integration;
 /// <summary>
 /// Recordings and clips end to end: ffmpeg publishes over RTMP, the devnet orchestrators transcode live, and the
 /// session becomes an asset (record: true) or a range of it becomes a clip asset, through the real VOD pipeline.
+/// They count on every orchestrator answering, so they never overlap the tests that stop or misconfigure them.
 /// </summary>
+[Collection(Transcoding.DevnetOrchestrators.Name)]
 public sealed partial class RecordingTests
 {
     private static readonly Gateway Gw = Gateway.Instance;
@@ -19,6 +21,9 @@ public sealed partial class RecordingTests
 
     [GeneratedRegex(@"#EXTINF:([0-9.]+),\s*\n(\S+)")]
     private static partial Regex Entry();
+
+    [GeneratedRegex(@"#EXT-X-PROGRAM-DATE-TIME:(\S+)\n#EXTINF:([0-9.]+),")]
+    private static partial Regex ProgramDates();
 
     [Fact]
     public async Task A_recorded_session_becomes_a_playable_asset_made_from_the_renditions_it_had_live()
@@ -135,8 +140,21 @@ public sealed partial class RecordingTests
             return session["sourceSegmentsDuration"]?.GetValue<double>() >= 10;
         }, 40, "10 s of the stream");
 
+        // A player clips by the wall-clock times the live playlist gives each segment (EXT-X-PROGRAM-DATE-TIME).
+        using var http = new HttpClient();
+        var live = await http.GetStringAsync(HlsUrl(streamPlaybackId, "source/index.m3u8"));
+        var listed = ProgramDates().Matches(live).Select(m => (
+            At: DateTimeOffset.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+            Seconds: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.True(listed.Count >= 4, live);
+        for (var i = 1; i < listed.Count; i++)
+        {
+            Assert.True(Math.Abs(listed[i].At - listed[i - 1].At - listed[i - 1].Seconds * 1000) < 50, $"segment times do not follow their lengths:\n{live}");
+        }
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var (start, end) = (now - 8000, now - 3000);
+        Assert.True(Math.Abs(listed[^1].At + listed[^1].Seconds * 1000 - now) < 6000, $"the last segment is not about now ({now}):\n{live}");
+        var start = listed[^3].At + 500;
+        var end = start + 5000;
         var response = await t.Http.PostAsync("api/clip", Json.Body(new { playbackId = streamPlaybackId, startTime = start, endTime = end, name = "highlight" }));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var created = (await Json.ReadObjectAsync(response))!;
@@ -178,7 +196,6 @@ public sealed partial class RecordingTests
         var duration = clip["videoSpec"]!["duration"]!.GetValue<double>();
         Assert.True(Math.Abs(duration - 5) < 0.5, $"a 5 s range made a {duration} s clip");
         Assert.NotNull((string?)clip["downloadUrl"]);
-        using var http = new HttpClient();
         Assert.Contains("#EXT-X-STREAM-INF", await http.GetStringAsync((string)clip["playbackUrl"]!), StringComparison.Ordinal);
 
         var streamClips = await Json.ReadArrayAsync(await t.Http.GetAsync($"api/stream/{stream["id"]}/clips"));

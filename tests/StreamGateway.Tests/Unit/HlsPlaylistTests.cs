@@ -19,6 +19,21 @@ public sealed class HlsPlaylistTests
     }
 
     [Fact]
+    public void Each_segment_carries_the_wall_clock_time_its_media_arrived()
+    {
+        var text = HlsPlaylist.Media(
+        [
+            new HlsSegment(4, 2, "a_4.ts", false, ProgramDateMs: 1_764_158_400_123),
+            new HlsSegment(5, 2, "b_0.ts", true, ProgramDateMs: 1_764_158_460_000),
+            new HlsSegment(6, 2, "gap_6.ts", false, Gap: true, ProgramDateMs: 1_764_158_462_000),
+        ], targetDuration: 2, discontinuitySequence: 0, ended: false);
+
+        Assert.Contains("#EXT-X-PROGRAM-DATE-TIME:2025-11-26T12:00:00.123Z\n#EXTINF:2.000,\na_4.ts\n" +
+                        "#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:2025-11-26T12:01:00.000Z\n#EXTINF:2.000,\nb_0.ts\n" +
+                        "#EXT-X-PROGRAM-DATE-TIME:2025-11-26T12:01:02.000Z\n#EXT-X-GAP\n#EXTINF:2.000,\ngap_6.ts\n", text);
+    }
+
+    [Fact]
     public void Reconnect_marks_a_discontinuity_and_idle_ends_the_list()
     {
         var text = HlsPlaylist.Media(
