@@ -64,6 +64,11 @@ public sealed partial class ProcessAsset(
             logger.LogInformation("Asset {Asset} is being processed by another job; this one stops", assetId);
             return;
         }
+        await db.Entry(asset).ReloadAsync(ct); // the job that held the lease may have finished it since the read above
+        if (asset.DeletedAt is not null || asset.Phase is AssetPhase.Ready or AssetPhase.Failed)
+        {
+            return;
+        }
         var task = await db.Tasks.OfAsset(assetId).FirstOrDefaultAsync(ct);
         await SetAsync(asset, task, AssetPhase.Processing, "running", 0, null, ct);
         var work = storage.WorkDir(assetId);
