@@ -27,7 +27,7 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         ["Orchestrator:PricePerUnit"] = "1000",
         ["Payments:TicketEvWei"] = "1000000000000000",
         ["Payments:FaceValueWei"] = "10000000000000000",
-        ["Payments:ExpirationBlocks"] = "8",
+        ["Payments:ExpirationBlocks"] = "20", // room for a loaded machine between asking and paying
         ["Payments:PollSeconds"] = "1",
     };
 
@@ -151,8 +151,8 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         var unfunded = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await o.Client.GetOrchestratorAsync(new BroadcasterIdentity().Request()));
         Assert.Contains("insufficient sender reserve", unfunded.Status.Detail, StringComparison.Ordinal);
 
-        // anvil makes a block a second; eight blocks on, the params have expired.
-        var until = DateTime.UtcNow.AddSeconds(40);
+        // anvil makes a block a second; twenty blocks on, the params have expired.
+        var until = DateTime.UtcNow.AddSeconds(60);
         uint nonce = 20;
         do
         {
