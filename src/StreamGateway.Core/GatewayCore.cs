@@ -50,6 +50,7 @@ public static class GatewayCore
         services.AddSingleton<Assets.SessionRecordings>();
         services.AddSingleton<Sessions.SessionSegments>();
         services.AddScoped<Assets.ClipAsset>();
+        services.AddScoped<Assets.DropLiveCopies>();
         services.AddSingleton<Assets.VodDownloads>();
         services.AddHostedService<Assets.AssetWatchdog>();
         services.AddScoped<Assets.ImportAsset>();

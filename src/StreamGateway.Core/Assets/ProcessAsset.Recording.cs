@@ -1,7 +1,9 @@
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using StreamGateway.Core.Hls;
 using StreamGateway.Core.Sessions;
+using StreamGateway.Core.Storage;
 using StreamGateway.Core.Webhooks;
 using StreamGateway.Network.Selection;
 using StreamGateway.Network.Transport;
@@ -127,18 +129,17 @@ public sealed partial class ProcessAsset
 
     /// <summary>
     /// The recording now holds the session: its live copies go the way a stream that does not record loses them,
-    /// except the last few, which the ended live playlist still lists.
+    /// except the last few, which the ended live playlist still lists; those go once that playlist state has expired.
     /// </summary>
-    private async Task PruneLiveCopiesAsync(Session session, IEnumerable<RenditionRequest> renditions, IReadOnlyList<LoggedSegment> sources)
+    private async Task PruneLiveCopiesAsync(Session session, IReadOnlyList<RenditionRequest> renditions, IReadOnlyList<LoggedSegment> sources)
     {
-        var last = sources.Max(s => s.Index) - hls.Value.RetainSegments;
-        foreach (var rendition in renditions)
-        {
-            foreach (var segment in sources.Where(s => s.Index <= last))
-            {
-                await store.DeleteAsync(LiveKey(session, rendition.Name, segment.Index), CancellationToken.None);
-            }
-        }
+        var names = renditions.Select(r => r.Name).ToArray();
+        var first = sources.Min(s => s.Index);
+        var last = sources.Max(s => s.Index);
+        var kept = last - hls.Value.RetainSegments + 1;
+        await DropLiveCopies.DeleteAsync(store, session.PlaybackId, session.Id, names, first, kept - 1);
+        jobs.Schedule<DropLiveCopies>(job => job.RunAsync(session.PlaybackId, session.Id, names, Math.Max(first, kept), last),
+            TimeSpan.FromSeconds(hls.Value.StateTtlSeconds));
     }
 
     private static string LiveKey(Session session, string rendition, long index) =>
@@ -169,3 +170,23 @@ public sealed partial class ProcessAsset
         return WebhookOutbox.Add(db, "recording.ready", stream, now, new { recordingUrl = resource.RecordingUrl, mp4Url = resource.Mp4Url, session = resource });
     }
 }
+
+/// <summary>Deletes a recorded session's live copies of segments <c>from</c>..<c>to</c> in each rendition (queue <c>vod</c>).</summary>
+public sealed class DropLiveCopies(ISegmentStore store)
+{
+    [Queue("vod")]
+    public Task RunAsync(string playbackId, Guid sessionId, string[] renditions, long from, long to) =>
+        DeleteAsync(store, playbackId, sessionId, renditions, from, to);
+
+    public static async Task DeleteAsync(ISegmentStore store, string playbackId, Guid sessionId, IEnumerable<string> renditions, long from, long to)
+    {
+        foreach (var rendition in renditions)
+        {
+            for (var index = from; index <= to; index++)
+            {
+                await store.DeleteAsync(HlsEndpoints.SegmentKey(playbackId, rendition, SessionSegments.FileName(sessionId, index)), CancellationToken.None);
+            }
+        }
+    }
+}
+

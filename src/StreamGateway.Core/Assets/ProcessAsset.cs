@@ -36,6 +36,7 @@ public sealed partial class ProcessAsset(
     Usage.UsageRecorder usage,
     IConnectionMultiplexer redis,
     IServiceScopeFactory scopes,
+    IBackgroundJobClient jobs,
     IOptions<AssetOptions> options,
     IOptions<HlsOptions> hls,
     TimeProvider clock,

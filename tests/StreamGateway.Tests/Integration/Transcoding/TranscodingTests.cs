@@ -319,9 +319,20 @@ public sealed partial class TranscodingTests
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await admin.GetAsync($"api/orchestrator/evidence/{evidence["id"]}/other.ts")).StatusCode);
             Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await t.Http.GetAsync("api/orchestrator/evidence")).StatusCode);
 
-            // Starved: while the stream goes on, it is not tried again (segments in flight when it was caught settle first).
+            // Starved: while the stream goes on, it is not tried again. Attempts in flight when it was caught (this
+            // stream's or another test's) end by their deadline, max(8 s, 4 × 2 s), so its count first holds still.
             await WaitUntilAsync(async () => (await StreamAsync(t, stream))["transcodedSegments"]!.GetValue<long>() >= 2, 30, "segments after the catch");
             var attempts = await AttemptsAsync(address);
+            var stillSince = DateTime.UtcNow;
+            await WaitUntilAsync(async () =>
+            {
+                var now = await AttemptsAsync(address);
+                if (now != attempts)
+                {
+                    (attempts, stillSince) = (now, DateTime.UtcNow);
+                }
+                return DateTime.UtcNow - stillSince > TimeSpan.FromSeconds(9);
+            }, 40, "attempts in flight on the cheat to settle");
             var transcoded = (await StreamAsync(t, stream))["transcodedSegments"]!.GetValue<long>();
             await WaitUntilAsync(async () => (await StreamAsync(t, stream))["transcodedSegments"]!.GetValue<long>() >= transcoded + 4, 40, "four more segments");
             Assert.Equal(attempts, await AttemptsAsync(address));
