@@ -41,7 +41,7 @@ public sealed partial class ProcessAsset
             foreach (var segment in sources)
             {
                 var local = Path.Combine(dir, $"{LivePlaylists.Source}-{segment.Index}.ts");
-                if (!await DownloadAsync(LiveKey(session, LivePlaylists.Source, segment.Index), local, ct))
+                if (!await store.DownloadAsync(LiveKey(session, LivePlaylists.Source, segment.Index), local, ct))
                 {
                     logger.LogWarning("Recording {Asset}: source segment {Index} is no longer stored", asset.Id, segment.Index);
                     continue;
@@ -73,7 +73,7 @@ public sealed partial class ProcessAsset
             {
                 var copy = Path.Combine(dir, $"{rendition.Name}-{segment.Index}.ts");
                 if (made[rendition.Name].TryGetValue(segment.Index, out var live) &&
-                    await DownloadAsync(LiveKey(session, rendition.Name, segment.Index), copy, ct))
+                    await store.DownloadAsync(LiveKey(session, rendition.Name, segment.Index), copy, ct))
                 {
                     await store.PutFileAsync(AssetFiles.SegmentKey(asset.PlaybackId, rendition.Name, segment.Index), copy, CancellationToken.None);
                     outs[rendition.Name] = new RenditionOut(live.Bytes, live.Width, live.Height, live.Codecs);
@@ -144,18 +144,6 @@ public sealed partial class ProcessAsset
 
     private static string LiveKey(Session session, string rendition, long index) =>
         HlsEndpoints.SegmentKey(session.PlaybackId, rendition, SessionSegments.FileName(session.Id, index));
-
-    private async Task<bool> DownloadAsync(string key, string path, CancellationToken ct)
-    {
-        await using var stored = await store.OpenReadAsync(key, ct);
-        if (stored is null)
-        {
-            return false;
-        }
-        await using var file = File.Create(path);
-        await stored.CopyToAsync(file, ct);
-        return true;
-    }
 
     /// <summary>For a recording: the <c>recording.ready</c> event, added to the commit that makes the asset ready.</summary>
     private async Task<WebhookEvent?> RecordingReadyAsync(Asset asset, DateTimeOffset now, CancellationToken ct)

@@ -112,14 +112,9 @@ public sealed partial class ProcessAsset(
         }
         var o = options.Value;
         var source = Path.Combine(work, "source");
-        await using (var stored = await store.OpenReadAsync(AssetFiles.SourceKey(asset.Id), ct))
+        if (!await store.DownloadAsync(AssetFiles.SourceKey(asset.Id), source, ct))
         {
-            if (stored is null)
-            {
-                throw new AssetFailedException("the uploaded file is missing; upload it again");
-            }
-            await using var local = File.Create(source);
-            await stored.CopyToAsync(local, ct);
+            throw new AssetFailedException("the uploaded file is missing; upload it again");
         }
         if (new FileInfo(source).Length == 0)
         {

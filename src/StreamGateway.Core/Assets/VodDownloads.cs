@@ -30,11 +30,9 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
             foreach (var seq in chunks)
             {
                 var local = Path.Combine(dir, $"{seq}.ts");
-                await using (var stored = await store.OpenReadAsync(AssetFiles.SegmentKey(asset.PlaybackId, rendition.Name, seq), ct)
-                                          ?? throw new AssetFailedException($"rendition {rendition.Name} lost its segment {seq}"))
-                await using (var file = File.Create(local))
+                if (!await store.DownloadAsync(AssetFiles.SegmentKey(asset.PlaybackId, rendition.Name, seq), local, ct))
                 {
-                    await stored.CopyToAsync(file, ct);
+                    throw new AssetFailedException($"rendition {rendition.Name} lost its segment {seq}");
                 }
                 list.Append(CultureInfo.InvariantCulture, $"file '{local}'\n");
             }

@@ -48,8 +48,8 @@ public sealed class SessionSegments(IConnectionMultiplexer redis, IOptions<HlsOp
     {
         var db = redis.GetDatabase();
         var key = Log(sessionId, rendition);
-        await db.SortedSetAddAsync(key, JsonSerializer.Serialize(segment), segment.Index);
-        await db.KeyExpireAsync(key, Ttl);
+        // Sent together (one round trip's wait): this runs for every segment of every rendition.
+        await Task.WhenAll(db.SortedSetAddAsync(key, JsonSerializer.Serialize(segment), segment.Index), db.KeyExpireAsync(key, Ttl));
     }
 
     public async Task SetLadderAsync(Guid sessionId, SessionLadder ladder)

@@ -22,6 +22,22 @@ public interface ISegmentStore
     Task DeleteFolderAsync(string prefix, CancellationToken ct);
 }
 
+public static class SegmentStoreExtensions
+{
+    /// <summary>Copies the stored object to a local file; false (and no file) when there is none.</summary>
+    public static async Task<bool> DownloadAsync(this ISegmentStore store, string key, string path, CancellationToken ct)
+    {
+        await using var stored = await store.OpenReadAsync(key, ct);
+        if (stored is null)
+        {
+            return false;
+        }
+        await using var file = File.Create(path);
+        await stored.CopyToAsync(file, ct);
+        return true;
+    }
+}
+
 /// <summary>A store whose objects are files on this machine, which HTTP can send straight from disk.</summary>
 public interface ILocalSegmentFiles
 {
