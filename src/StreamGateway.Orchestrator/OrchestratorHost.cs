@@ -2,6 +2,7 @@ using StreamGateway.Orchestrator.Chain;
 using StreamGateway.Orchestrator.Discovery;
 using StreamGateway.Orchestrator.Payments;
 using StreamGateway.Orchestrator.Segments;
+using StreamGateway.Orchestrator.Sessions;
 using StreamGateway.Orchestrator.Tls;
 using StreamGateway.Orchestrator.Transcoding;
 
@@ -26,6 +27,7 @@ public static class OrchestratorHost
         builder.Services.AddOrchestratorEndpoint();
         builder.Services.AddTranscoding();
         builder.Services.AddDiscovery();
+        builder.Services.AddSessions();
         builder.Services.AddSegments();
         builder.Services.AddChainRegistration(builder.Configuration);
         builder.Services.AddPayments();

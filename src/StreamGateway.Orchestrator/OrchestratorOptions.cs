@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
 
 namespace StreamGateway.Orchestrator;
 
@@ -56,32 +55,4 @@ public sealed class OrchestratorOptions
     public Misbehaviour Misbehave { get; set; }
 
     public Uri ServiceBase => new(ServiceUri.TrimEnd('/') + "/");
-}
-
-/// <summary>Ways a cheating orchestrator can fail the work it is paid for.</summary>
-public enum Misbehaviour
-{
-    None,
-    /// <summary>Each rendition at half the size asked for (pixels reported truthfully for what it made).</summary>
-    WrongSize,
-    /// <summary>The right size, frames and duration, but the picture upside down: only a comparison with the source sees it.</summary>
-    WrongPicture,
-    /// <summary>Random bytes in place of each rendition, with the pixel counts of honest ones.</summary>
-    Garbage,
-}
-
-public static class OrchestratorOptionsExtensions
-{
-    public static IServiceCollection AddOrchestratorOptions(this IServiceCollection services)
-    {
-        services.AddOptions<OrchestratorOptions>()
-            .BindConfiguration(OrchestratorOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => IPAddress.TryParse(o.ListenAddress, out _), "Orchestrator:ListenAddress must be an IP address")
-            .Validate(o => Uri.TryCreate(o.ServiceUri, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps,
-                "Orchestrator:ServiceUri must be an absolute https URI (the endpoint always serves TLS)")
-            .ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
-        return services;
-    }
 }

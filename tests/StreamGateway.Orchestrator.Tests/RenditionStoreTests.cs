@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using StreamGateway.Orchestrator.Segments;
+using StreamGateway.Orchestrator.Sessions;
 
 namespace StreamGateway.Orchestrator.Tests;
 

@@ -7,10 +7,3 @@ namespace StreamGateway.Media.Ffmpeg;
 /// <param name="FpsDen">Frame rate denominator (1 for whole rates).</param>
 /// <param name="GopSeconds">Keyframe interval; null keeps the encoder's default behaviour at segment starts.</param>
 public sealed record LadderProfile(string Name, int Width, int Height, int BitrateBps, int Fps = 0, int FpsDen = 1, double? GopSeconds = null);
-
-/// <summary>Which H.264 encoder ffmpeg uses: software x264, or NVIDIA's NVENC when a usable GPU was found at start.</summary>
-public enum H264Encoder
-{
-    Libx264,
-    Nvenc,
-}

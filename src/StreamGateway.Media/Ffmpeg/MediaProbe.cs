@@ -3,10 +3,6 @@ using System.Text.Json;
 
 namespace StreamGateway.Media.Ffmpeg;
 
-/// <summary>One stream of a media file, as an asset's videoSpec lists it (studio-api §3.6).</summary>
-public sealed record MediaTrack(string Type, string Codec, double? StartTime, double? Duration, long? Bitrate, int? Width, int? Height,
-    string? PixelFormat, double? Fps, int? Channels, int? SampleRate, int? BitDepth);
-
 /// <summary>The facts of a media file that the gateway uses, read from ffprobe's JSON.</summary>
 public sealed record MediaProbe(
     string? VideoCodec, int? Width, int? Height, double? FrameRate, string? AudioCodec, double? Duration, double? StartTime = null,

@@ -70,9 +70,3 @@ public static class Amf0
         return new Dictionary<string, object?>(StringComparer.Ordinal);
     }
 }
-
-internal static class RtmpDataNames
-{
-    public const string SetDataFrame = "@setDataFrame";
-    public const string OnMetaData = "onMetaData";
-}

@@ -16,18 +16,3 @@ internal static class RtmpMessageType
     public const byte DataAmf0 = 18;
     public const byte CommandAmf0 = 20;
 }
-
-/// <summary>User Control event types (RTMP spec 7.1.7).</summary>
-internal static class UserControlEvent
-{
-    public const ushort StreamBegin = 0;
-    public const ushort PingRequest = 6;
-    public const ushort PingResponse = 7;
-}
-
-/// <summary>A complete RTMP message as reassembled from chunks. The payload belongs to the chunk reader and is
-/// only valid until its next read.</summary>
-internal readonly record struct RtmpMessage(int ChunkStreamId, byte TypeId, uint StreamId, uint Timestamp, ReadOnlyMemory<byte> Payload);
-
-/// <summary>The peer broke the protocol or a limit; the connection is closed with this message as the reason.</summary>
-internal sealed class RtmpProtocolException(string message) : Exception(message);

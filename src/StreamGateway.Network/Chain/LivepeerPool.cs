@@ -5,12 +5,6 @@ using Nethereum.Web3;
 
 namespace StreamGateway.Network.Chain;
 
-/// <summary>One orchestrator of the on-chain pool.</summary>
-public sealed record PoolEntry(string Address, BigInteger Stake, string ServiceUri, bool Active, BigInteger RewardCut, BigInteger FeeShare);
-
-/// <summary>The Livepeer contracts the gateway reads, resolved through the Controller.</summary>
-public sealed record LivepeerAddresses(string BondingManager, string ServiceRegistry, string RoundsManager, string TicketBroker);
-
 /// <summary>
 /// Reads the transcoder pool the way go-livepeer's discovery does (livepeer-protocol §1.1–1.2): resolve contract
 /// addresses with <c>Controller.getContract(keccak256(name))</c>, walk the pool from

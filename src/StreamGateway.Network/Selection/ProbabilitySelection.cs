@@ -2,14 +2,6 @@ using System.Numerics;
 
 namespace StreamGateway.Network.Selection;
 
-/// <summary>An orchestrator as selection sees it.</summary>
-/// <param name="Address">Its Ethereum address (the ticket recipient).</param>
-/// <param name="Stake">Total stake bonded to it, in the token's smallest unit.</param>
-/// <param name="PricePerPixel">Wei per pixel (pricePerUnit / pixelsPerUnit); null when it did not say.</param>
-public sealed record Candidate(string Address, BigInteger Stake, double? PricePerPixel);
-
-public sealed record WeightedCandidate(Candidate Candidate, double Probability);
-
 /// <summary>
 /// Stake-weighted probabilistic choice of an orchestrator (livepeer-protocol §2.4):
 /// <c>P_i = w_price·priceProb_i + w_stake·stake_i/Σstake + w_rand·1/N</c> with

@@ -9,13 +9,6 @@ using StreamGateway.Network.Wire;
 
 namespace StreamGateway.Network.Transport;
 
-/// <summary>Why an orchestrator could not do a segment; <see cref="Retryable"/> false for faults of the input itself.</summary>
-public sealed class OrchestratorException(string message, bool retryable = true, Exception? inner = null)
-    : Exception(message, inner)
-{
-    public bool Retryable { get; } = retryable;
-}
-
 /// <summary>
 /// The broadcaster's side of the wire (livepeer-protocol §1.4, §5.3): <c>GetOrchestrator</c> over gRPC and
 /// <c>POST /segment</c> over HTTPS to the same host and port, then rendition downloads. Orchestrators present

@@ -5,10 +5,6 @@ using StreamGateway.Network.Wire;
 
 namespace StreamGateway.Network.Transport;
 
-/// <summary>A rendition as the broadcaster asks for it.</summary>
-/// <param name="Fps">0 keeps the source frame rate.</param>
-public sealed record RenditionRequest(string Name, int Width, int Height, int BitrateBps, int Fps = 0, int FpsDen = 1, int GopMilliseconds = 0);
-
 /// <summary>Builds the <c>Livepeer-Segment</c> header's SegData the way go-B does (livepeer-protocol §5.3). Pure.</summary>
 public static class SegmentRequest
 {

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Numerics;
 using Microsoft.Extensions.Options;
@@ -8,44 +7,6 @@ using Nethereum.Web3.Accounts;
 using StreamGateway.Network.Chain;
 
 namespace StreamGateway.Orchestrator.Chain;
-
-/// <summary>Section <c>Chain</c>: where and as whom the orchestrator joins the transcoder pool. Unset RPC: no chain.</summary>
-public sealed class ChainOptions
-{
-    public const string Section = "Chain";
-
-    public string? RpcUrl { get; set; }
-
-    [RegularExpression("^0x[0-9a-fA-F]{40}$")]
-    public string? Controller { get; set; }
-
-    /// <summary>The orchestrator's account key (hex). Keep it in a secret store in production.</summary>
-    [RegularExpression("^(0x)?[0-9a-fA-F]{64}$")]
-    public string? PrivateKey { get; set; }
-
-    /// <summary>Self-stake to hold, in the token's smallest unit (18 decimals).</summary>
-    [RegularExpression("^[0-9]{1,60}$")]
-    public string StakeWei { get; set; } = "0";
-
-    /// <summary>Share of rewards kept, out of 1,000,000.</summary>
-    [Range(0, 1_000_000)]
-    public int RewardCut { get; set; } = 100_000;
-
-    /// <summary>Share of fees passed to delegators, out of 1,000,000.</summary>
-    [Range(0, 1_000_000)]
-    public int FeeShare { get; set; } = 500_000;
-
-    /// <summary>
-    /// Initialize each new round as soon as it starts (go-livepeer's -initializeRound). Without anyone doing this the
-    /// protocol stalls: stake cannot move and new orchestrators never become active.
-    /// </summary>
-    public bool InitializeRounds { get; set; }
-
-    [Range(1, 3600)]
-    public int RoundPollSeconds { get; set; } = 5;
-
-    public bool Enabled => !string.IsNullOrEmpty(RpcUrl);
-}
 
 /// <summary>
 /// At start, makes the chain say what the configuration says (livepeer-protocol §4.2–4.3): tops the self-bond up
@@ -135,27 +96,5 @@ public sealed class ChainRegistration(IOptions<ChainOptions> chain, IOptions<Orc
         {
             throw new InvalidOperationException($"{typeof(T).Name.Replace("Function", "", StringComparison.Ordinal)} transaction to {contract} reverted");
         }
-    }
-}
-
-public static class ChainExtensions
-{
-    public static IServiceCollection AddChainRegistration(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<ChainOptions>().BindConfiguration(ChainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        if (!string.IsNullOrEmpty(configuration[$"{ChainOptions.Section}:RpcUrl"]))
-        {
-            services.AddHostedService<ChainRegistration>();
-            services.AddHostedService<RoundInitializer>();
-            // The orchestrator's address is the chain account's, so OrchestratorInfo.address matches the pool.
-            services.PostConfigure<OrchestratorOptions>(o =>
-            {
-                if (string.IsNullOrEmpty(o.EthereumAddress) && configuration[$"{ChainOptions.Section}:PrivateKey"] is { Length: > 0 } key)
-                {
-                    o.EthereumAddress = new Account(key).Address;
-                }
-            });
-        }
-        return services;
     }
 }

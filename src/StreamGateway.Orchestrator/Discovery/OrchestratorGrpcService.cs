@@ -1,7 +1,7 @@
 using Grpc.Core;
 using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
-using StreamGateway.Orchestrator.Segments;
+using StreamGateway.Orchestrator.Sessions;
 
 namespace StreamGateway.Orchestrator.Discovery;
 
@@ -48,21 +48,4 @@ public sealed class OrchestratorGrpcService(
     /// <summary>go-O answers with its signature over the value; without an account we echo it.</summary>
     public override Task<PingPong> Ping(PingPong request, ServerCallContext context) =>
         Task.FromResult(new PingPong { Value = request.Value });
-}
-
-public static class DiscoveryExtensions
-{
-    public static IServiceCollection AddDiscovery(this IServiceCollection services)
-    {
-        services.AddGrpc();
-        services.AddSingleton<AuthTokens>();
-        services.AddSingleton<OrchestratorInfoFactory>();
-        return services;
-    }
-
-    public static WebApplication MapDiscovery(this WebApplication app)
-    {
-        app.MapGrpcService<OrchestratorGrpcService>();
-        return app;
-    }
 }

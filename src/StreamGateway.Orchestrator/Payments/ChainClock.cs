@@ -7,9 +7,6 @@ using StreamGateway.Orchestrator.Chain;
 
 namespace StreamGateway.Orchestrator.Payments;
 
-/// <summary>What payments need to know about the chain right now.</summary>
-public sealed record ChainMoment(BigInteger Block, BigInteger LastInitializedRound, byte[] RoundBlockHash, BigInteger GasPrice);
-
 /// <summary>Reads the latest block, the last initialized round with its block hash, and the gas price every few seconds.</summary>
 public sealed class ChainClock(IOptions<ChainOptions> chain, IOptions<PaymentOptions> payments, ILogger<ChainClock> logger) : BackgroundService
 {

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Numerics;
-using Nethereum.Contracts;
 using StreamGateway.Network.Chain;
 
 namespace StreamGateway.Orchestrator.Payments;
-
-/// <summary>What the TicketBroker and BondingManager said of one broadcaster, as this orchestrator last read it.</summary>
-public sealed record SenderState(SenderInfoOutput Info, BigInteger PoolSize, BigInteger ClaimedByMe, DateTimeOffset ReadAt);
 
 /// <summary>
 /// What the chain says of a broadcaster (livepeer-protocol §3.2, §3.8): its deposit and reserve, whether it is

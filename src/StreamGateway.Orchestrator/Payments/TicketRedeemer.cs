@@ -100,26 +100,3 @@ public sealed class TicketRedeemer(ChainClock chain, WinningTicketStore store, I
         chain.Web3!.Eth.GetContractQueryHandler<UsedTicketsFunction>()
             .QueryAsync<bool>(chain.Contracts!.TicketBroker, new UsedTicketsFunction { Hash = Convert.FromHexString(t.Hash) });
 }
-
-public static class PaymentsExtensions
-{
-    public static IServiceCollection AddPayments(this IServiceCollection services)
-    {
-        services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ChainClock>();
-        services.AddHostedService(provider => provider.GetRequiredService<ChainClock>());
-        services.AddSingleton<TicketIssuer>();
-        services.AddSingleton<SenderMonitor>();
-        services.AddSingleton<WinningTicketStore>();
-        services.AddSingleton<PaymentLedger>();
-        services.AddHostedService<TicketRedeemer>();
-        return services;
-    }
-
-    /// <summary><c>GET /payments/tickets</c>: the winning tickets this orchestrator holds and what became of each.</summary>
-    public static WebApplication MapPayments(this WebApplication app)
-    {
-        app.MapGet("/payments/tickets", (WinningTicketStore store) => Results.Json(store.All()));
-        return app;
-    }
-}

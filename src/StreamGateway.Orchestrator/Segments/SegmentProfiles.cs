@@ -1,6 +1,7 @@
 using System.Globalization;
 using StreamGateway.Media.Ffmpeg;
 using StreamGateway.Network.Wire;
+using StreamGateway.Orchestrator.Sessions;
 
 namespace StreamGateway.Orchestrator.Segments;
 

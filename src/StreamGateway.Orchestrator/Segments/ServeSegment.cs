@@ -6,6 +6,7 @@ using StreamGateway.Media.Ffmpeg;
 using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
 using StreamGateway.Orchestrator.Discovery;
+using StreamGateway.Orchestrator.Sessions;
 using StreamGateway.Orchestrator.Transcoding;
 
 namespace StreamGateway.Orchestrator.Segments;
@@ -168,49 +169,5 @@ public sealed class ServeSegment(
         http.Response.StatusCode = status;
         http.Response.ContentType = LivepeerHeaders.ErrorContentType;
         return http.Response.WriteAsync(message + "\n", http.RequestAborted);
-    }
-}
-
-public static class SegmentsExtensions
-{
-    public static IServiceCollection AddSegments(this IServiceCollection services)
-    {
-        services.AddSingleton<SessionCapacity>();
-        services.AddSingleton<RenditionStore>();
-        services.AddSingleton<ServeSegment>();
-        services.AddHostedService<RenditionCleanup>();
-        return services;
-    }
-
-    public static WebApplication MapSegments(this WebApplication app)
-    {
-        app.MapPost(LivepeerHeaders.SegmentPath, (HttpContext http, ServeSegment serve) => serve.HandleAsync(http));
-        app.MapGet("/stream/{sessionId}/{profile}/{seq:long}.ts", (string sessionId, string profile, long seq, RenditionStore renditions) =>
-            renditions.Find(sessionId, profile, seq) is { } path
-                ? Results.File(Path.GetFullPath(path), "video/mp2t")
-                : Results.Text("404 page not found\n", LivepeerHeaders.ErrorContentType, statusCode: StatusCodes.Status404NotFound));
-        return app;
-    }
-}
-
-/// <summary>
-/// Renditions are fetched by the gateway seconds after they are made; keeping them for
-/// <see cref="OrchestratorOptions.RenditionRetentionSeconds"/> leaves room for a retry and bounds the disk.
-/// </summary>
-public sealed class RenditionCleanup(RenditionStore store, IOptions<OrchestratorOptions> options, TimeProvider clock, ILogger<RenditionCleanup> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var keep = TimeSpan.FromSeconds(options.Value.RenditionRetentionSeconds);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(keep.TotalSeconds / 4, 1, 30)), clock, stoppingToken);
-            var deleted = store.DeleteOlderThan(keep, clock.GetUtcNow());
-            if (deleted > 0)
-            {
-                logger.LogDebug("Deleted {Count} old renditions", deleted);
-            }
-        }
     }
 }

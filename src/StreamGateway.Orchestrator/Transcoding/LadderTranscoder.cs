@@ -4,9 +4,6 @@ using StreamGateway.Media.Ts;
 
 namespace StreamGateway.Orchestrator.Transcoding;
 
-/// <summary>One encoded rendition and the pixels B will find when it decodes it.</summary>
-public sealed record Rendition(LadderProfile Profile, string Path, long Pixels);
-
 /// <summary>
 /// Transcodes a source segment into every rendition with one ffmpeg process, then counts each output's pixels
 /// (width × height × frames, read from the TS bytes by MpegTsVideo; the tests hold it to a full decode): go-B
@@ -41,15 +38,4 @@ public sealed class LadderTranscoder(EncoderSelection encoder, IOptions<Orchestr
     }
 
     private static int Half(int size) => Math.Max(16, size / 4 * 2);
-}
-
-public static class TranscodingExtensions
-{
-    public static IServiceCollection AddTranscoding(this IServiceCollection services)
-    {
-        services.AddSingleton<EncoderSelection>();
-        services.AddHostedService<EncoderProbe>();
-        services.AddSingleton<LadderTranscoder>();
-        return services;
-    }
 }

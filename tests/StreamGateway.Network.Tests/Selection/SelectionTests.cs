@@ -1,7 +1,7 @@
 using System.Numerics;
 using StreamGateway.Network.Selection;
 
-namespace StreamGateway.Tests.Unit.Network;
+namespace StreamGateway.Network.Tests.Selection;
 
 public sealed class SelectionTests
 {

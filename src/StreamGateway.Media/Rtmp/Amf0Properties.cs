@@ -3,27 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace StreamGateway.Media.Rtmp;
 
-/// <summary>The AMF0 "undefined" value (marker 0x06), distinct from null (marker 0x05).</summary>
-public sealed class Amf0Undefined
-{
-    public static readonly Amf0Undefined Value = new();
-
-    private Amf0Undefined()
-    {
-    }
-
-    public override string ToString() => "undefined";
-}
-
-/// <summary>An AMF0 date (marker 0x0B): milliseconds since the Unix epoch (UTC) plus a time-zone field
-/// that the spec says should be 0 and readers ignore.</summary>
-public readonly record struct Amf0Date(double UnixMilliseconds, short TimeZone = 0)
-{
-    public static Amf0Date FromDateTimeOffset(DateTimeOffset value) => new(value.ToUnixTimeMilliseconds());
-
-    public DateTimeOffset ToDateTimeOffset() => DateTimeOffset.FromUnixTimeMilliseconds((long)UnixMilliseconds);
-}
-
 /// <summary>
 /// Ordered string-keyed properties, shared by AMF0 anonymous objects (0x03) and ECMA arrays (0x08).
 /// Keeps the order of the wire (AMF0 writes properties in sequence) and answers lookups by key;
@@ -74,16 +53,4 @@ public abstract class Amf0Properties : IReadOnlyDictionary<string, object?>
 
     /// <summary>The value under <paramref name="key"/> when it is a string, else null.</summary>
     public string? GetString(string key) => _values.TryGetValue(key, out var v) ? v as string : null;
-}
-
-/// <summary>AMF0 anonymous object (marker 0x03).</summary>
-[SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Named after the AMF0 types they model.")]
-public sealed class Amf0Object : Amf0Properties
-{
-}
-
-/// <summary>AMF0 ECMA array (marker 0x08): an associative array with a 32-bit count hint.</summary>
-[SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Named after the AMF0 types they model.")]
-public sealed class Amf0EcmaArray : Amf0Properties
-{
 }

@@ -4,7 +4,7 @@ using Google.Protobuf.Reflection;
 using Grpc.Core;
 using StreamGateway.Network.Wire;
 
-namespace StreamGateway.Tests.Unit.Network;
+namespace StreamGateway.Network.Tests.Wire;
 
 /// <summary>
 /// Our lp_rpc.proto against the field facts of livepeer-wire §1–§3. The byte tests use hand-computed encodings:

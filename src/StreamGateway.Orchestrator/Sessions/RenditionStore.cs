@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
-namespace StreamGateway.Orchestrator.Segments;
+namespace StreamGateway.Orchestrator.Sessions;
 
 /// <summary>
 /// Rendition files under {WorkDir}/{sessionId}/{profile}/{seq}.ts, served at the path go-O uses:

@@ -5,7 +5,7 @@ using Nethereum.Util;
 using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
 
-namespace StreamGateway.Tests.Unit.Network;
+namespace StreamGateway.Network.Tests.Transport;
 
 public sealed class BroadcasterIdentityTests
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace StreamGateway.Orchestrator.Segments;
+namespace StreamGateway.Orchestrator.Sessions;
 
 /// <summary>
 /// MaxSessions as distinct auth-token session ids that sent a segment within the last minute. A new session beyond

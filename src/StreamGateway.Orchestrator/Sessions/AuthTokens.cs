@@ -4,7 +4,7 @@ using System.Text;
 using Google.Protobuf;
 using StreamGateway.Network.Wire;
 
-namespace StreamGateway.Orchestrator.Discovery;
+namespace StreamGateway.Orchestrator.Sessions;
 
 /// <summary>
 /// Issues and checks session credentials. As at go-O (livepeer-wire §1.1, §4.4) the token is

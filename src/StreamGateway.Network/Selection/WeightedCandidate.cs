@@ -1,0 +1,3 @@
+namespace StreamGateway.Network.Selection;
+
+public sealed record WeightedCandidate(Candidate Candidate, double Probability);
