@@ -1,11 +1,17 @@
 using StreamGateway.Api;
 using StreamGateway.Core;
-using StreamGateway.Core.Jobs;
+using StreamGateway.Core.Accounts;
+using StreamGateway.Core.Assets;
 using StreamGateway.Core.Health;
-using StreamGateway.Core.Hls;
-using StreamGateway.Core.Ingest;
+using StreamGateway.Core.Jobs;
+using StreamGateway.Core.Live;
 using StreamGateway.Core.Playback;
+using StreamGateway.Core.Sessions;
+using StreamGateway.Core.Storage;
+using StreamGateway.Core.Streams;
 using StreamGateway.Core.Transcoding;
+using StreamGateway.Core.Usage;
+using StreamGateway.Core.Webhooks;
 
 // `migrate` and `admin ...` are operator commands that share the gateway's configuration; anything else runs the server.
 if (args.Length > 0 && Commands.TryGet(args[0]) is { } command)
@@ -17,11 +23,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGatewayInfrastructure(builder.Configuration);
 builder.Services.AddGatewayJobs(runServer: builder.Configuration.GetValue("Gateway:RunJobs", true));
 builder.Services.AddGatewayHealth();
+builder.Services.AddStorage();
 builder.Services.AddAccounts();
 builder.Services.AddStreams();
 builder.Services.AddAssets();
 builder.Services.AddWebhooks();
-builder.Services.AddLiveIngest(listen: builder.Configuration.GetValue("Ingest:Enabled", true));
+builder.Services.AddUsage();
+builder.Services.AddLive(listen: builder.Configuration.GetValue("Ingest:Enabled", true));
 builder.Services.AddTranscoding();
 builder.AddGatewayHttp();
 
@@ -29,7 +37,17 @@ var app = builder.Build();
 app.UseGatewayHttp();
 app.MapGatewayHealth();
 app.MapPlayback();
-app.MapGatewayApi();
+// The order below is the order of paths in the published openapi.yaml.
+var api = app.MapGatewayApi();
+api.MapStreams();
+api.MapWebhooks();
+api.MapApiTokens();
+api.MapSessions();
+api.MapOrchestrators();
+api.MapUsage();
+api.MapAssets();
+api.MapClips();
+app.MapAssetUploads();
 app.MapHls();
 app.MapApiFallback();
 app.UseGatewayJobs();

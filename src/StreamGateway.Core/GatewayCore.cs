@@ -1,22 +1,18 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
 using StreamGateway.Core.Accounts;
-using StreamGateway.Core.Assets;
-using StreamGateway.Core.Transcoding;
-using StreamGateway.Core.Usage;
 using StreamGateway.Core.Data;
-using StreamGateway.Core.Health;
-using StreamGateway.Core.Jobs;
-using StreamGateway.Core.Sessions;
-using StreamGateway.Core.Streams;
-using StreamGateway.Core.Webhooks;
+using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core;
 
-/// <summary>One registration pair per feature, so the host's Program reads as a table of contents.</summary>
+/// <summary>
+/// What every feature stands on: the clock, the database, Redis, the public URL settings and the <c>/api</c> group.
+/// Each feature registers itself (<c>AddX</c>) and maps its own endpoints (<c>MapX</c>) from its folder.
+/// </summary>
 public static class GatewayCore
 {
     public static IServiceCollection AddGatewayInfrastructure(this IServiceCollection services, IConfiguration configuration)
@@ -27,86 +23,10 @@ public static class GatewayCore
         var redis = configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not configured.");
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+        services.AddOptions<GatewayUrlOptions>().BindConfiguration(GatewayUrlOptions.Section);
         return services;
     }
 
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
-    {
-        services.AddSingleton<ApiKeyAuthentication>();
-        services.AddScoped<AccountAdmin>();
-        return services;
-    }
-
-    public static IServiceCollection AddAssets(this IServiceCollection services)
-    {
-        services.AddOptions<Assets.AssetOptions>().BindConfiguration(Assets.AssetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<Assets.UploadTokens>();
-        services.AddSingleton<Assets.AssetStorage>();
-        services.AddSingleton<Assets.AssetEvents>();
-        services.AddScoped<Assets.DirectUpload>();
-        services.AddScoped<Assets.TusUploads>();
-        services.AddScoped<Assets.AssetUploads>();
-        services.AddScoped<Assets.ProcessAsset>();
-        services.AddSingleton<Assets.SessionRecordings>();
-        services.AddSingleton<Sessions.SessionSegments>();
-        services.AddScoped<Assets.ClipAsset>();
-        services.AddScoped<Assets.DropLiveCopies>();
-        services.AddSingleton<Assets.VodDownloads>();
-        services.AddHostedService<Assets.AssetWatchdog>();
-        services.AddScoped<Assets.ImportAsset>();
-        services.AddHttpClient(Assets.ImportAsset.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                MaxAutomaticRedirections = 5,
-                // Every connection, redirects included, is checked: no private or loopback address unless allowed.
-                ConnectCallback = WebhookAddressGuard.ConnectCallback(
-                    provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Assets.AssetOptions>>().Value.AllowPrivateUrls, "fetch from"),
-            })
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        return services;
-    }
-
-    public static IServiceCollection AddStreams(this IServiceCollection services)
-    {
-        services.AddScoped<CreateStream>();
-        services.AddScoped<UpdateStream>();
-        services.AddScoped<SetStreamActive>();
-        services.AddScoped<StreamActivity>();
-        return services;
-    }
-
-    public static IServiceCollection AddWebhooks(this IServiceCollection services)
-    {
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<WebhookOutbox>();
-        services.AddScoped<DispatchWebhookEvent>();
-        services.AddScoped<SweepWebhookOutbox>();
-        services.AddScoped<DeliverWebhook>();
-        services.AddHttpClient(DeliverWebhook.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                ConnectCallback = WebhookAddressGuard.ConnectCallback(
-                    provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.AllowPrivateAddresses),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            })
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        return services;
-    }
-
-    /// <summary>The authenticated Studio-compatible API under <c>/api</c>.</summary>
-    public static RouteGroupBuilder MapGatewayApi(this WebApplication app)
-    {
-        var api = app.MapGroup("/api").AddEndpointFilter<RequireApiKey>();
-        api.MapStreams();
-        api.MapWebhooks();
-        api.MapApiTokens();
-        api.MapSessions();
-        api.MapOrchestrators();
-        api.MapUsage();
-        api.MapAssets();
-        Assets.ClipEndpoints.MapClips(api);
-        app.MapAssetUploads();
-        return api;
-    }
+    /// <summary>The authenticated Studio-compatible API under <c>/api</c>: every feature maps its endpoints into this group.</summary>
+    public static RouteGroupBuilder MapGatewayApi(this WebApplication app) => app.MapGroup("/api").AddEndpointFilter<RequireApiKey>();
 }

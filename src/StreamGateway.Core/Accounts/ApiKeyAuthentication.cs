@@ -69,25 +69,3 @@ public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactor
         return new Caller(row.UserId, row.ProjectId, row.Id, row.Name, row.IsAdmin);
     }
 }
-
-/// <summary>Endpoint filter for the authenticated <c>/api</c> routes.</summary>
-public sealed class RequireApiKey(ApiKeyAuthentication authentication) : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var (caller, error) = await authentication.AuthenticateAsync(context.HttpContext);
-        if (caller is null)
-        {
-            return ApiError.Unauthorized(error!);
-        }
-        caller.AttachTo(context.HttpContext);
-        return await next(context);
-    }
-}
-
-/// <summary>Endpoint filter for admin-only routes; a non-admin sees the route as missing.</summary>
-public sealed class RequireAdmin : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        Caller.From(context.HttpContext).IsAdmin ? await next(context) : ApiError.Forbidden("admin access required");
-}

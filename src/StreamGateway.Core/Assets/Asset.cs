@@ -4,17 +4,6 @@ using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core.Assets;
 
-/// <summary>Phases of an asset (studio-api §3.6): uploading → waiting → processing → ready | failed; deleting → deleted.</summary>
-public static class AssetPhase
-{
-    public const string Uploading = "uploading";
-    public const string Waiting = "waiting";
-    public const string Processing = "processing";
-    public const string Ready = "ready";
-    public const string Failed = "failed";
-    public const string Deleted = "deleted";
-}
-
 /// <summary>A video on demand: an uploaded, imported or recorded file and what was made from it.</summary>
 public sealed class Asset : IListed
 {
@@ -59,36 +48,6 @@ public sealed class Asset : IListed
     public DateTimeOffset? DeletedAt { get; set; }
 }
 
-/// <summary>A unit of asset work (studio-api §3.11): an upload's or a recording's processing (<c>upload</c>), or a clip (<c>clip</c>).</summary>
-public sealed class AssetTask : IListed
-{
-    public Guid Id { get; set; }
-    public Guid ProjectId { get; set; }
-    public Guid UserId { get; set; }
-    public required string Type { get; set; }
-    public Guid? InputAssetId { get; set; }
-    public Guid? OutputAssetId { get; set; }
-    /// <summary>params as JSON.</summary>
-    public string? Params { get; set; }
-    /// <summary>pending, waiting, running, failed, completed or cancelled.</summary>
-    public required string Phase { get; set; }
-    public double? Progress { get; set; }
-    public string? ErrorMessage { get; set; }
-    public int Retries { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
-    /// <summary>output as JSON.</summary>
-    public string? Output { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset? ScheduledAt { get; set; }
-}
-
-public static class AssetTaskQueries
-{
-    /// <summary>The task that makes the asset (its upload, recording or clip), first one first.</summary>
-    public static IQueryable<AssetTask> OfAsset(this IQueryable<AssetTask> tasks, Guid assetId) =>
-        tasks.Where(t => t.OutputAssetId == assetId).OrderBy(t => t.CreatedAt);
-}
-
 internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
 {
     public void Configure(EntityTypeBuilder<Asset> b)
@@ -103,17 +62,5 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         b.Property(a => a.CreatorId).HasColumnType("jsonb");
         b.Property(a => a.VideoSpec).HasColumnType("jsonb");
         b.Property(a => a.Mp4s).HasColumnType("jsonb");
-    }
-}
-
-internal sealed class AssetTaskConfiguration : IEntityTypeConfiguration<AssetTask>
-{
-    public void Configure(EntityTypeBuilder<AssetTask> b)
-    {
-        b.ToTable("tasks");
-        b.HasIndex(t => new { t.ProjectId, t.CreatedAt, t.Id });
-        b.HasIndex(t => t.OutputAssetId);
-        b.Property(t => t.Params).HasColumnType("jsonb");
-        b.Property(t => t.Output).HasColumnType("jsonb");
     }
 }

@@ -42,14 +42,6 @@ public sealed class AssetOptions
     [Range(1, 86_400)]
     public int StuckSeconds { get; set; } = 900;
 
-    /// <summary>
-    /// A session with no media for this long whose publisher no node holds (its node died) is ended by the watchdog,
-    /// as the publish's end would have: the stream goes idle and a recorded session gets its recording. Keep it above
-    /// <c>Ingest:IdleTimeoutSeconds</c>.
-    /// </summary>
-    [Range(5, 86_400)]
-    public int LostSessionSeconds { get; set; } = 60;
-
     /// <summary>How often the watchdog looks for stuck assets.</summary>
     [Range(1, 3600)]
     public int WatchdogSeconds { get; set; } = 60;

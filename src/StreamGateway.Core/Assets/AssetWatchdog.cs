@@ -12,9 +12,7 @@ namespace StreamGateway.Core.Assets;
 /// stopped moving. An upload left unfinished past <see cref="AssetOptions.UploadTimeoutSeconds"/> (a tus upload
 /// abandoned half-way, a URL never used) fails and its partial file goes. Processing or waiting with no progress for
 /// <see cref="AssetOptions.StuckSeconds"/> (its job lost to a restart) is queued again once — finished chunks are
-/// kept — and fails if it stops again. A live session whose gateway node died (no media for
-/// <see cref="AssetOptions.LostSessionSeconds"/>) is ended as its publish would have been, so a recorded one still
-/// becomes a recording. Each change is one conditional update, so nodes never act twice.
+/// kept — and fails if it stops again. Each change is one conditional update, so nodes never act twice.
 /// </summary>
 public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOptions> options, TimeProvider clock, ILogger<AssetWatchdog> logger)
     : BackgroundService
@@ -55,8 +53,6 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOpt
             }
         }
 
-        await EndLostSessionsAsync(scope, now, ct);
-
         var stuckCutoff = now.AddSeconds(-o.StuckSeconds);
         var stuck = await db.Assets.Where(a => (a.Phase == AssetPhase.Processing || a.Phase == AssetPhase.Waiting) && a.DeletedAt == null &&
                                                a.UpdatedAt < stuckCutoff)
@@ -94,32 +90,6 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOpt
                 jobs.Enqueue<ProcessAsset>(job => job.RunAsync(asset.Id, CancellationToken.None));
             }
             logger.LogWarning("Asset {Asset} made no progress for {Seconds} s while {Phase}; queued its job again", asset.Id, o.StuckSeconds, asset.Phase);
-        }
-    }
-
-    private async Task EndLostSessionsAsync(AsyncServiceScope scope, DateTimeOffset now, CancellationToken ct)
-    {
-        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
-        var publishers = scope.ServiceProvider.GetRequiredService<Ingest.LivePublishers>();
-        var cutoff = now.AddSeconds(-options.Value.LostSessionSeconds);
-        var lost = await db.Sessions.AsNoTracking().Where(s => s.EndedAt == null && (s.LastSeen ?? s.CreatedAt) < cutoff)
-            .OrderBy(s => s.CreatedAt).Take(100).ToListAsync(ct);
-        foreach (var session in lost.Where(s => !publishers.Holds(s.Id)))
-        {
-            var ended = session.LastSeen ?? session.CreatedAt;
-            if (await db.Sessions.Where(s => s.Id == session.Id && s.EndedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, ended), ct) == 0)
-            {
-                continue; // another node ended it
-            }
-            await scope.ServiceProvider.GetRequiredService<Hls.LivePlaylists>().EndSessionAsync(session.PlaybackId, session.Id);
-            await scope.ServiceProvider.GetRequiredService<Streams.StreamActivity>().MarkIdleAsync(session.StreamId, session.Id, ct);
-            // Its segments are only listed for as long as live playlist state is kept.
-            var listed = now - ended < TimeSpan.FromSeconds(scope.ServiceProvider.GetRequiredService<IOptions<Hls.HlsOptions>>().Value.StateTtlSeconds);
-            if (session.Record && session.SourceSegments > 0 && listed)
-            {
-                await scope.ServiceProvider.GetRequiredService<SessionRecordings>().StartAsync(session.Id, ct);
-            }
-            logger.LogWarning("Session {Session} stopped without an end (its gateway node went away); ended it as of {Ended}", session.Id, ended);
         }
     }
 

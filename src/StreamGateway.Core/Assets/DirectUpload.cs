@@ -9,27 +9,6 @@ using StreamGateway.Core.Storage;
 
 namespace StreamGateway.Core.Assets;
 
-/// <summary>Where an asset's files live: its source in the store, its outputs under <c>vod/{playbackId}</c>.</summary>
-public sealed class AssetStorage(ISegmentStore store, IOptions<AssetOptions> options)
-{
-    public string WorkDir(Guid assetId) => Path.Combine(Path.GetFullPath(options.Value.WorkDir), assetId.ToString("N"));
-
-    /// <summary>Stores a finished upload as the asset's source (the local file is moved, not copied, where it can be).</summary>
-    public Task PutSourceAsync(Guid assetId, string localPath) => store.PutFileAsync(AssetFiles.SourceKey(assetId), localPath, CancellationToken.None);
-
-    public async Task DeleteAllAsync(Asset asset)
-    {
-        await store.DeleteAsync(AssetFiles.SourceKey(asset.Id), CancellationToken.None);
-        await store.DeleteFolderAsync($"assets/{asset.Id:N}", CancellationToken.None);
-        await store.DeleteFolderAsync(AssetFiles.Prefix(asset.PlaybackId), CancellationToken.None);
-        var work = WorkDir(asset.Id);
-        if (Directory.Exists(work))
-        {
-            Directory.Delete(work, recursive: true);
-        }
-    }
-}
-
 /// <summary>
 /// <c>PUT /api/asset/upload/direct?token=…</c>: the whole file as the request body. It is written to the work folder
 /// as it arrives (never held in memory), checked against <see cref="AssetOptions.MaxUploadBytes"/> (413 beyond it),
@@ -99,34 +78,5 @@ public sealed class DirectUpload(UploadTokens tokens, GatewayDbContext db, Asset
         return await uploads.CompleteAsync(assetId, partial, size, ct)
             ? TypedResults.Ok()
             : ApiError.Status(StatusCodes.Status409Conflict, "the asset's file has already been uploaded");
-    }
-}
-
-/// <summary>The end of any upload: the file becomes the asset's source and its processing is queued (once).</summary>
-public sealed class AssetUploads(GatewayDbContext db, AssetStorage storage, AssetEvents events, IBackgroundJobClient jobs, TimeProvider clock)
-{
-    /// <returns>False when another upload of the same asset finished first.</returns>
-    public async Task<bool> CompleteAsync(Guid assetId, string localFile, long size, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        // One conditional update decides which upload wins, so two racing uploads never both queue processing.
-        var won = await db.Assets.Where(a => a.Id == assetId && a.Phase == AssetPhase.Uploading && a.DeletedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Phase, AssetPhase.Waiting).SetProperty(a => a.Size, size)
-                .SetProperty(a => a.UpdatedAt, now), ct);
-        if (won == 0)
-        {
-            File.Delete(localFile);
-            return false;
-        }
-        await storage.PutSourceAsync(assetId, localFile);
-        var asset = await db.Assets.FirstAsync(a => a.Id == assetId, ct);
-        var task = await db.Tasks.FirstOrDefaultAsync(t => t.OutputAssetId == assetId && t.Type == "upload", ct);
-        await events.CommitAsync(db, asset, "asset.updated", task, "task.updated", t =>
-        {
-            t.Phase = "waiting";
-            t.ScheduledAt = now;
-        }, now, ct);
-        jobs.Enqueue<ProcessAsset>(job => job.RunAsync(assetId, CancellationToken.None));
-        return true;
     }
 }

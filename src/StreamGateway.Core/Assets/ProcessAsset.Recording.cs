@@ -1,12 +1,14 @@
+using StreamGateway.Core.Streams;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using StreamGateway.Core.Hls;
+using StreamGateway.Core.Live;
 using StreamGateway.Core.Sessions;
 using StreamGateway.Core.Storage;
 using StreamGateway.Core.Webhooks;
 using StreamGateway.Network.Selection;
 using StreamGateway.Network.Transport;
+using StreamGateway.Core.Transcoding;
 
 namespace StreamGateway.Core.Assets;
 
@@ -41,7 +43,7 @@ public sealed partial class ProcessAsset
             foreach (var segment in sources)
             {
                 var local = Path.Combine(dir, $"{LivePlaylists.Source}-{segment.Index}.ts");
-                if (!await store.DownloadAsync(LiveKey(session, LivePlaylists.Source, segment.Index), local, ct))
+                if (!await store.DownloadAsync(MediaKeys.Live(session.PlaybackId, LivePlaylists.Source, session.Id, segment.Index), local, ct))
                 {
                     logger.LogWarning("Recording {Asset}: source segment {Index} is no longer stored", asset.Id, segment.Index);
                     continue;
@@ -60,7 +62,7 @@ public sealed partial class ProcessAsset
         var probe = await ProbeAsync(asset, whole, limitDuration: false, ct);
         var seconds = present.Sum(p => p.Segment.Duration);
         var bitrate = present.Sum(p => new FileInfo(p.Path).Length) * 8 / Math.Max(0.1, seconds);
-        var rungs = new List<RenditionRequest> { new(LivePlaylists.Source, probe.Width!.Value, probe.Height!.Value, (int)Math.Min(int.MaxValue, bitrate)) };
+        var rungs = new List<Rendition> { new(LivePlaylists.Source, probe.Width!.Value, probe.Height!.Value, (int)Math.Min(int.MaxValue, bitrate)) };
         rungs.AddRange(ladder.Renditions);
 
         var results = new Dictionary<long, ChunkResult>();
@@ -68,14 +70,14 @@ public sealed partial class ProcessAsset
         foreach (var (segment, local) in present)
         {
             var outs = new Dictionary<string, RenditionOut>();
-            var missing = new List<RenditionRequest>();
+            var missing = new List<Rendition>();
             foreach (var rendition in ladder.Renditions)
             {
                 var copy = Path.Combine(dir, $"{rendition.Name}-{segment.Index}.ts");
                 if (made[rendition.Name].TryGetValue(segment.Index, out var live) &&
-                    await store.DownloadAsync(LiveKey(session, rendition.Name, segment.Index), copy, ct))
+                    await store.DownloadAsync(MediaKeys.Live(session.PlaybackId, rendition.Name, session.Id, segment.Index), copy, ct))
                 {
-                    await store.PutFileAsync(AssetFiles.SegmentKey(asset.PlaybackId, rendition.Name, segment.Index), copy, CancellationToken.None);
+                    await store.PutFileAsync(MediaKeys.VodSegment(asset.PlaybackId, rendition.Name, segment.Index), copy, CancellationToken.None);
                     outs[rendition.Name] = new RenditionOut(live.Bytes, live.Width, live.Height, live.Codecs);
                 }
                 else
@@ -93,7 +95,7 @@ public sealed partial class ProcessAsset
                 transcoded++;
             }
             outs[LivePlaylists.Source] = new RenditionOut(new FileInfo(local).Length, rungs[0].Width, rungs[0].Height, ladder.Source.Codecs);
-            await store.PutFileAsync(AssetFiles.SegmentKey(asset.PlaybackId, LivePlaylists.Source, segment.Index), local, CancellationToken.None);
+            await store.PutFileAsync(MediaKeys.VodSegment(asset.PlaybackId, LivePlaylists.Source, segment.Index), local, CancellationToken.None);
             results[segment.Index] = new ChunkResult(segment.Duration, outs);
             await ProgressAsync(asset.Id, task?.Id, Math.Round(0.9 * results.Count / present.Count, 3));
         }
@@ -131,7 +133,7 @@ public sealed partial class ProcessAsset
     /// The recording now holds the session: its live copies go the way a stream that does not record loses them,
     /// except the last few, which the ended live playlist still lists; those go once that playlist state has expired.
     /// </summary>
-    private async Task PruneLiveCopiesAsync(Session session, IReadOnlyList<RenditionRequest> renditions, IReadOnlyList<LoggedSegment> sources)
+    private async Task PruneLiveCopiesAsync(Session session, IReadOnlyList<Rendition> renditions, IReadOnlyList<LoggedSegment> sources)
     {
         var names = renditions.Select(r => r.Name).ToArray();
         var first = sources.Min(s => s.Index);
@@ -142,9 +144,6 @@ public sealed partial class ProcessAsset
             TimeSpan.FromSeconds(hls.Value.StateTtlSeconds));
     }
 
-    private static string LiveKey(Session session, string rendition, long index) =>
-        HlsEndpoints.SegmentKey(session.PlaybackId, rendition, SessionSegments.FileName(session.Id, index));
-
     /// <summary>For a recording: the <c>recording.ready</c> event, added to the commit that makes the asset ready.</summary>
     private async Task<WebhookEvent?> RecordingReadyAsync(Asset asset, DateTimeOffset now, CancellationToken ct)
     {
@@ -154,27 +153,7 @@ public sealed partial class ProcessAsset
         }
         var session = await db.Sessions.AsNoTracking().FirstAsync(s => s.Id == sessionId, ct);
         var stream = await db.Streams.AsNoTracking().FirstAsync(s => s.Id == session.StreamId, ct);
-        var resource = SessionResource.From(session, now, asset, asset.PublicBase, withAssetId: true);
-        return WebhookOutbox.Add(db, "recording.ready", stream, now, new { recordingUrl = resource.RecordingUrl, mp4Url = resource.Mp4Url, session = resource });
+        var resource = SessionResource.From(session, now, SessionRecordings.Describe(asset, asset.PublicBase), withAssetId: true);
+        return StreamEvents.Add(db, "recording.ready", stream, now, new { recordingUrl = resource.RecordingUrl, mp4Url = resource.Mp4Url, session = resource });
     }
 }
-
-/// <summary>Deletes a recorded session's live copies of segments <c>from</c>..<c>to</c> in each rendition (queue <c>vod</c>).</summary>
-public sealed class DropLiveCopies(ISegmentStore store)
-{
-    [Queue("vod")]
-    public Task RunAsync(string playbackId, Guid sessionId, string[] renditions, long from, long to) =>
-        DeleteAsync(store, playbackId, sessionId, renditions, from, to);
-
-    public static async Task DeleteAsync(ISegmentStore store, string playbackId, Guid sessionId, IEnumerable<string> renditions, long from, long to)
-    {
-        foreach (var rendition in renditions)
-        {
-            for (var index = from; index <= to; index++)
-            {
-                await store.DeleteAsync(HlsEndpoints.SegmentKey(playbackId, rendition, SessionSegments.FileName(sessionId, index)), CancellationToken.None);
-            }
-        }
-    }
-}
-

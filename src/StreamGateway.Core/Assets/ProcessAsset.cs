@@ -6,17 +6,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StreamGateway.Core.Data;
-using StreamGateway.Core.Hls;
+using StreamGateway.Core.Live;
 using StreamGateway.Core.Http;
 using StreamGateway.Core.Storage;
 using StreamGateway.Core.Transcoding;
 using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Media.Hls;
 using StreamGateway.Network.Transport;
 
 namespace StreamGateway.Core.Assets;
-
-/// <summary>An asset's processing failed for a reason its owner should read (the asset's errorMessage).</summary>
-public sealed class AssetFailedException(string message) : Exception(message);
 
 /// <summary>
 /// The VOD pipeline of one asset (queue <c>vod</c>, after <c>live</c>): probe the source (videoSpec), cut it into
@@ -32,7 +30,7 @@ public sealed partial class ProcessAsset(
     AssetEvents events,
     SegmentTranscoder transcoder,
     VodDownloads downloads,
-    Sessions.SessionSegments segments,
+    Live.SessionSegments segments,
     Usage.UsageRecorder usage,
     IConnectionMultiplexer redis,
     IServiceScopeFactory scopes,
@@ -112,7 +110,7 @@ public sealed partial class ProcessAsset(
         }
         var o = options.Value;
         var source = Path.Combine(work, "source");
-        if (!await store.DownloadAsync(AssetFiles.SourceKey(asset.Id), source, ct))
+        if (!await store.DownloadAsync(MediaKeys.AssetInput(asset.Id), source, ct))
         {
             throw new AssetFailedException("the uploaded file is missing; upload it again");
         }
@@ -128,7 +126,7 @@ public sealed partial class ProcessAsset(
         var ladder = VodLadder.For(asset.Profiles, probe.Width!.Value, probe.Height!.Value, sourceBitrate);
         var chunks = await ChunkAsync(source, work, probe, ct);
         var results = await TranscodeAllAsync(asset, task, chunks, ladder, ct);
-        await usage.AddAsync(Usage.UsageSubject.Asset(asset.ProjectId, asset.Id), clock.GetUtcNow(), sourceSeconds: duration);
+        await usage.AddAsync(Usage.UsageSubject.ForAsset(asset.ProjectId, asset.Id), clock.GetUtcNow(), sourceSeconds: duration);
         await FinishAsync(asset, task, ladder, results, source, duration, work, ct);
     }
 
@@ -180,7 +178,7 @@ public sealed partial class ProcessAsset(
     /// The end every asset shares: HLS VOD playlists, thumbnails, static MP4s when asked for, and the asset ready with
     /// <c>asset.ready</c> and <c>task.completed</c> (and <c>recording.ready</c> for a recording) in one commit.
     /// </summary>
-    private async Task FinishAsync(Asset asset, AssetTask? task, List<RenditionRequest> ladder, Dictionary<long, ChunkResult> results, string source,
+    private async Task FinishAsync(Asset asset, AssetTask? task, List<Rendition> ladder, Dictionary<long, ChunkResult> results, string source,
         double duration, string work, CancellationToken ct)
     {
         await WritePlaylistsAsync(asset, ladder, results);
@@ -259,7 +257,7 @@ public sealed partial class ProcessAsset(
     }
 
     private async Task<Dictionary<long, ChunkResult>> TranscodeAllAsync(Asset asset, AssetTask? task, List<(long Seq, string Path, double Duration)> chunks,
-        List<RenditionRequest> ladder, CancellationToken ct)
+        List<Rendition> ladder, CancellationToken ct)
     {
         var redisDb = redis.GetDatabase();
         var results = new Dictionary<long, ChunkResult>();
@@ -309,7 +307,7 @@ public sealed partial class ProcessAsset(
         return results;
     }
 
-    private async Task<ChunkResult> TranscodeChunkAsync(Asset asset, long seq, byte[] bytes, double duration, List<RenditionRequest> ladder,
+    private async Task<ChunkResult> TranscodeChunkAsync(Asset asset, long seq, byte[] bytes, double duration, List<Rendition> ladder,
         CancellationToken ct)
     {
         string? failure = null;
@@ -325,10 +323,10 @@ public sealed partial class ProcessAsset(
                 foreach (var (asked, path, facts) in done.Files)
                 {
                     var size = new FileInfo(path).Length;
-                    await store.PutFileAsync(AssetFiles.SegmentKey(asset.PlaybackId, asked.Name, seq), path, CancellationToken.None);
+                    await store.PutFileAsync(MediaKeys.VodSegment(asset.PlaybackId, asked.Name, seq), path, CancellationToken.None);
                     outs[asked.Name] = new RenditionOut(size, facts.Width, facts.Height, facts.Codecs);
                 }
-                await usage.AddAsync(Usage.UsageSubject.Asset(asset.ProjectId, asset.Id), clock.GetUtcNow(), transcodedSeconds: duration,
+                await usage.AddAsync(Usage.UsageSubject.ForAsset(asset.ProjectId, asset.Id), clock.GetUtcNow(), transcodedSeconds: duration,
                     outputPixels: done.Pixels, paidWei: done.PaidWei);
                 result = new ChunkResult(duration, outs);
             }, ct);
@@ -341,7 +339,7 @@ public sealed partial class ProcessAsset(
         throw new AssetFailedException($"transcoding failed: {failure}");
     }
 
-    private async Task WritePlaylistsAsync(Asset asset, List<RenditionRequest> ladder, Dictionary<long, ChunkResult> results)
+    private async Task WritePlaylistsAsync(Asset asset, List<Rendition> ladder, Dictionary<long, ChunkResult> results)
     {
         var ordered = results.OrderBy(r => r.Key).ToList();
         var variants = new List<HlsVariant>();
@@ -349,13 +347,13 @@ public sealed partial class ProcessAsset(
         {
             var segments = ordered.Select(r => new HlsSegment(r.Key, r.Value.Duration, $"{r.Key}.ts", Discontinuity: false)).ToList();
             var media = HlsPlaylist.Media(segments, (int)Math.Ceiling(ordered.Max(r => r.Value.Duration)), 0, ended: true, vod: true);
-            await PutTextAsync(AssetFiles.MediaKey(asset.PlaybackId, rendition.Name), media);
+            await PutTextAsync(MediaKeys.VodMedia(asset.PlaybackId, rendition.Name), media);
             var outs = ordered.Select(r => r.Value.Renditions[rendition.Name]).ToList();
             var peak = ordered.Max(r => r.Value.Renditions[rendition.Name].Size * 8 / Math.Max(0.1, r.Value.Duration));
             variants.Add(new HlsVariant($"{rendition.Name}/index.m3u8", (long)peak, outs[0].Width, outs[0].Height,
                 rendition.Fps > 0 ? (double)rendition.Fps / Math.Max(1, rendition.FpsDen) : null, outs[0].Codecs));
         }
-        await PutTextAsync(AssetFiles.MasterKey(asset.PlaybackId), HlsPlaylist.Master(variants));
+        await PutTextAsync(MediaKeys.VodMaster(asset.PlaybackId), HlsPlaylist.Master(variants));
     }
 
     private async Task PutTextAsync(string key, string text)

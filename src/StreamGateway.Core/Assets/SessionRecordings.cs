@@ -1,3 +1,4 @@
+using StreamGateway.Core.Streams;
 using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,6 @@ using Microsoft.Extensions.Options;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
-using StreamGateway.Core.Playback;
 using StreamGateway.Core.Sessions;
 using StreamGateway.Core.Webhooks;
 
@@ -19,9 +19,9 @@ namespace StreamGateway.Core.Assets;
 /// already made live.
 /// </summary>
 public sealed class SessionRecordings(IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<GatewayUrlOptions> urls, TimeProvider clock,
-    ILogger<SessionRecordings> logger)
+    ILogger<SessionRecordings> logger) : Live.ILiveRecorder, ISessionRecordings
 {
-    public async Task StartAsync(Guid sessionId, CancellationToken ct)
+    public async Task RecordAsync(Guid sessionId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
@@ -70,8 +70,8 @@ public sealed class SessionRecordings(IServiceScopeFactory scopes, IBackgroundJo
         {
             events.Asset(db, "asset.created", asset, now),
             events.Task(db, "task.spawned", task, now),
-            WebhookOutbox.Add(db, "recording.waiting", stream, now,
-                new { session = SessionResource.From(session, now, asset, asset.PublicBase, withAssetId: true) }),
+            StreamEvents.Add(db, "recording.waiting", stream, now,
+                new { session = SessionResource.From(session, now, Describe(asset, asset.PublicBase), withAssetId: true) }),
         };
         try
         {
@@ -88,6 +88,33 @@ public sealed class SessionRecordings(IServiceScopeFactory scopes, IBackgroundJo
         events.Publish(rows);
         jobs.Enqueue<ProcessAsset>(job => job.RunAsync(sessionId, CancellationToken.None));
         logger.LogInformation("Session {Session} ended; its recording is being made", sessionId);
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, SessionRecording>> FindAsync(IReadOnlyCollection<Guid> sessionIds, string baseUrl,
+        CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        return await db.Assets.AsNoTracking().Where(a => sessionIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => Describe(a, baseUrl), ct);
+    }
+
+    /// <summary>
+    /// A recording asset as its session shows it: ready, failed, deleted, or waiting while it is made; its URLs only
+    /// once it is ready.
+    /// </summary>
+    public static SessionRecording Describe(Asset recording, string? baseUrl)
+    {
+        var ready = recording is { Phase: AssetPhase.Ready, DeletedAt: null }
+            ? AssetResource.From(recording, baseUrl ?? recording.PublicBase ?? "")
+            : null;
+        var status = recording switch
+        {
+            { DeletedAt: not null } or { Phase: AssetPhase.Deleted } => "deleted",
+            { Phase: AssetPhase.Ready } => "ready",
+            { Phase: AssetPhase.Failed } => "failed",
+            _ => "waiting",
+        };
+        return new SessionRecording(recording.Id, status, ready?.PlaybackUrl, ready?.DownloadUrl);
     }
 
     private async Task<bool> AlreadyMadeAsync(Guid sessionId)

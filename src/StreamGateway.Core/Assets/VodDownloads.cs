@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StreamGateway.Core.Storage;
 using StreamGateway.Media.Ffmpeg;
 using StreamGateway.Network.Transport;
+using StreamGateway.Core.Transcoding;
 
 namespace StreamGateway.Core.Assets;
 
@@ -15,13 +16,12 @@ namespace StreamGateway.Core.Assets;
 public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> options)
 {
     public const int ThumbnailSeconds = 5;
-    public const string ThumbnailsVtt = "thumbnails/thumbnails.vtt";
 
     /// <summary>One MP4 per rendition, highest bitrate first; each is the rendition's chunks joined.</summary>
-    public async Task<List<AssetFiles.Mp4>> MakeMp4sAsync(Asset asset, IReadOnlyList<RenditionRequest> ladder, IReadOnlyList<long> chunks,
+    public async Task<List<Mp4Download>> MakeMp4sAsync(Asset asset, IReadOnlyList<Rendition> ladder, IReadOnlyList<long> chunks,
         string work, CancellationToken ct)
     {
-        var made = new List<AssetFiles.Mp4>();
+        var made = new List<Mp4Download>();
         foreach (var rendition in ladder.OrderByDescending(r => r.BitrateBps))
         {
             var dir = Path.Combine(work, "mp4-" + rendition.Name);
@@ -30,7 +30,7 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
             foreach (var seq in chunks)
             {
                 var local = Path.Combine(dir, $"{seq}.ts");
-                if (!await store.DownloadAsync(AssetFiles.SegmentKey(asset.PlaybackId, rendition.Name, seq), local, ct))
+                if (!await store.DownloadAsync(MediaKeys.VodSegment(asset.PlaybackId, rendition.Name, seq), local, ct))
                 {
                     throw new AssetFailedException($"rendition {rendition.Name} lost its segment {seq}");
                 }
@@ -45,8 +45,8 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
                 TimeSpan.FromMinutes(1), ct));
             var size = new FileInfo(output).Length;
             var bitrate = probe.Duration is > 0 ? (long)(size * 8 / probe.Duration.Value) : rendition.BitrateBps;
-            await store.PutFileAsync(AssetFiles.Mp4Key(asset.PlaybackId, name), output, CancellationToken.None);
-            made.Add(new AssetFiles.Mp4(name, probe.Width ?? rendition.Width, probe.Height ?? rendition.Height, bitrate, size));
+            await store.PutFileAsync(MediaKeys.Vod(asset.PlaybackId, name), output, CancellationToken.None);
+            made.Add(new Mp4Download(name, probe.Width ?? rendition.Width, probe.Height ?? rendition.Height, bitrate, size));
         }
         return made;
     }
@@ -71,11 +71,11 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
                 break;
             }
             vtt.Append(CultureInfo.InvariantCulture, $"\n{Cue(start)} --> {Cue(end)}\n{n}.jpg\n");
-            await store.PutFileAsync($"{AssetFiles.Prefix(asset.PlaybackId)}/thumbnails/{n}.jpg", Path.Combine(dir, $"{n}.jpg"), CancellationToken.None);
+            await store.PutFileAsync(MediaKeys.VodThumbnail(asset.PlaybackId, n), Path.Combine(dir, $"{n}.jpg"), CancellationToken.None);
         }
         var vttFile = Path.Combine(dir, "thumbnails.vtt");
         await File.WriteAllTextAsync(vttFile, vtt.ToString(), ct);
-        await store.PutFileAsync($"{AssetFiles.Prefix(asset.PlaybackId)}/{ThumbnailsVtt}", vttFile, CancellationToken.None);
+        await store.PutFileAsync(MediaKeys.VodThumbnailsVtt(asset.PlaybackId), vttFile, CancellationToken.None);
     }
 
     private static string Cue(double seconds) => TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using StreamGateway.Core.Http;
 using StreamGateway.Core.Streams;
 using StreamGateway.Network.Transport;
+using StreamGateway.Core.Transcoding;
 
 namespace StreamGateway.Core.Assets;
 
@@ -15,7 +16,7 @@ public static class VodLadder
 {
     private const long MaxSourceBitrate = 288_000_000;
 
-    public static List<RenditionRequest> For(string? profilesJson, int sourceWidth, int sourceHeight, long sourceBitrate)
+    public static List<Rendition> For(string? profilesJson, int sourceWidth, int sourceHeight, long sourceBitrate)
     {
         var portrait = sourceHeight > sourceWidth;
         if (profilesJson is not null && JsonSerializer.Deserialize<List<FfmpegProfile>>(profilesJson, GatewayJson.Options) is { Count: > 0 } asked)
@@ -24,14 +25,14 @@ public static class VodLadder
             {
                 var width = Even(p.Width ?? sourceWidth);
                 var height = Even(p.Height ?? sourceHeight);
-                return new RenditionRequest(p.Name ?? $"{Math.Min(width, height)}p{i}", width, height, p.Bitrate ?? 1_000_000, p.Fps ?? 0,
+                return new Rendition(p.Name ?? $"{Math.Min(width, height)}p{i}", width, height, p.Bitrate ?? 1_000_000, p.Fps ?? 0,
                     p.FpsDen ?? 1);
             }).ToList();
         }
 
         var shortSide = Math.Min(sourceWidth, sourceHeight);
         var sourcePixels = (double)sourceWidth * sourceHeight;
-        var ladder = new List<RenditionRequest>();
+        var ladder = new List<Rendition>();
         foreach (var (name, w, h, bitrate) in new[] { ("360p0", 640, 360, 1_000_000L), ("720p0", 1280, 720, 4_000_000L) })
         {
             if (h >= shortSide || (sourceBitrate > 0 && bitrate >= sourceBitrate))
@@ -40,10 +41,10 @@ public static class VodLadder
             }
             var (bw, bh) = portrait ? (h, w) : (w, h);
             var scaled = sourceBitrate > 0 ? (long)(1.2 * (bw * (double)bh / sourcePixels) * sourceBitrate) : bitrate;
-            ladder.Add(new RenditionRequest(name, bw, bh, (int)Math.Max(100_000, Math.Min(bitrate, scaled))));
+            ladder.Add(new Rendition(name, bw, bh, (int)Math.Max(100_000, Math.Min(bitrate, scaled))));
         }
         var sourceRate = sourceBitrate > 0 ? Math.Min((long)(1.2 * sourceBitrate), MaxSourceBitrate) : 6_000_000;
-        ladder.Add(new RenditionRequest($"{shortSide}p0", Even(sourceWidth), Even(sourceHeight), (int)Math.Max(100_000, sourceRate)));
+        ladder.Add(new Rendition($"{shortSide}p0", Even(sourceWidth), Even(sourceHeight), (int)Math.Max(100_000, sourceRate)));
         return ladder;
     }
 

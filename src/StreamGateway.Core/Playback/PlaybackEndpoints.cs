@@ -1,3 +1,4 @@
+using StreamGateway.Core.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,30 +9,6 @@ using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core.Playback;
-
-public sealed record PlaybackSource(string Hrn, string Type, string Url);
-
-public sealed class PlaybackMeta
-{
-    public int? Live { get; init; }
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
-    public JsonElement? PlaybackPolicy { get; init; }
-    public required IReadOnlyList<PlaybackSource> Source { get; init; }
-}
-
-/// <summary>PlaybackInfo (studio-api §3.8).</summary>
-public sealed record PlaybackInfo(string Type, PlaybackMeta Meta);
-
-public sealed class GatewayUrlOptions
-{
-    public const string Section = "Gateway";
-
-    /// <summary>Public base URL of this gateway (e.g. https://video.example.com). Unset: taken from each request.</summary>
-    public string? PublicBaseUrl { get; set; }
-
-    public string BaseFor(HttpRequest request) =>
-        (PublicBaseUrl ?? $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
-}
 
 /// <summary><c>GET /api/playback/{id}</c>, public: what a player needs to play a stream (studio-api §2.4).</summary>
 public static class PlaybackEndpoints
@@ -63,7 +40,7 @@ public static class PlaybackEndpoints
                 { SourceType: "recording" } when asset.Id == assetId => TypedResults.Ok(new PlaybackInfo("recording", new PlaybackMeta
                 {
                     PlaybackPolicy = StoredJson.Element(asset.PlaybackPolicy),
-                    Source = [new PlaybackSource("HLS (TS)", "html5/application/vnd.apple.mpegurl", Assets.AssetFiles.PlaybackUrl(baseUrl, asset.PlaybackId))],
+                    Source = [new PlaybackSource("HLS (TS)", "html5/application/vnd.apple.mpegurl", MediaUrls.Playlist(baseUrl, asset.PlaybackId))],
                 })),
                 _ => TypedResults.Ok(VodInfo(asset, baseUrl)),
             };
@@ -80,13 +57,13 @@ public static class PlaybackEndpoints
     /// <summary>VOD playback (studio-api §3.8): each static MP4, highest bitrate first, then HLS.</summary>
     private static PlaybackInfo VodInfo(Assets.Asset asset, string baseUrl)
     {
-        var sources = Assets.AssetFiles.Mp4s(asset)
-            .Select(m => new PlaybackSource("MP4", "html5/video/mp4", Assets.AssetFiles.Mp4Url(baseUrl, asset.PlaybackId, m.Name)))
+        var sources = Assets.Mp4Download.Of(asset)
+            .Select(m => new PlaybackSource("MP4", "html5/video/mp4", MediaUrls.File(baseUrl, asset.PlaybackId, m.Name)))
             .ToList();
-        sources.Add(new PlaybackSource("HLS (TS)", "html5/application/vnd.apple.mpegurl", Assets.AssetFiles.PlaybackUrl(baseUrl, asset.PlaybackId)));
+        sources.Add(new PlaybackSource("HLS (TS)", "html5/application/vnd.apple.mpegurl", MediaUrls.Playlist(baseUrl, asset.PlaybackId)));
         if (asset.HasThumbnails)
         {
-            sources.Add(new PlaybackSource("Thumbnails", "text/vtt", $"{baseUrl}/hls/{asset.PlaybackId}/{Assets.VodDownloads.ThumbnailsVtt}"));
+            sources.Add(new PlaybackSource("Thumbnails", "text/vtt", $"{baseUrl}/hls/{asset.PlaybackId}/{MediaKeys.ThumbnailsVtt}"));
         }
         return new PlaybackInfo("vod", new PlaybackMeta { PlaybackPolicy = StoredJson.Element(asset.PlaybackPolicy), Source = sources });
     }

@@ -5,7 +5,7 @@ using StreamGateway.Core.Http;
 namespace StreamGateway.Core.Sessions;
 
 /// <summary>One publish of a stream, from the publisher's connect to its leaving (studio-api §3.10).</summary>
-public sealed class Session : IListed, Ingest.ILiveCounters
+public sealed class Session : IListed, Streams.ILiveCounters
 {
     public Guid Id { get; set; }
     public Guid StreamId { get; set; }

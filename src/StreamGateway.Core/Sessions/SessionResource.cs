@@ -41,52 +41,38 @@ public sealed class SessionResource
     public required JsonElement Profiles { get; init; }
     public JsonElement? RecordingSpec { get; init; }
 
-    /// <param name="recording">The session's recording asset (its id is the session's), if there is one yet.</param>
-    /// <param name="baseUrl">The gateway's public base URL, for the recording's URLs.</param>
-    public static SessionResource From(Session s, DateTimeOffset now, Assets.Asset? recording = null, string? baseUrl = null, bool withAssetId = false)
+    /// <param name="recording">The session's recording, if there is one yet.</param>
+    /// <param name="withAssetId">Name the recording asset (in recording webhooks).</param>
+    public static SessionResource From(Session s, DateTimeOffset now, SessionRecording? recording = null, bool withAssetId = false) => new()
     {
-        var asset = recording is { Phase: Assets.AssetPhase.Ready, DeletedAt: null }
-            ? Assets.AssetResource.From(recording, baseUrl ?? recording.PublicBase ?? "")
-            : null;
-        return new SessionResource
-        {
-            Id = s.Id.ToString(),
-            UserId = s.UserId.ToString(),
-            Name = s.Name,
-            LastSeen = Epoch.Ms(s.LastSeen) ?? 0,
-            SourceSegments = s.SourceSegments,
-            TranscodedSegments = s.TranscodedSegments,
-            SourceSegmentsDuration = s.SourceSegmentsDuration,
-            TranscodedSegmentsDuration = s.TranscodedSegmentsDuration,
-            SourceBytes = s.SourceBytes,
-            TranscodedBytes = s.TranscodedBytes,
-            IngestRate = s.IngestRate,
-            IsHealthy = s.IsHealthy,
-            Issues = StoredJson.Element(s.Issues),
-            CreatedAt = Epoch.Ms(s.CreatedAt),
-            ParentId = s.StreamId.ToString(),
-            ProjectId = s.ProjectId.ToString(),
-            Record = s.Record,
-            RecordingStatus = s.Record ? RecordingStatusOf(s, recording, now) : null,
-            RecordingUrl = asset?.PlaybackUrl,
-            Mp4Url = asset?.DownloadUrl,
-            AssetId = withAssetId && recording is not null ? recording.Id.ToString() : null,
-            PlaybackId = s.PlaybackId,
-            Profiles = StoredJson.Element(s.Profiles)!.Value,
-            RecordingSpec = StoredJson.Element(s.RecordingSpec),
-        };
-    }
-
-    /// <summary>
-    /// From the recording asset, as Studio derives it: ready, failed, deleted, or waiting while it is made. With no
-    /// asset yet a session is waiting for one, or <c>none</c> once it is stale.
-    /// </summary>
-    public static string RecordingStatusOf(Session s, Assets.Asset? recording, DateTimeOffset now) => recording switch
-    {
-        { DeletedAt: not null } or { Phase: Assets.AssetPhase.Deleted } => "deleted",
-        { Phase: Assets.AssetPhase.Ready } => "ready",
-        { Phase: Assets.AssetPhase.Failed } => "failed",
-        not null => "waiting",
-        null => now - (s.LastSeen ?? s.CreatedAt) > StaleAfter ? "none" : "waiting",
+        Id = s.Id.ToString(),
+        UserId = s.UserId.ToString(),
+        Name = s.Name,
+        LastSeen = Epoch.Ms(s.LastSeen) ?? 0,
+        SourceSegments = s.SourceSegments,
+        TranscodedSegments = s.TranscodedSegments,
+        SourceSegmentsDuration = s.SourceSegmentsDuration,
+        TranscodedSegmentsDuration = s.TranscodedSegmentsDuration,
+        SourceBytes = s.SourceBytes,
+        TranscodedBytes = s.TranscodedBytes,
+        IngestRate = s.IngestRate,
+        IsHealthy = s.IsHealthy,
+        Issues = StoredJson.Element(s.Issues),
+        CreatedAt = Epoch.Ms(s.CreatedAt),
+        ParentId = s.StreamId.ToString(),
+        ProjectId = s.ProjectId.ToString(),
+        Record = s.Record,
+        RecordingStatus = s.Record ? RecordingStatusOf(s, recording, now) : null,
+        RecordingUrl = recording?.RecordingUrl,
+        Mp4Url = recording?.Mp4Url,
+        AssetId = withAssetId && recording is not null ? recording.AssetId.ToString() : null,
+        PlaybackId = s.PlaybackId,
+        Profiles = StoredJson.Element(s.Profiles)!.Value,
+        RecordingSpec = StoredJson.Element(s.RecordingSpec),
     };
+
+    /// <summary>The recording's own status, as Studio derives it; with no recording yet a session is waiting for one,
+    /// or <c>none</c> once it is stale.</summary>
+    public static string RecordingStatusOf(Session s, SessionRecording? recording, DateTimeOffset now) =>
+        recording?.Status ?? (now - (s.LastSeen ?? s.CreatedAt) > StaleAfter ? "none" : "waiting");
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace StreamGateway.Core.Streams;
 
 /// <summary>POST /stream → 201 with the new LiveStream (studio-api §2.1, §3.2).</summary>
-public sealed class CreateStream(GatewayDbContext db, Microsoft.Extensions.Options.IOptions<Playback.GatewayUrlOptions> urls, TimeProvider clock)
+public sealed class CreateStream(GatewayDbContext db, Microsoft.Extensions.Options.IOptions<Http.GatewayUrlOptions> urls, TimeProvider clock)
 {
     public async Task<IResult> HandleAsync(HttpContext http, CancellationToken ct)
     {

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace StreamGateway.Core.Streams;
 
 /// <summary>A live stream (studio-api §3.1). Nested Studio objects are kept as validated JSON in jsonb columns.</summary>
-public sealed class LiveStream : IListed, Ingest.ILiveCounters
+public sealed class LiveStream : IListed, Streams.ILiveCounters
 {
     public Guid Id { get; set; }
     public Guid ProjectId { get; set; }

@@ -1,3 +1,4 @@
+using StreamGateway.Core.Streams;
 using Microsoft.EntityFrameworkCore;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Webhooks;
@@ -54,7 +55,7 @@ public sealed class StreamActivity(GatewayDbContext db, WebhookOutbox outbox, Ti
         stream.IsActive = apply(stream);
         var row = stream.IsActive == wasActive
             ? null
-            : WebhookOutbox.Add(db, stream.IsActive ? WebhookEvents.StreamStarted : WebhookEvents.StreamIdle, stream, clock.GetUtcNow());
+            : StreamEvents.Add(db, stream.IsActive ? WebhookEvents.StreamStarted : WebhookEvents.StreamIdle, stream, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (row is not null)

@@ -5,20 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
-using StreamGateway.Core.Ingest;
 
 namespace StreamGateway.Core.Streams;
-
-public static class StreamQueries
-{
-    /// <summary>A live (not deleted) stream of the caller's project; anything else is "not found".</summary>
-    /// <param name="track">False for reads that change nothing, which skips change tracking.</param>
-    public static async Task<LiveStream?> FindAsync(GatewayDbContext db, Caller caller, string id, CancellationToken ct, bool track = true) =>
-        Guid.TryParse(id, out var streamId)
-            ? await (track ? db.Streams : db.Streams.AsNoTracking())
-                .FirstOrDefaultAsync(s => s.Id == streamId && s.ProjectId == caller.ProjectId && !s.Deleted, ct)
-            : null;
-}
 
 /// <summary><c>/api/stream</c> with Studio's paths and status codes (studio-api §2.1).</summary>
 public static class StreamEndpoints
@@ -65,7 +53,7 @@ public static class StreamEndpoints
             : ApiError.NotFound();
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock,
-        StreamKeys keys, LivePublishers publishers, CancellationToken ct)
+        ILiveControl live, CancellationToken ct)
     {
         var stream = await StreamQueries.FindAsync(db, Caller.From(http), id, ct);
         if (stream is null)
@@ -75,12 +63,12 @@ public static class StreamEndpoints
         stream.Deleted = true;
         stream.DeletedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        await keys.StreamChangedAsync(publishers, stream, dropPublisher: true);
+        await live.StreamChangedAsync(stream, dropPublisher: true);
         return TypedResults.NoContent();
     }
 
     private static async Task<IResult> TerminateAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock,
-        LivePublishers publishers, CancellationToken ct)
+        ILiveControl live, CancellationToken ct)
     {
         var stream = await StreamQueries.FindAsync(db, Caller.From(http), id, ct);
         if (stream is null)
@@ -95,7 +83,7 @@ public static class StreamEndpoints
         stream.LastTerminatedAt = now;
         await db.SaveChangesAsync(ct);
         // Terminate ends the current session; the encoder may reconnect and start a new one.
-        await publishers.KickAsync(stream.Id);
+        await live.TerminateAsync(stream.Id);
         return TypedResults.NoContent();
     }
 

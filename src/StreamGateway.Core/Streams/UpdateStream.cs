@@ -2,7 +2,6 @@ using System.Text.Json;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
-using StreamGateway.Core.Ingest;
 using Microsoft.AspNetCore.Http;
 
 namespace StreamGateway.Core.Streams;
@@ -11,7 +10,7 @@ namespace StreamGateway.Core.Streams;
 /// PATCH /stream/{id} → 204 (studio-api §2.1, §3.2). Fields left out are unchanged; <c>playbackPolicy: null</c>
 /// clears the policy. Changing <c>record</c> or <c>profiles</c> while the stream is live is a 400, as in Studio.
 /// </summary>
-public sealed class UpdateStream(GatewayDbContext db, StreamKeys keys, LivePublishers publishers)
+public sealed class UpdateStream(GatewayDbContext db, ILiveControl live)
 {
     public async Task<IResult> HandleAsync(string id, HttpContext http, CancellationToken ct)
     {
@@ -60,7 +59,7 @@ public sealed class UpdateStream(GatewayDbContext db, StreamKeys keys, LivePubli
         stream.PlaybackPolicy = input.PlaybackPolicyJson ?? (body.NullFields!.Contains("playbackPolicy") ? null : stream.PlaybackPolicy);
         await db.SaveChangesAsync(ct);
         // Suspension drops a live publisher at once; the key cache must not let it back in.
-        await keys.StreamChangedAsync(publishers, stream, dropPublisher: stream.Suspended);
+        await live.StreamChangedAsync(stream, dropPublisher: stream.Suspended);
         return TypedResults.NoContent();
     }
 }

@@ -1,3 +1,4 @@
+using StreamGateway.Core.Storage;
 using System.Globalization;
 using System.Numerics;
 using Microsoft.AspNetCore.Builder;
@@ -92,7 +93,7 @@ public static class OrchestratorEndpoints
         {
             return ApiError.NotFound("evidence not found");
         }
-        var stream = await store.OpenReadAsync(VerificationEvidence.FileKey(id, file), CancellationToken.None);
+        var stream = await store.OpenReadAsync(MediaKeys.Evidence(id, file), CancellationToken.None);
         return stream is null ? ApiError.NotFound("evidence not found") : TypedResults.Stream(stream, "video/mp2t", file);
     }
 

@@ -17,7 +17,7 @@ public static class RenditionCheck
 
     /// <param name="sourceFrames">Frames in the source segment; 0 when unknown (no frame-count check then).</param>
     /// <returns>Null when the rendition is good, else what is wrong with it.</returns>
-    public static string? Problem(RenditionRequest asked, double sourceSeconds, long sourceFrames, long reportedPixels, RenditionFacts facts)
+    public static string? Problem(Rendition asked, double sourceSeconds, long sourceFrames, long reportedPixels, RenditionFacts facts)
     {
         var name = asked.Name;
         if (facts.VideoCodec != "h264")

@@ -7,17 +7,6 @@ using StreamGateway.Network.Transport;
 
 namespace StreamGateway.Core.Transcoding;
 
-/// <summary>One segment to have transcoded: a live source segment, or a chunk of an asset.</summary>
-/// <param name="Key">Whose selection state, sessions and credit this uses: a live session's id, or an asset's.</param>
-/// <param name="ManifestId">What the orchestrator sees as the manifest (the stream or asset id).</param>
-/// <param name="PlaybackId">For logs and kept evidence.</param>
-public sealed record SegmentAttempt(Guid Key, Guid ManifestId, string PlaybackId, long Seq, byte[] Source, double Duration,
-    IReadOnlyList<RenditionRequest> Renditions, DateTimeOffset Deadline);
-
-/// <summary>Renditions that passed every check, in temporary files that live until the publish callback returns.</summary>
-public sealed record TranscodedSegment(IReadOnlyList<(RenditionRequest Asked, string Path, RenditionFacts Facts)> Files, long Pixels,
-    BigInteger PaidWei, string Orchestrator);
-
 /// <summary>
 /// The orchestrator path shared by live and VOD: choose an orchestrator, pay it in tickets, send the segment, fetch
 /// and verify every rendition, and hand the checked files to the caller to publish. A failed attempt suspends that
@@ -29,7 +18,7 @@ public sealed class SegmentTranscoder(
     OrchestratorDirectory directory,
     OrchestratorClient client,
     BroadcasterIdentity identity,
-    Payments.TicketSender tickets,
+    TicketSender tickets,
     RenditionVerifier verifier,
     VerificationEvidence evidenceStore,
     IOptions<TranscodingOptions> options,
@@ -75,7 +64,7 @@ public sealed class SegmentTranscoder(
         try
         {
             var info = await orchestrators.SessionAsync(work.Key, orchestrator, ct);
-            var segment = SegmentRequest.Build(work.ManifestId.ToString("N"), work.Seq, work.Source, duration, info.AuthToken, work.Renditions, identity);
+            var segment = SegmentRequest.Build(work.ManifestId.ToString("N"), work.Seq, work.Source, duration, info.AuthToken, [.. work.Renditions.Select(r => r.ToWire())], identity);
             var (payment, paid) = await tickets.PayAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration);
             var (data, fresh) = await client.SubmitSegmentAsync(info, segment, work.Source, SegmentTiming.UploadDeadline(duration), left, ct, payment);
             await tickets.DebitAsync(work.Key, orchestrator.Id, info, data.Segments.Sum(s => s.Pixels));
@@ -138,8 +127,8 @@ public sealed class SegmentTranscoder(
     /// Every rendition passes the cheap checks (decode, size, frames, duration, pixels) and, on a sampled segment, the
     /// comparison with the source; otherwise the evidence is kept and <see cref="BadWorkException"/> says what failed.
     /// </summary>
-    private async Task<List<(RenditionRequest Asked, string Path, RenditionFacts Facts)>> VerifyAsync(SegmentAttempt work,
-        KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(RenditionRequest Asked, string Path)> files, byte[][] downloads,
+    private async Task<List<(Rendition Asked, string Path, RenditionFacts Facts)>> VerifyAsync(SegmentAttempt work,
+        KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(Rendition Asked, string Path)> files, byte[][] downloads,
         CancellationToken ct)
     {
         string? problem;

@@ -1,56 +1,11 @@
-using Hangfire;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using StreamGateway.Network.Transport;
 
 namespace StreamGateway.Core.Transcoding;
 
-/// <summary>
-/// Hands live segments to the fan-out when orchestrators are configured (otherwise streams stay source-only), and
-/// keeps a session's current transcoding problem, so the per-segment health update reports it until a segment is
-/// transcoded again.
-/// </summary>
-public sealed class LiveTranscoding(IOptions<TranscodingOptions> options, IBackgroundJobClient jobs, IConnectionMultiplexer redis)
-{
-    private static readonly TimeSpan IssueTtl = TimeSpan.FromMinutes(2);
-
-    private static string IssueKey(Guid session) => $"sg:tx:{session:N}:issue";
-
-    public bool Enabled => options.Value.Enabled;
-
-    /// <summary>Ends the publish's orchestrator sessions once its last segments have had their deadline.</summary>
-    public void ScheduleEnd(Guid session)
-    {
-        if (Enabled)
-        {
-            jobs.Schedule<EndOrchestratorSessions>(job => job.RunAsync(session), TimeSpan.FromSeconds(30));
-        }
-    }
-
-    public Task SetIssueAsync(Guid session, string issue) => redis.GetDatabase().StringSetAsync(IssueKey(session), issue, IssueTtl);
-
-    public Task ClearIssueAsync(Guid session) => redis.GetDatabase().KeyDeleteAsync(IssueKey(session));
-
-    public async Task<string?> IssueAsync(Guid session) => Enabled ? (string?)await redis.GetDatabase().StringGetAsync(IssueKey(session)) : null;
-
-    public void Enqueue(LiveSegmentWork work)
-    {
-        if (Enabled && work.Renditions.Count > 0)
-        {
-            jobs.Enqueue<LiveTranscodeJob>(job => job.RunAsync(work, CancellationToken.None));
-        }
-    }
-}
-
-/// <summary>The job behind <see cref="LiveTranscoding.ScheduleEnd"/>.</summary>
-public sealed class EndOrchestratorSessions(StreamOrchestrators orchestrators)
-{
-    [Queue("live")]
-    public Task RunAsync(Guid session) => orchestrators.EndSessionsAsync(session);
-}
-
 public static class TranscodingExtensions
 {
+    /// <summary>The broadcaster side of the network: orchestrator selection and sessions, tickets, submission and verification.</summary>
     public static IServiceCollection AddTranscoding(this IServiceCollection services)
     {
         services.AddOptions<TranscodingOptions>().BindConfiguration(TranscodingOptions.Section).ValidateDataAnnotations()
@@ -67,12 +22,8 @@ public static class TranscodingExtensions
         services.AddSingleton<RenditionVerifier>();
         services.AddSingleton<VerificationEvidence>();
         services.AddSingleton<SegmentTranscoder>();
-        services.AddSingleton<Payments.TicketSender>();
-        services.AddSingleton<Usage.UsageRecorder>();
-        services.AddHostedService<Payments.SenderFunding>();
-        services.AddSingleton<LiveTranscoding>();
-        services.AddTransient<LiveTranscodeJob>();
-        services.AddTransient<EndOrchestratorSessions>();
+        services.AddSingleton<TicketSender>();
+        services.AddHostedService<SenderFunding>();
         return services;
     }
 }

@@ -59,6 +59,3 @@ public static class WebhookAddressGuard
             }
         };
 }
-
-/// <summary>The destination is not a public address; such a delivery is never retried.</summary>
-public sealed class WebhookAddressRefusedException(string message) : IOException(message);

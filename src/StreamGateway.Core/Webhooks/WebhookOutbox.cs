@@ -2,7 +2,6 @@ using System.Text.Json;
 using Hangfire;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
-using StreamGateway.Core.Streams;
 
 namespace StreamGateway.Core.Webhooks;
 
@@ -13,15 +12,7 @@ namespace StreamGateway.Core.Webhooks;
 /// </summary>
 public sealed class WebhookOutbox(IBackgroundJobClient jobs)
 {
-    public static WebhookEvent Add(GatewayDbContext db, string eventName, LiveStream stream, DateTimeOffset now, object? payload = null)
-    {
-        var row = Add(db, eventName, stream.ProjectId, stream.UserId, now, payload);
-        row.StreamId = stream.Id;
-        row.Stream = JsonSerializer.Serialize(StreamResource.From(stream, withKey: false), GatewayJson.Options);
-        return row;
-    }
-
-    /// <summary>An event about something other than a stream (an asset, a task).</summary>
+    /// <summary>An event of a project; an event about a stream also carries the stream (see <c>StreamEvents</c>).</summary>
     public static WebhookEvent Add(GatewayDbContext db, string eventName, Guid projectId, Guid userId, DateTimeOffset now, object? payload)
     {
         var row = new WebhookEvent

@@ -1,4 +1,4 @@
-using StreamGateway.Core.Ingest;
+using StreamGateway.Core.Live;
 
 namespace StreamGateway.Tests.Unit;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using StreamGateway.Core.Hls;
+using StreamGateway.Core.Live;
 
 namespace StreamGateway.Tests.Integration.Transcoding;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using StreamGateway.Core.Assets;
-using StreamGateway.Core.Hls;
+using StreamGateway.Core.Live;
 using StreamGateway.Core.Sessions;
 using StreamGateway.Core.Storage;
 
@@ -21,7 +21,7 @@ public sealed class DropLiveCopiesTests
             async Task PutAsync(Guid s, string rendition, long index)
             {
                 await File.WriteAllTextAsync(file, "ts");
-                await store.PutFileAsync(HlsEndpoints.SegmentKey("pb", rendition, SessionSegments.FileName(s, index)), file, CancellationToken.None);
+                await store.PutFileAsync(MediaKeys.Live("pb", rendition, s, index), file, CancellationToken.None);
             }
             foreach (var rendition in new[] { "source", "240p" })
             {
@@ -35,7 +35,7 @@ public sealed class DropLiveCopiesTests
             await new DropLiveCopies(store).RunAsync("pb", session, ["source", "240p"], 1, 3);
 
             bool Stored(Guid s, string rendition, long index) =>
-                File.Exists(store.LocalPath(HlsEndpoints.SegmentKey("pb", rendition, SessionSegments.FileName(s, index))) ?? "");
+                File.Exists(store.LocalPath(MediaKeys.Live("pb", rendition, s, index)) ?? "");
             foreach (var rendition in new[] { "source", "240p" })
             {
                 Assert.Equal([true, false, false, false, true], Enumerable.Range(0, 5).Select(i => Stored(session, rendition, i)));

@@ -1,3 +1,4 @@
+using StreamGateway.Core.Storage;
 using StreamGateway.Core.Assets;
 using StreamGateway.Core.Sessions;
 
@@ -25,7 +26,7 @@ public sealed class RecordingStatusTests
     [InlineData(AssetPhase.Ready, true, "deleted")]
     [InlineData(AssetPhase.Deleted, true, "deleted")]
     public void The_status_follows_the_recording_asset(string phase, bool deleted, string expected) =>
-        Assert.Equal(expected, SessionResource.RecordingStatusOf(Recorded(Now), Recording(phase, deleted), Now));
+        Assert.Equal(expected, SessionResource.RecordingStatusOf(Recorded(Now), SessionRecordings.Describe(Recording(phase, deleted), "https://gw.example"), Now));
 
     [Fact]
     public void Without_an_asset_a_session_waits_until_it_is_stale()
@@ -38,13 +39,13 @@ public sealed class RecordingStatusTests
     public void Only_a_ready_recording_has_urls()
     {
         var session = Recorded(Now);
-        var processing = SessionResource.From(session, Now, Recording(AssetPhase.Processing), "https://gw.example");
+        var processing = SessionResource.From(session, Now, SessionRecordings.Describe(Recording(AssetPhase.Processing), "https://gw.example"));
         Assert.Null(processing.RecordingUrl);
         Assert.Null(processing.Mp4Url);
         var ready = Recording(AssetPhase.Ready);
         ready.HasPlayback = true;
         ready.Mp4s = """[{"name":"static240p.mp4","width":426,"height":240,"bitrate":300000,"size":1000}]""";
-        var resource = SessionResource.From(session, Now, ready, "https://gw.example", withAssetId: true);
+        var resource = SessionResource.From(session, Now, SessionRecordings.Describe(ready, "https://gw.example"), withAssetId: true);
         Assert.Equal("https://gw.example/hls/q/index.m3u8", resource.RecordingUrl);
         Assert.Equal("https://gw.example/hls/q/static240p.mp4", resource.Mp4Url);
         Assert.Equal(ready.Id.ToString(), resource.AssetId);
@@ -57,9 +58,9 @@ public sealed class RecordingStatusTests
     public void Segment_names_carry_their_index(long index)
     {
         var session = Guid.CreateVersion7();
-        var name = SessionSegments.FileName(session, index);
+        var name = MediaKeys.LiveFile(session, index);
         Assert.StartsWith(session.ToString("N")[^12..] + "_", name, StringComparison.Ordinal);
-        Assert.Equal(index, SessionSegments.IndexOf(name));
+        Assert.Equal(index, MediaKeys.LiveFileIndex(name));
     }
 
     [Theory]
@@ -67,5 +68,5 @@ public sealed class RecordingStatusTests
     [InlineData("abc_x.ts", -1)]
     [InlineData("abc_-1.ts", -1)]
     public void Other_names_are_not_mistaken_for_session_segments(string name, long expected) =>
-        Assert.Equal(expected, SessionSegments.IndexOf(name));
+        Assert.Equal(expected, MediaKeys.LiveFileIndex(name));
 }

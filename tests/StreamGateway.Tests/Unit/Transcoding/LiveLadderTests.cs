@@ -1,8 +1,8 @@
-using StreamGateway.Core.Hls;
+using StreamGateway.Core.Live;
 using StreamGateway.Core.Streams;
 using StreamGateway.Core.Transcoding;
 using StreamGateway.Media.Ffmpeg;
-using StreamGateway.Network.Transport;
+using StreamGateway.Media.Hls;
 
 namespace StreamGateway.Tests.Unit.Transcoding;
 
@@ -15,7 +15,7 @@ public sealed class LiveLadderTests
         Assert.Equal(["240p0", "360p0", "480p0", "720p0"], LiveLadder.For(json, 1280, 720).Select(r => r.Name));
         var small = LiveLadder.For(json, 640, 360);
         Assert.Equal(["240p0", "360p0"], small.Select(r => r.Name));
-        Assert.Equal(new RenditionRequest("360p0", 640, 360, 800_000, 0, 1, 0), small[1]);
+        Assert.Equal(new Rendition("360p0", 640, 360, 800_000, 0, 1, 0), small[1]);
     }
 
     [Fact]
@@ -23,14 +23,14 @@ public sealed class LiveLadderTests
     {
         const string json = """[{"name":"my rung/1","width":320,"height":180,"bitrate":200000,"fps":30,"fpsDen":1,"gop":"2.0"},{"name":"source2","width":256,"height":144,"bitrate":100000}]""";
         var ladder = LiveLadder.For(json, null, null);
-        Assert.Equal(new RenditionRequest("r0", 320, 180, 200_000, 30, 1, 2000), ladder[0]);
+        Assert.Equal(new Rendition("r0", 320, 180, 200_000, 30, 1, 2000), ladder[0]);
         Assert.Equal("source2", ladder[1].Name);
     }
 }
 
 public sealed class RenditionCheckTests
 {
-    private static readonly RenditionRequest Asked = new("360p0", 640, 360, 800_000);
+    private static readonly Rendition Asked = new("360p0", 640, 360, 800_000);
 
     private static RenditionFacts Facts(int w = 640, int h = 360, long frames = 60, double duration = 2.0, string codec = "h264") =>
         new(codec, "High", 30, w, h, frames, duration, "aac", "LC");

@@ -1,0 +1,12 @@
+namespace StreamGateway.Core.Accounts;
+
+public static class AccountsExtensions
+{
+    /// <summary>API keys: the authentication every /api call goes through, and the admin commands that issue keys.</summary>
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiKeyAuthentication>();
+        services.AddScoped<AccountAdmin>();
+        return services;
+    }
+}

@@ -1,0 +1,26 @@
+using StreamGateway.Core.Http;
+
+namespace StreamGateway.Core.Assets;
+
+/// <summary>A unit of asset work (studio-api §3.11): an upload's or a recording's processing (<c>upload</c>), or a clip (<c>clip</c>).</summary>
+public sealed class AssetTask : IListed
+{
+    public Guid Id { get; set; }
+    public Guid ProjectId { get; set; }
+    public Guid UserId { get; set; }
+    public required string Type { get; set; }
+    public Guid? InputAssetId { get; set; }
+    public Guid? OutputAssetId { get; set; }
+    /// <summary>params as JSON.</summary>
+    public string? Params { get; set; }
+    /// <summary>pending, waiting, running, failed, completed or cancelled.</summary>
+    public required string Phase { get; set; }
+    public double? Progress { get; set; }
+    public string? ErrorMessage { get; set; }
+    public int Retries { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>output as JSON.</summary>
+    public string? Output { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ScheduledAt { get; set; }
+}

@@ -1,0 +1,34 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using StreamGateway.Core.Data;
+
+namespace StreamGateway.Core.Assets;
+
+/// <summary>The end of any upload: the file becomes the asset's source and its processing is queued (once).</summary>
+public sealed class AssetUploads(GatewayDbContext db, AssetStorage storage, AssetEvents events, IBackgroundJobClient jobs, TimeProvider clock)
+{
+    /// <returns>False when another upload of the same asset finished first.</returns>
+    public async Task<bool> CompleteAsync(Guid assetId, string localFile, long size, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // One conditional update decides which upload wins, so two racing uploads never both queue processing.
+        var won = await db.Assets.Where(a => a.Id == assetId && a.Phase == AssetPhase.Uploading && a.DeletedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Phase, AssetPhase.Waiting).SetProperty(a => a.Size, size)
+                .SetProperty(a => a.UpdatedAt, now), ct);
+        if (won == 0)
+        {
+            File.Delete(localFile);
+            return false;
+        }
+        await storage.PutSourceAsync(assetId, localFile);
+        var asset = await db.Assets.FirstAsync(a => a.Id == assetId, ct);
+        var task = await db.Tasks.FirstOrDefaultAsync(t => t.OutputAssetId == assetId && t.Type == "upload", ct);
+        await events.CommitAsync(db, asset, "asset.updated", task, "task.updated", t =>
+        {
+            t.Phase = "waiting";
+            t.ScheduledAt = now;
+        }, now, ct);
+        jobs.Enqueue<ProcessAsset>(job => job.RunAsync(assetId, CancellationToken.None));
+        return true;
+    }
+}

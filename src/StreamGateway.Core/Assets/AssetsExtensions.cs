@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Webhooks;
+
+namespace StreamGateway.Core.Assets;
+
+public static class AssetsExtensions
+{
+    /// <summary>Video on demand: uploads (direct and tus), URL imports, processing, recordings, clips, downloads and the watchdog.</summary>
+    public static IServiceCollection AddAssets(this IServiceCollection services)
+    {
+        services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UploadTokens>();
+        services.AddSingleton<AssetStorage>();
+        services.AddSingleton<AssetEvents>();
+        services.AddScoped<DirectUpload>();
+        services.AddScoped<TusUploads>();
+        services.AddScoped<AssetUploads>();
+        services.AddScoped<ProcessAsset>();
+        services.AddSingleton<SessionRecordings>();
+        services.AddSingleton<Live.ILiveRecorder>(provider => provider.GetRequiredService<SessionRecordings>());
+        services.AddSingleton<Sessions.ISessionRecordings>(provider => provider.GetRequiredService<SessionRecordings>());
+        services.AddSingleton<Live.SessionSegments>();
+        services.AddScoped<ClipAsset>();
+        services.AddScoped<DropLiveCopies>();
+        services.AddSingleton<VodDownloads>();
+        services.AddHostedService<AssetWatchdog>();
+        services.AddScoped<ImportAsset>();
+        services.AddHttpClient(ImportAsset.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                MaxAutomaticRedirections = 5,
+                // Every connection, redirects included, is checked: no private or loopback address unless allowed.
+                ConnectCallback = WebhookAddressGuard.ConnectCallback(
+                    provider.GetRequiredService<IOptions<AssetOptions>>().Value.AllowPrivateUrls, "fetch from"),
+            })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        return services;
+    }
+}

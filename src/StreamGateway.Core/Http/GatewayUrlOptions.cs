@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http;
+
+namespace StreamGateway.Core.Http;
+
+/// <summary>Section <c>Gateway</c>: how the gateway names itself in the URLs it hands out.</summary>
+public sealed class GatewayUrlOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Public base URL of this gateway (e.g. https://video.example.com). Unset: taken from each request.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public string BaseFor(HttpRequest request) =>
+        (PublicBaseUrl ?? $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
+}

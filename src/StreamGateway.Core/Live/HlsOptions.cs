@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StreamGateway.Core.Live;
+
+public sealed class HlsOptions
+{
+    public const string Section = "Hls";
+
+    /// <summary>Segments listed in a live media playlist (the sliding window).</summary>
+    [Range(6, 100)]
+    public int WindowSegments { get; set; } = 8;
+
+    /// <summary>Live segments kept in storage per rendition; older ones are deleted (unless the stream records).</summary>
+    [Range(6, 100_000)]
+    public int RetainSegments { get; set; } = 30;
+
+    /// <summary>
+    /// Each node keeps a rendered playlist this long before asking Redis again (0 turns it off). Players refresh
+    /// every few seconds, so a tenth of a second of staleness is invisible and spares Redis most requests.
+    /// </summary>
+    [Range(0, 2000)]
+    public int PlaylistCacheMilliseconds { get; set; } = 100;
+
+    /// <summary>
+    /// How long a rendition waits for an earlier segment that never settled (a transcode job lost with its node)
+    /// before it moves on and marks that segment as a gap.
+    /// </summary>
+    [Range(1, 600)]
+    public double RenditionWaitSeconds { get; set; } = 20;
+
+    /// <summary>How long a finished stream's playlist state stays in Redis.</summary>
+    [Range(60, 30 * 86400)]
+    public int StateTtlSeconds { get; set; } = 86400;
+}

@@ -1,0 +1,34 @@
+namespace StreamGateway.Core.Live;
+
+public static class LiveExtensions
+{
+    /// <summary>
+    /// The live path: RTMP ingest (when <paramref name="listen"/>), publish authorisation, segmenting, live playlist
+    /// state, the session segment log, the live transcode job and the end of sessions, lost ones included.
+    /// </summary>
+    public static IServiceCollection AddLive(this IServiceCollection services, bool listen)
+    {
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HlsOptions>().BindConfiguration(HlsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LivePlaylists>();
+        services.AddSingleton<SessionSegments>();
+        services.AddSingleton<LiveRenditions>();
+        services.AddSingleton<LiveStatistics>();
+        services.AddSingleton<LiveSessionEnd>();
+        services.AddSingleton<StreamKeys>();
+        services.AddSingleton<LivePublishers>();
+        services.AddHostedService(provider => provider.GetRequiredService<LivePublishers>());
+        services.AddSingleton<LiveSegmenterFactory>();
+        services.AddSingleton<LiveIngest>();
+        services.AddSingleton<Streams.ILiveControl, LiveControl>();
+        services.AddSingleton<LiveTranscoding>();
+        services.AddTransient<LiveTranscodeJob>();
+        services.AddTransient<EndOrchestratorSessions>();
+        services.AddHostedService<LostSessionSweep>();
+        if (listen)
+        {
+            services.AddHostedService<RtmpListener>();
+        }
+        return services;
+    }
+}

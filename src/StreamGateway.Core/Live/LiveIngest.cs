@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using StreamGateway.Core.Data;
+using StreamGateway.Core.Live;
+using StreamGateway.Core.Sessions;
+using StreamGateway.Core.Streams;
+using StreamGateway.Core.Webhooks;
+using StreamGateway.Media.Rtmp;
+
+namespace StreamGateway.Core.Live;
+
+/// <summary>
+/// Decides on each RTMP publish: the stream key must belong to a stream that is neither deleted nor suspended.
+/// An accepted publish becomes a session (with <c>recording.started</c> when the stream records), opens a new
+/// discontinuity in the stream's playlists, replaces any other publisher of the stream, and gets a
+/// <see cref="LiveSegmenter"/> that turns its media into segments.
+/// </summary>
+public sealed class LiveIngest(
+    StreamKeys keys,
+    LivePublishers publishers,
+    LivePlaylists playlists,
+    IServiceScopeFactory scopes,
+    WebhookOutbox outbox,
+    LiveSegmenterFactory segmenters,
+    TimeProvider clock,
+    ILogger<LiveIngest> logger)
+{
+    public async ValueTask<IRtmpPublishSink?> AuthorizeAsync(RtmpPublishRequest request, CancellationTokenSource connection, CancellationToken ct)
+    {
+        var info = await keys.FindAsync(request.StreamName, ct);
+        if (info is null || info.Deleted || info.Suspended)
+        {
+            // The key is a secret: log only why it was refused.
+            logger.LogInformation("Refused a publish: {Reason}",
+                info is null ? "unknown stream key" : info.Deleted ? "stream deleted" : "stream suspended");
+            return null;
+        }
+
+        var sessionId = Guid.CreateVersion7();
+        await CreateSessionAsync(info, sessionId, ct);
+        await playlists.StartSessionAsync(info.PlaybackId, sessionId);
+        await publishers.AddAsync(info.StreamId, sessionId, connection);
+        logger.LogInformation("Publish started: stream {StreamId} session {SessionId}", info.StreamId, sessionId);
+        return segmenters.Create(info, sessionId, connection);
+    }
+
+    private async Task CreateSessionAsync(StreamKeyInfo info, Guid sessionId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        var now = clock.GetUtcNow();
+        var session = new Session
+        {
+            Id = sessionId,
+            StreamId = info.StreamId,
+            ProjectId = info.ProjectId,
+            UserId = info.UserId,
+            Name = info.Name,
+            PlaybackId = info.PlaybackId,
+            Record = info.Record,
+            Profiles = info.Profiles,
+            RecordingSpec = info.RecordingSpec,
+            CreatedAt = now,
+        };
+        db.Sessions.Add(session);
+        await scope.ServiceProvider.GetRequiredService<StreamActivity>().ClaimAsync(info.StreamId, sessionId, ct);
+        WebhookEvent? started = null;
+        if (info.Record && await db.Streams.FindAsync([info.StreamId], ct) is { } stream)
+        {
+            started = StreamEvents.Add(db, "recording.started", stream, now, new { session = SessionResource.From(session, now) });
+        }
+        await db.SaveChangesAsync(ct);
+        if (started is not null)
+        {
+            outbox.Publish(started);
+        }
+    }
+}

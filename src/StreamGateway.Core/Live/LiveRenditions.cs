@@ -1,0 +1,46 @@
+using StreamGateway.Core.Storage;
+
+namespace StreamGateway.Core.Live;
+
+/// <summary>
+/// The one step that publishes a segment into a rendition, for the source (from the segmenter) and for every
+/// transcoded rendition (from the live transcode job) alike: the file goes into the segment store, the session's
+/// segment log records it (what recordings and clips are made from), the rendition's playlist lists it, and the
+/// stored segments that fell out of retention are deleted. A segment no orchestrator could make settles as a gap.
+/// </summary>
+public sealed class LiveRenditions(ISegmentStore store, LivePlaylists playlists, SessionSegments log)
+{
+    /// <summary>Publishes <paramref name="path"/> as <paramref name="segment"/> of <paramref name="rendition"/>.</summary>
+    /// <param name="picture">What the rendition carries, for the master playlist and the session's segment log.</param>
+    /// <param name="ladder">Source only: the renditions that will follow it, each starting at this segment if it has none yet.</param>
+    /// <returns>Where the segment landed in the playlist (for the source: its sequence number and discontinuity).</returns>
+    public async Task<SettledSegment> PublishAsync(LiveSegment segment, string rendition, string path, RenditionInfo picture,
+        IReadOnlyList<string>? ladder = null)
+    {
+        var bytes = new FileInfo(path).Length;
+        var source = rendition == LivePlaylists.Source;
+        // The source is described by each publish's first segment (a new publish may change it); a transcoded
+        // rendition by the first of its segments to land.
+        if (!source || segment.Index == 0)
+        {
+            await playlists.SetRenditionAsync(segment.PlaybackId, rendition, picture, onlyIfMissing: !source);
+        }
+        await store.PutFileAsync(MediaKeys.Live(segment.PlaybackId, rendition, segment.File), path, CancellationToken.None);
+        await log.AddAsync(segment.SessionId, rendition, new LoggedSegment(segment.Index, segment.Duration, source ? segment.StartMs : 0, bytes,
+            picture.Width ?? 0, picture.Height ?? 0, picture.Codecs));
+        var settled = source
+            ? await playlists.AppendAsync(segment.PlaybackId, rendition, segment.File, segment.Duration, bytes, segment.KeepAll, ladder, segment.StartMs)
+            : await playlists.SettleAsync(segment.PlaybackId, rendition, segment.Seq, segment.File, segment.Duration, bytes,
+                segment.Discontinuity, gap: false, segment.KeepAll, segment.StartMs);
+        foreach (var old in settled.Expired)
+        {
+            await store.DeleteAsync(MediaKeys.Live(segment.PlaybackId, rendition, old), CancellationToken.None);
+        }
+        return settled;
+    }
+
+    /// <summary>The segment will never exist in this rendition: players skip it (<c>EXT-X-GAP</c>) and the playlist moves on.</summary>
+    public Task GapAsync(LiveSegment segment, string rendition) =>
+        playlists.SettleAsync(segment.PlaybackId, rendition, segment.Seq, $"gap_{segment.Seq}.ts", segment.Duration, 0,
+            segment.Discontinuity, gap: true, segment.KeepAll, segment.StartMs);
+}

@@ -1,0 +1,270 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using StreamGateway.Core.Storage;
+using StreamGateway.Core.Streams;
+using StreamGateway.Core.Transcoding;
+using StreamGateway.Core.Usage;
+using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Media.Flv;
+using StreamGateway.Media.Rtmp;
+
+namespace StreamGateway.Core.Live;
+
+/// <summary>
+/// One publish's media path: FLV tags from the RTMP connection go into an ffmpeg child (<c>-c copy</c>) that cuts
+/// keyframe-aligned MPEG-TS segments; each finished segment moves to the segment store, joins the live playlist
+/// and updates the stream's and session's statistics and health. The first segment marks the stream live
+/// (<c>stream.started</c>); the end of the publish ends the playlist and marks it idle (<c>stream.idle</c>).
+/// </summary>
+internal sealed class LiveSegmenter(
+    StreamKeyInfo stream,
+    Guid sessionId,
+    CancellationTokenSource connection,
+    IngestOptions options,
+    LivePublishers publishers,
+    LiveRenditions renditions,
+    LiveStatistics statistics,
+    LiveSessionEnd end,
+    LiveTranscoding transcoding,
+    SessionSegments segments,
+    UsageRecorder usage,
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    ILogger<LiveSegmenter> logger) : IRtmpPublishSink
+{
+    /// <summary>Media is held back until the tracks are known, at most this many messages or this much media time.</summary>
+    private const int MaxHeldMessages = 300;
+    private const uint MaxHeldMilliseconds = 1500;
+
+    private readonly List<(RtmpMessageKind Kind, uint Timestamp, byte[] Payload)> _held = [];
+    private readonly ArrayBufferWriter<byte> _tag = new(64 * 1024);
+    private readonly StreamHealth _health = new();
+    private readonly string _workDir = Path.Combine(Path.GetFullPath(options.WorkDir), sessionId.ToString("N"));
+    private FfmpegProcess? _ffmpeg;
+    private Task? _reader;
+    private bool _metadataSaysVideo, _metadataSaysAudio, _metadataSeen, _sawVideo, _sawAudio, _failed;
+    private string? _videoCodec, _audioCodec;
+    private int _segments;
+    private IReadOnlyList<Rendition> _ladder = [];
+    private RenditionInfo _source = new(null, null, null, null);
+    /// <summary>Wall-clock time (Unix ms) of media time 0, fixed when the first segment closes.</summary>
+    private double? _originMs;
+
+    public async ValueTask WriteAsync(RtmpMediaMessage message, CancellationToken ct)
+    {
+        if (_failed)
+        {
+            return;
+        }
+        var payload = message.Payload.Span;
+        switch (message.Kind)
+        {
+            case RtmpMessageKind.Video when payload.Length > 0:
+                _sawVideo = true;
+                _health.OnVideo(message.Timestamp, FlvVideo.IsKeyframe(payload));
+                _videoCodec = FlvVideo.AvcCodecString(payload) ?? _videoCodec;
+                break;
+            case RtmpMessageKind.Audio when payload.Length > 0:
+                _sawAudio = true;
+                _health.OnAudio();
+                _audioCodec = FlvAudio.AacCodecString(payload) ?? _audioCodec;
+                break;
+            case RtmpMessageKind.Data:
+                var fields = Amf0.OnMetaDataFields(payload);
+                if (fields.Count > 0)
+                {
+                    _metadataSeen = true;
+                    _metadataSaysVideo = fields.ContainsKey("videocodecid") || fields.ContainsKey("width");
+                    _metadataSaysAudio = fields.ContainsKey("audiocodecid") || fields.ContainsKey("audiosamplerate");
+                }
+                break;
+        }
+
+        if (_ffmpeg is null)
+        {
+            _held.Add((message.Kind, message.Timestamp, message.Payload.ToArray()));
+            if (!TracksKnown(message.Timestamp))
+            {
+                return;
+            }
+            await StartAsync(ct);
+            return;
+        }
+        await WriteTagAsync(message.Kind, message.Timestamp, message.Payload, ct);
+    }
+
+    /// <summary>Tracks are known from metadata, from having seen both, or after holding media long enough.</summary>
+    private bool TracksKnown(uint latestTimestamp)
+    {
+        if (_metadataSeen && (_metadataSaysVideo || _metadataSaysAudio))
+        {
+            return (!_metadataSaysVideo || _sawVideo) && (!_metadataSaysAudio || _sawAudio) || _held.Count >= MaxHeldMessages;
+        }
+        var first = _held.FirstOrDefault(m => m.Kind != RtmpMessageKind.Data);
+        return (_sawVideo && _sawAudio) || _held.Count >= MaxHeldMessages ||
+               (first.Payload is not null && latestTimestamp - first.Timestamp >= MaxHeldMilliseconds);
+    }
+
+    private async Task StartAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(_workDir);
+        var hasVideo = _sawVideo || (_metadataSeen && _metadataSaysVideo && !_sawAudio);
+        var hasAudio = _sawAudio;
+        _ffmpeg = FfmpegProcess.Start(options.FfmpegPath,
+            FfmpegArguments.LiveSegmenter(options.SegmentSeconds, Path.Combine(_workDir, "seg-%d.ts")), _workDir);
+        _reader = Task.Run(ReadSegmentsAsync, CancellationToken.None);
+        await WriteRawAsync(FlvWriter.Header(hasAudio, hasVideo), ct);
+        foreach (var (kind, timestamp, payload) in _held)
+        {
+            await WriteTagAsync(kind, timestamp, payload, ct);
+        }
+        _held.Clear();
+    }
+
+    private async Task WriteTagAsync(RtmpMessageKind kind, uint timestamp, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        _tag.ResetWrittenCount();
+        FlvWriter.WriteTag(_tag, (byte)kind, timestamp, payload.Span);
+        await WriteRawAsync(_tag.WrittenMemory, ct);
+    }
+
+    private async Task WriteRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        try
+        {
+            await _ffmpeg!.StandardInput.WriteAsync(bytes, ct);
+        }
+        catch (IOException)
+        {
+            // ffmpeg rejected the media and exited: drop the publisher rather than accept media that goes nowhere.
+            _failed = true;
+            logger.LogWarning("Segmenter for session {SessionId} stopped: {Error}", sessionId, _ffmpeg!.StderrTail.Trim());
+            await connection.CancelAsync();
+        }
+    }
+
+    private async Task ReadSegmentsAsync()
+    {
+        var output = _ffmpeg!.StandardOutput;
+        string? line;
+        while ((line = await output.ReadLineAsync()) is not null)
+        {
+            var parts = line.Split(',');
+            if (parts.Length < 3 ||
+                !double.TryParse(parts[^2], NumberStyles.Float, CultureInfo.InvariantCulture, out var start) ||
+                !double.TryParse(parts[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var end))
+            {
+                continue;
+            }
+            try
+            {
+                await OnSegmentAsync(Path.Combine(_workDir, Path.GetFileName(string.Join(',', parts[..^2]))), start, end);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Could not publish a segment of session {SessionId}", sessionId);
+            }
+        }
+    }
+
+    private async Task OnSegmentAsync(string file, double start, double end)
+    {
+        var duration = end - start;
+        var bytes = new FileInfo(file).Length;
+        var index = _segments++;
+        // A segment closes when the keyframe after it arrives, so its end is about now on the wall clock.
+        _originMs ??= clock.GetUtcNow().ToUnixTimeMilliseconds() - end * 1000;
+        if (index == 0)
+        {
+            await DescribeRenditionAsync(file);
+        }
+        var segment = new LiveSegment(stream.PlaybackId, sessionId, MediaKeys.LiveFile(sessionId, index), duration,
+            (long)(_originMs.Value + start * 1000), stream.Record);
+        var settled = await renditions.PublishAsync(segment, LivePlaylists.Source, file, _source, _ladder.Select(r => r.Name).ToList());
+        transcoding.Enqueue(new LiveSegmentWork
+        {
+            StreamId = stream.StreamId,
+            ProjectId = stream.ProjectId,
+            SessionId = sessionId,
+            PlaybackId = stream.PlaybackId,
+            Seq = settled.Sequence,
+            Segment = segment.File,
+            Duration = duration,
+            Discontinuity = settled.Discontinuity,
+            KeepAll = stream.Record,
+            StartMs = segment.StartMs,
+            EnqueuedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            Renditions = [.. _ladder],
+        });
+
+        var issues = _health.OnSegment(duration, bytes);
+        if (await transcoding.IssueAsync(sessionId) is { } transcodeIssue)
+        {
+            issues = [.. issues, transcodeIssue];
+        }
+        await statistics.AddSourceAsync(stream.StreamId, sessionId, duration, bytes, issues);
+        await usage.AddAsync(UsageSubject.ForStream(stream.ProjectId, stream.StreamId), clock.GetUtcNow(), sourceSeconds: duration);
+        if (index == 0)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<StreamActivity>()
+                .MarkActiveAsync(stream.StreamId, sessionId, clock.GetUtcNow(), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Resolution and frame rate from ffprobe of the first segment; codec strings from the FLV sequence headers.</summary>
+    private async Task DescribeRenditionAsync(string file)
+    {
+        MediaProbe? probe = null;
+        try
+        {
+            probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(options.FfprobePath, FfmpegArguments.ProbeStreams(file),
+                TimeSpan.FromSeconds(10), CancellationToken.None));
+        }
+        catch (FfmpegException e)
+        {
+            logger.LogWarning("Could not probe the first segment of session {SessionId}: {Error}", sessionId, e.Message);
+        }
+        _ladder = transcoding.Enabled && probe is { HasVideo: true } ? LiveLadder.For(stream.Profiles, probe.Width, probe.Height) : [];
+        var codecs = string.Join(',', new[] { _videoCodec, _audioCodec }.Where(c => c is not null));
+        _source = new RenditionInfo(probe?.Width, probe?.Height, probe?.FrameRate, codecs.Length > 0 ? codecs : null);
+        await segments.SetLadderAsync(sessionId, new SessionLadder(_ladder, _source));
+    }
+
+    public async ValueTask CompleteAsync(string reason)
+    {
+        try
+        {
+            if (_ffmpeg is null && _held.Count > 0 && !_failed)
+            {
+                await StartAsync(CancellationToken.None); // a publish shorter than the hold still yields its segments
+            }
+            if (_ffmpeg is not null)
+            {
+                var exit = await _ffmpeg.FinishAsync(TimeSpan.FromSeconds(10));
+                await _reader!;
+                if (exit != 0 && !_failed)
+                {
+                    logger.LogWarning("Segmenter for session {SessionId} exited with {Code}: {Error}", sessionId, exit, _ffmpeg.StderrTail.Trim());
+                }
+                await _ffmpeg.DisposeAsync();
+            }
+            await end.EndAsync(new EndingSession(stream.StreamId, sessionId, stream.PlaybackId, stream.Record, _segments > 0, clock.GetUtcNow()),
+                claim: false, CancellationToken.None);
+            logger.LogInformation("Publish ended: stream {StreamId} session {SessionId} ({Reason}, {Segments} segments)",
+                stream.StreamId, sessionId, reason, _segments);
+        }
+        finally
+        {
+            publishers.Remove(sessionId);
+            try
+            {
+                Directory.Delete(_workDir, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+        }
+    }
+}

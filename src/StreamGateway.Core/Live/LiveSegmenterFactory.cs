@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Usage;
+
+namespace StreamGateway.Core.Live;
+
+/// <summary>Makes the <see cref="LiveSegmenter"/> of each accepted publish, with the services it shares.</summary>
+public sealed class LiveSegmenterFactory(
+    IOptions<IngestOptions> options,
+    LivePublishers publishers,
+    LiveRenditions renditions,
+    LiveStatistics statistics,
+    LiveSessionEnd end,
+    LiveTranscoding transcoding,
+    SessionSegments segments,
+    UsageRecorder usage,
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    ILoggerFactory loggers)
+{
+    internal LiveSegmenter Create(StreamKeyInfo stream, Guid sessionId, CancellationTokenSource connection) =>
+        new(stream, sessionId, connection, options.Value, publishers, renditions, statistics, end, transcoding, segments, usage, scopes, clock,
+            loggers.CreateLogger<LiveSegmenter>());
+}

@@ -1,0 +1,161 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Storage;
+using StreamGateway.Core.Live;
+using StreamGateway.Media.Hls;
+
+namespace StreamGateway.Core.Playback;
+
+/// <summary>
+/// Viewer-facing HLS: <c>/hls/{playbackId}/index.m3u8</c> (master), <c>/hls/{playbackId}/{rendition}/index.m3u8</c>
+/// (live media playlist) and the segments. Playlists are cached for a second, segments forever (they never change).
+/// </summary>
+public static partial class HlsEndpoints
+{
+    public const string SegmentContentType = "video/mp2t";
+
+    public static WebApplication MapHls(this WebApplication app)
+    {
+        var hls = app.MapGroup("/hls").WithTags("HLS playback").ExcludeFromDescription();
+        hls.MapGet("/{playbackId}/index.m3u8", MasterAsync);
+        hls.MapGet("/{playbackId}/{rendition}/index.m3u8", MediaAsync);
+        hls.MapGet("/{playbackId}/{rendition}/{segment}", SegmentAsync);
+        hls.MapMethods("/{playbackId}/{file}", ["GET", "HEAD"], DownloadAsync); // downloads answer HEAD too, for their size
+        return app;
+    }
+
+    private static async Task<IResult> MasterAsync(string playbackId, HttpContext http, LivePlaylists playlists,
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, CancellationToken ct)
+    {
+        var text = Id().IsMatch(playbackId)
+            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}",
+                async () => await playlists.MasterAsync(playbackId) ?? await StoredTextAsync(store, MediaKeys.VodMaster(playbackId), ct))
+            : null;
+        return Playlist(http, text);
+    }
+
+    private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists,
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, CancellationToken ct)
+    {
+        var text = Id().IsMatch(playbackId) && RenditionName().IsMatch(rendition)
+            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}:{rendition}",
+                async () => await playlists.MediaAsync(playbackId, rendition) ??
+                            await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct))
+            : null;
+        return Playlist(http, text);
+    }
+
+    /// <summary>A finished asset's playlist, written once into the store when it became ready.</summary>
+    private static async Task<string?> StoredTextAsync(ISegmentStore store, string key, CancellationToken ct)
+    {
+        await using var stream = await store.OpenReadAsync(key, ct);
+        if (stream is null)
+        {
+            return null;
+        }
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(ct);
+    }
+
+    /// <summary>The rendered playlist as UTF-8, from this node's micro-cache or from Redis.</summary>
+    private static async Task<byte[]?> CachedAsync(IMemoryCache cache, HlsOptions options, string key, Func<Task<string?>> render)
+    {
+        if (cache.TryGetValue(key, out byte[]? bytes))
+        {
+            return bytes;
+        }
+        var text = await render();
+        bytes = text is null ? null : System.Text.Encoding.UTF8.GetBytes(text);
+        if (bytes is not null && options.PlaylistCacheMilliseconds > 0)
+        {
+            cache.Set(key, bytes, TimeSpan.FromMilliseconds(options.PlaylistCacheMilliseconds));
+        }
+        return bytes;
+    }
+
+    private static IResult Playlist(HttpContext http, byte[]? bytes)
+    {
+        Cors(http);
+        if (bytes is null)
+        {
+            return NotFound(http);
+        }
+        http.Response.Headers.CacheControl = "public, max-age=1";
+        return TypedResults.Bytes(bytes, HlsPlaylist.ContentType);
+    }
+
+    private static async Task<IResult> SegmentAsync(string playbackId, string rendition, string segment, HttpContext http,
+        ISegmentStore store, CancellationToken ct)
+    {
+        Cors(http);
+        if (!Id().IsMatch(playbackId) || !RenditionName().IsMatch(rendition) || !SegmentName().IsMatch(segment))
+        {
+            return NotFound(http);
+        }
+        // Live segments first, then a finished asset's files (its segments, thumbnails and their WebVTT index).
+        var contentType = segment.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg"
+            : segment.EndsWith(".vtt", StringComparison.Ordinal) ? "text/vtt"
+            : SegmentContentType;
+        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        return await StoredFileAsync(http, store, contentType, ct, MediaKeys.Live(playbackId, rendition, segment),
+            MediaKeys.Vod(playbackId, $"{rendition}/{segment}"));
+    }
+
+    /// <summary>A finished asset's static MP4s (<c>/hls/{playbackId}/static360p0.mp4</c>), with range requests for seeking.</summary>
+    private static async Task<IResult> DownloadAsync(string playbackId, string file, HttpContext http, ISegmentStore store, CancellationToken ct)
+    {
+        Cors(http);
+        if (!Id().IsMatch(playbackId) || !Mp4Name().IsMatch(file))
+        {
+            return NotFound(http);
+        }
+        return await StoredFileAsync(http, store, "video/mp4", ct, MediaKeys.Vod(playbackId, file));
+    }
+
+    /// <summary>The first of <paramref name="keys"/> that exists, straight from disk with range support when the store is local.</summary>
+    private static async Task<IResult> StoredFileAsync(HttpContext http, ISegmentStore store, string contentType, CancellationToken ct,
+        params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            if (store is ILocalSegmentFiles files)
+            {
+                // (An in-memory copy of hot segments measured no faster: the cost is Kestrel's copy into the socket,
+                // which nginx avoids with sendfile; see BENCHMARKS.md.)
+                if (files.LocalPath(key) is { } path)
+                {
+                    return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
+                }
+            }
+            else if (await store.OpenReadAsync(key, ct) is { } stream)
+            {
+                return TypedResults.Stream(stream, contentType);
+            }
+        }
+        return NotFound(http);
+    }
+
+    private static IResult NotFound(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.Text("not found\n", "text/plain", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static void Cors(HttpContext http) => http.Response.Headers.AccessControlAllowOrigin = "*";
+
+    [GeneratedRegex("^[0-9a-z]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Id();
+
+    /// <summary>"source" or a profile name (see LiveLadder).</summary>
+    [GeneratedRegex("^[0-9A-Za-z_-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RenditionName();
+
+    [GeneratedRegex("^[0-9a-z_]{1,64}\\.(ts|jpg|vtt)$", RegexOptions.CultureInvariant)]
+    private static partial Regex SegmentName();
+
+    [GeneratedRegex("^static[0-9A-Za-z_-]{1,64}\\.mp4$", RegexOptions.CultureInvariant)]
+    private static partial Regex Mp4Name();
+}

@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace StreamGateway.Core.Storage;
+
+public sealed partial class LocalSegmentStore : ISegmentStore, ILocalSegmentFiles
+{
+    private readonly string _root;
+
+    public LocalSegmentStore(IOptions<StorageOptions> options)
+    {
+        _root = Path.GetFullPath(options.Value.LocalRoot);
+        Directory.CreateDirectory(_root);
+    }
+
+    public Task PutFileAsync(string key, string localPath, CancellationToken ct)
+    {
+        var target = PathFor(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(localPath, target, overwrite: true);
+        return Task.CompletedTask;
+    }
+
+    public Task<System.IO.Stream?> OpenReadAsync(string key, CancellationToken ct)
+    {
+        var path = PathFor(key);
+        try
+        {
+            System.IO.Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
+                bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult<System.IO.Stream?>(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<System.IO.Stream?>(null);
+        }
+    }
+
+    public string? LocalPath(string key)
+    {
+        var path = PathFor(key);
+        return File.Exists(path) ? path : null;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            File.Delete(PathFor(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // nothing was ever stored under it
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteFolderAsync(string prefix, CancellationToken ct)
+    {
+        var path = PathFor(prefix);
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Keys are made by the gateway, but are still checked so that no key can leave the root.</summary>
+    private string PathFor(string key)
+    {
+        if (!SafeKey().IsMatch(key) || key.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("invalid storage key", nameof(key));
+        }
+        return Path.Combine(_root, key);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+(/[A-Za-z0-9_.-]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafeKey();
+}

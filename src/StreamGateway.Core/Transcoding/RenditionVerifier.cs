@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using StreamGateway.Media.Ffmpeg;
+
+namespace StreamGateway.Core.Transcoding;
+
+/// <summary>
+/// Deep checks (livepeer-protocol §6): each orchestrator's first segment of a stream session, then a random one in
+/// <see cref="TranscodingOptions.DeepCheckEvery"/>, has every rendition compared with the source scaled to the
+/// rendition's size (SSIM with ffmpeg). The source itself is the trusted reference, so no second encode is paid for.
+/// </summary>
+public sealed class RenditionVerifier(IConnectionMultiplexer redis, IOptions<TranscodingOptions> options)
+{
+    private static readonly TimeSpan StateTtl = TimeSpan.FromHours(2);
+
+    /// <summary>Whether this segment of <paramref name="session"/> made by <paramref name="orchestratorId"/> gets a deep check.</summary>
+    public async Task<bool> SampleAsync(Guid session, string orchestratorId)
+    {
+        var every = options.Value.DeepCheckEvery;
+        if (every <= 0)
+        {
+            return false;
+        }
+        var key = $"sg:tx:{session:N}:checked";
+        if (await redis.GetDatabase().SetAddAsync(key, orchestratorId))
+        {
+            await redis.GetDatabase().KeyExpireAsync(key, StateTtl);
+            return true; // the first segment this orchestrator makes for this session
+        }
+        return Random.Shared.Next(every) == 0;
+    }
+
+    /// <returns>Null when every rendition shows the source's picture, else what is wrong.</returns>
+    public async Task<string?> CompareAsync(string source, IReadOnlyList<(Rendition Asked, string Path, RenditionFacts Facts)> renditions,
+        CancellationToken ct)
+    {
+        var o = options.Value;
+        var scores = await Task.WhenAll(renditions.Select(async r => Similarity.Parse(await FfmpegProcess.RunAsync(o.FfmpegPath,
+            FfmpegArguments.CompareWithSource(r.Path, source, r.Facts.Width, r.Facts.Height), TimeSpan.FromSeconds(30), ct))));
+        for (var i = 0; i < renditions.Count; i++)
+        {
+            var (asked, _, facts) = renditions[i];
+            if (scores[i].Frames == 0)
+            {
+                return $"rendition {asked.Name} could not be compared with the source";
+            }
+            if (scores[i].Mean < o.MinSsim)
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"rendition {asked.Name} does not show the source's picture: SSIM {scores[i].Mean:0.000} against the source scaled to {facts.Width}x{facts.Height} (at least {o.MinSsim:0.00} expected)");
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Numerics;
+using Google.Protobuf;
+using StackExchange.Redis;
+using StreamGateway.Network.Payments;
+using StreamGateway.Network.Transport;
+using StreamGateway.Network.Wire;
+
+namespace StreamGateway.Core.Transcoding;
+
+/// <summary>
+/// The gateway as ticket sender (livepeer-protocol §3.5–3.7). For each segment it estimates the fee, tops the credit
+/// it holds with that orchestrator session up with whole tickets, signs them, and after the answer debits what the
+/// orchestrator reported. Credit and nonces live in Redis, so any node may send a stream's next segment.
+/// </summary>
+public sealed class TicketSender(BroadcasterIdentity identity, IConnectionMultiplexer redis)
+{
+    private static readonly TimeSpan StateTtl = TimeSpan.FromHours(6);
+
+    private static string CreditKey(Guid session, string orchestrator, string authSession) => $"sg:pay:{session:N}:{orchestrator}:{authSession}:credit";
+    private static string NonceKey(ByteString randHash) => $"sg:pay:nonce:{Convert.ToHexStringLower(randHash.Span)}";
+
+    /// <summary>The output pixels go-B expects: Σ width × height × ceil(fps, 60 when kept from the source) × ceil(seconds).</summary>
+    public static long EstimatePixels(IReadOnlyList<Rendition> renditions, double seconds) =>
+        renditions.Sum(r => (long)r.Width * r.Height * (r.Fps > 0 ? (long)Math.Ceiling((double)r.Fps / Math.Max(1, r.FpsDen)) : 60)) *
+        (long)Math.Ceiling(seconds);
+
+    /// <summary>The Livepeer-Payment for one segment, and the expected value of the tickets in it.</summary>
+    public async Task<(Payment Payment, BigInteger Value)> PayAsync(Guid session, string orchestrator, OrchestratorInfo info,
+        IReadOnlyList<Rendition> renditions, double seconds)
+    {
+        var payment = identity.Payment();
+        if (info.TicketParams is not { } p || info.PriceInfo is not { PricePerUnit: > 0 } price)
+        {
+            return (payment, BigInteger.Zero);
+        }
+        payment.ExpectedPrice = price;
+        var faceValue = Uint256.FromBytes(p.FaceValue.Span);
+        var winProb = Uint256.FromBytes(p.WinProb.Span);
+        var ev = TicketMath.ExpectedValue(faceValue, winProb);
+        var fee = TicketMath.Fee(EstimatePixels(renditions, seconds), price.PricePerUnit, price.PixelsPerUnit);
+        var db = redis.GetDatabase();
+        var creditKey = CreditKey(session, orchestrator, info.AuthToken.SessionId);
+        var credit = new BigInteger((long)await db.StringGetAsync(creditKey));
+        var count = TicketMath.TicketsFor(fee, credit, ev);
+        if (count == 0)
+        {
+            return (payment, BigInteger.Zero);
+        }
+        var last = (uint)await db.StringIncrementAsync(NonceKey(p.RecipientRandHash), count);
+        await db.KeyExpireAsync(NonceKey(p.RecipientRandHash), StateTtl);
+        payment.TicketParams = new TicketParams
+        {
+            Recipient = p.Recipient, FaceValue = p.FaceValue, WinProb = p.WinProb,
+            RecipientRandHash = p.RecipientRandHash, Seed = p.Seed, ExpirationBlock = p.ExpirationBlock,
+        };
+        payment.ExpirationParams = p.ExpirationParams ?? new TicketExpirationParams();
+        var sender = payment.Sender.ToByteArray();
+        for (var nonce = last - (uint)count + 1; nonce <= last; nonce++)
+        {
+            var ticket = new Ticket(p.Recipient.ToByteArray(), sender, faceValue, winProb, nonce, Uint256.Pad32(p.RecipientRandHash.Span),
+                payment.ExpirationParams.CreationRound, Uint256.Pad32(payment.ExpirationParams.CreationRoundBlockHash.Span));
+            payment.TicketSenderParams.Add(new TicketSenderParams { SenderNonce = nonce, Sig = ByteString.CopyFrom(identity.SignHash(ticket.Hash())) });
+        }
+        var value = ev * count;
+        await db.StringIncrementAsync(creditKey, (long)value);
+        await db.KeyExpireAsync(creditKey, StateTtl);
+        return (payment, value);
+    }
+
+    /// <summary>After an answer: the orchestrator's price times the pixels it reported comes off the credit.</summary>
+    public async Task DebitAsync(Guid session, string orchestrator, OrchestratorInfo info, long reportedPixels)
+    {
+        if (info.PriceInfo is not { PricePerUnit: > 0, PixelsPerUnit: > 0 } price || info.TicketParams is null)
+        {
+            return;
+        }
+        var cost = new BigInteger(reportedPixels) * price.PricePerUnit / price.PixelsPerUnit;
+        await redis.GetDatabase().StringDecrementAsync(CreditKey(session, orchestrator, info.AuthToken.SessionId), (long)cost);
+    }
+
+    public static string Wei(BigInteger value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,8 @@
+using System.Numerics;
+using StreamGateway.Media.Ffmpeg;
+
+namespace StreamGateway.Core.Transcoding;
+
+/// <summary>Renditions that passed every check, in temporary files that live until the publish callback returns.</summary>
+public sealed record TranscodedSegment(IReadOnlyList<(Rendition Asked, string Path, RenditionFacts Facts)> Files, long Pixels,
+    BigInteger PaidWei, string Orchestrator);

@@ -1,0 +1,3 @@
+namespace StreamGateway.Core.Webhooks;
+
+public sealed record WebhookLogResponse(string? Body, int? Status, string? StatusText);
