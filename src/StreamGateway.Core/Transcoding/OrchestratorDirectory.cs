@@ -62,10 +62,21 @@ public sealed class OrchestratorDirectory(
     }
 
     /// <summary>Why no orchestrator can take a segment, with what each one said at the last refresh.</summary>
+    /// <summary>
+    /// Why no orchestrator can take a segment, in words a tenant may read: how many there are and why they are out,
+    /// never what an orchestrator said (the pool's last errors, for operators, keep that).
+    /// </summary>
     public string Unavailable()
     {
-        var refusals = _snapshot.Orchestrators.Where(o => !o.Responding && o.Error is not null).Select(o => o.Error!).Distinct().Take(3).ToList();
-        return refusals.Count == 0 ? "no orchestrator is available" : "no orchestrator is available: " + string.Join("; ", refusals);
+        var all = _snapshot.Orchestrators;
+        if (all.Count == 0)
+        {
+            return "no orchestrator is available: the pool is empty";
+        }
+        var refusing = all.Count(o => !o.Responding);
+        return refusing == all.Count
+            ? $"no orchestrator is available: all {all.Count} in the pool are unreachable or refuse this gateway"
+            : $"no orchestrator is available: {all.Count - refusing} of {all.Count} respond, and none can take the segment now";
     }
 
     public long Penalty(string id)

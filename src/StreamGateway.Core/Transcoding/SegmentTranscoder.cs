@@ -60,14 +60,16 @@ public sealed class SegmentTranscoder(
     {
         var started = clock.GetTimestamp();
         await orchestrators.BeginAsync(work.Key, orchestrator.Id, work.Seq);
-        string? error;
+        string error, reason;
         try
         {
             var info = await orchestrators.SessionAsync(work.Key, orchestrator, ct);
             var segment = SegmentRequest.Build(work.ManifestId.ToString("N"), work.Seq, work.Source, duration, info.AuthToken, [.. work.Renditions.Select(r => r.ToWire())], identity);
             var (payment, paid) = await tickets.PayAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration);
             var (data, fresh) = await client.SubmitSegmentAsync(info, segment, work.Source, SegmentTiming.UploadDeadline(duration), left, ct, payment);
-            await tickets.DebitAsync(work.Key, orchestrator.Id, info, data.Segments.Sum(s => s.Pixels));
+            // Pixel counts are the orchestrator's to state; one too large to add up is as wrong as a false one.
+            var pixels = data.Segments.Aggregate(0L, (sum, s) => sum + Math.Clamp(s.Pixels, 0, 1L << 48));
+            await tickets.DebitAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration, pixels);
             if (fresh is not null)
             {
                 await orchestrators.RefreshSessionAsync(work.Key, orchestrator.Id, fresh);
@@ -79,17 +81,18 @@ public sealed class SegmentTranscoder(
             }
             if (data.Segments.Count != work.Renditions.Count)
             {
-                throw new OrchestratorException($"{orchestrator.ServiceUri} returned {data.Segments.Count} renditions for {work.Renditions.Count} profiles");
+                throw new OrchestratorException($"{orchestrator.ServiceUri} returned {data.Segments.Count} renditions for {work.Renditions.Count} profiles",
+                    reason: "an orchestrator answered with the wrong renditions");
             }
             var files = work.Renditions.Select(r => (Asked: r, Path: Path.Combine(Path.GetTempPath(), $"sg-rendition-{Guid.NewGuid():N}.ts"))).ToList();
             try
             {
                 // Renditions are fetched and decoded side by side; each must pass before any is published.
-                var downloads = await Task.WhenAll(files.Select(async (f, i) =>
-                    await client.DownloadAsync(data.Segments[i].Url, TimeSpan.FromSeconds(4), ct)));
-                var checkedFiles = await VerifyAsync(work, orchestrator, data, files, downloads, ct);
+                await Task.WhenAll(files.Select((f, i) =>
+                    client.DownloadAsync(data.Segments[i].Url, f.Path, MaxRenditionBytes(work, f.Asked), TimeSpan.FromSeconds(4), ct)));
+                var checkedFiles = await VerifyAsync(work, orchestrator, data, files, ct);
                 var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);
-                await publish(new TranscodedSegment(checkedFiles, data.Segments.Sum(s => s.Pixels), paid, orchestrator.Id));
+                await publish(new TranscodedSegment(checkedFiles, pixels, paid, orchestrator.Id));
                 await orchestrators.EndAsync(work.Key, orchestrator.Id, work.Seq, score, null);
                 logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00})",
                     work.Seq, work.PlaybackId, orchestrator.Id, score);
@@ -105,12 +108,12 @@ public sealed class SegmentTranscoder(
         }
         catch (OrchestratorException e)
         {
-            error = e.Message;
+            (error, reason) = (e.Message, e.Reason);
         }
         catch (BadWorkException e)
         {
             // Wrong work is not bad luck: the orchestrator gets nothing until its ban runs out or an operator lifts it.
-            error = e.Message;
+            (error, reason) = (e.Message, "an orchestrator's renditions failed verification");
             await directory.BanAsync(orchestrator.Id, error);
         }
         logger.LogWarning("Segment {Seq} of {PlaybackId} failed on {Orchestrator}: {Error}", work.Seq, work.PlaybackId, orchestrator.Id, error);
@@ -120,23 +123,29 @@ public sealed class SegmentTranscoder(
         {
             await directory.SuspendAsync(orchestrator.Id, error);
         }
-        return error;
+        return reason;
     }
+
+    /// <summary>
+    /// The most bytes a rendition may have: <see cref="TranscodingOptions.MaxRenditionToSourceRatio"/> times the source,
+    /// or twice what its bitrate asks for over the segment if that is more, plus 1 MiB for container and audio.
+    /// </summary>
+    private long MaxRenditionBytes(SegmentAttempt work, Rendition asked) =>
+        Math.Max((long)options.Value.MaxRenditionToSourceRatio * work.Source.Length, (long)(2 * asked.BitrateBps / 8.0 * Math.Max(1, work.Duration)))
+        + 1024 * 1024;
 
     /// <summary>
     /// Every rendition passes the cheap checks (decode, size, frames, duration, pixels) and, on a sampled segment, the
     /// comparison with the source; otherwise the evidence is kept and <see cref="BadWorkException"/> says what failed.
     /// </summary>
     private async Task<List<(Rendition Asked, string Path, RenditionFacts Facts)>> VerifyAsync(SegmentAttempt work,
-        KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(Rendition Asked, string Path)> files, byte[][] downloads,
-        CancellationToken ct)
+        KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(Rendition Asked, string Path)> files, CancellationToken ct)
     {
         string? problem;
         try
         {
-            var inspected = await Task.WhenAll(files.Select(async (f, i) =>
+            var inspected = await Task.WhenAll(files.Select(async f =>
             {
-                await File.WriteAllBytesAsync(f.Path, downloads[i], ct);
                 try
                 {
                     return (Facts: (RenditionFacts?)await InspectAsync(f.Path, ct), Problem: (string?)null);
@@ -174,7 +183,8 @@ public sealed class SegmentTranscoder(
         catch (FfmpegException e)
         {
             // Our own decoder or comparison running out of time says nothing about the orchestrator's work.
-            throw new OrchestratorException($"checking the renditions of {orchestrator.ServiceUri} failed: {e.Message}");
+            throw new OrchestratorException($"checking the renditions of {orchestrator.ServiceUri} failed: {e.Message}",
+                reason: "its renditions could not be checked in time");
         }
         problem = $"{orchestrator.ServiceUri}: {problem}";
         var evidence = await evidenceStore.KeepAsync(orchestrator, work, files.Select(f => (f.Asked.Name, f.Path)), problem);

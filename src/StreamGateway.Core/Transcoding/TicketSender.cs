@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Google.Protobuf;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StreamGateway.Network.Payments;
 using StreamGateway.Network.Transport;
@@ -11,9 +12,10 @@ namespace StreamGateway.Core.Transcoding;
 /// <summary>
 /// The gateway as ticket sender (livepeer-protocol §3.5–3.7). For each segment it estimates the fee, tops the credit
 /// it holds with that orchestrator session up with whole tickets, signs them, and after the answer debits what the
-/// orchestrator reported. Credit and nonces live in Redis, so any node may send a stream's next segment.
+/// orchestrator reported. Credit and nonces live in Redis, so any node may send a stream's next segment. Nothing is
+/// signed for ticket params outside <see cref="TranscodingOptions.TicketLimits"/>: the orchestrator is refused instead.
 /// </summary>
-public sealed class TicketSender(BroadcasterIdentity identity, IConnectionMultiplexer redis)
+public sealed class TicketSender(BroadcasterIdentity identity, IConnectionMultiplexer redis, IOptions<TranscodingOptions> options)
 {
     private static readonly TimeSpan StateTtl = TimeSpan.FromHours(6);
 
@@ -35,14 +37,24 @@ public sealed class TicketSender(BroadcasterIdentity identity, IConnectionMultip
             return (payment, BigInteger.Zero);
         }
         payment.ExpectedPrice = price;
+        var limits = options.Value.TicketLimits;
         var faceValue = Uint256.FromBytes(p.FaceValue.Span);
         var winProb = Uint256.FromBytes(p.WinProb.Span);
+        if (limits.ParamsProblem(faceValue, winProb) is { } badParams)
+        {
+            throw Refused(orchestrator, badParams);
+        }
         var ev = TicketMath.ExpectedValue(faceValue, winProb);
         var fee = TicketMath.Fee(EstimatePixels(renditions, seconds), price.PricePerUnit, price.PixelsPerUnit);
         var db = redis.GetDatabase();
         var creditKey = CreditKey(session, orchestrator, info.AuthToken.SessionId);
         var credit = new BigInteger((long)await db.StringGetAsync(creditKey));
-        var count = TicketMath.TicketsFor(fee, credit, ev);
+        var tickets = TicketMath.TicketsFor(fee, credit, ev);
+        if (limits.SpendProblem(tickets, ev) is { } tooMuch)
+        {
+            throw Refused(orchestrator, tooMuch);
+        }
+        var count = (int)tickets;
         if (count == 0)
         {
             return (payment, BigInteger.Zero);
@@ -68,16 +80,25 @@ public sealed class TicketSender(BroadcasterIdentity identity, IConnectionMultip
         return (payment, value);
     }
 
-    /// <summary>After an answer: the orchestrator's price times the pixels it reported comes off the credit.</summary>
-    public async Task DebitAsync(Guid session, string orchestrator, OrchestratorInfo info, long reportedPixels)
+    /// <summary>
+    /// After an answer: the orchestrator's price times the pixels it reported comes off the credit. The orchestrator
+    /// says how many pixels it made; it cannot make the debit more than twice the estimate (its renditions are counted
+    /// afterwards, and a wrong count is bad work).
+    /// </summary>
+    public async Task DebitAsync(Guid session, string orchestrator, OrchestratorInfo info, IReadOnlyList<Rendition> renditions, double seconds,
+        long reportedPixels)
     {
         if (info.PriceInfo is not { PricePerUnit: > 0, PixelsPerUnit: > 0 } price || info.TicketParams is null)
         {
             return;
         }
-        var cost = new BigInteger(reportedPixels) * price.PricePerUnit / price.PixelsPerUnit;
+        var pixels = Math.Clamp(reportedPixels, 0, 2 * EstimatePixels(renditions, seconds));
+        var cost = BigInteger.Min(new BigInteger(pixels) * price.PricePerUnit / price.PixelsPerUnit, options.Value.MaxTotalEvWei);
         await redis.GetDatabase().StringDecrementAsync(CreditKey(session, orchestrator, info.AuthToken.SessionId), (long)cost);
     }
+
+    private static OrchestratorException Refused(string orchestrator, string problem) =>
+        new($"{orchestrator}: {problem}", reason: "an orchestrator's payment terms are outside this gateway's limits");
 
     public static string Wei(BigInteger value) => value.ToString(CultureInfo.InvariantCulture);
 }

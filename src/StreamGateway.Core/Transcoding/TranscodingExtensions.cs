@@ -14,7 +14,7 @@ public static class TranscodingExtensions
             .Validate(o => string.IsNullOrEmpty(o.RpcUrl) == string.IsNullOrEmpty(o.Controller),
                 "Transcoding:RpcUrl and Transcoding:Controller go together")
             .ValidateOnStart();
-        services.AddSingleton<OrchestratorClient>();
+        services.AddSingleton(provider => NewOrchestratorClient(provider.GetRequiredService<IOptions<TranscodingOptions>>().Value.AllowPrivateOrchestrators));
         services.AddSingleton(provider => new BroadcasterIdentity(provider.GetRequiredService<IOptions<TranscodingOptions>>().Value.BroadcasterPrivateKey));
         services.AddSingleton<OrchestratorDirectory>();
         services.AddHostedService(provider => provider.GetRequiredService<OrchestratorDirectory>());
@@ -26,4 +26,11 @@ public static class TranscodingExtensions
         services.AddHostedService<SenderFunding>();
         return services;
     }
+
+    /// <summary>
+    /// The client every orchestrator call goes through: each connection (GetOrchestrator, segment posts, rendition
+    /// downloads) is checked by the address guard, so an orchestrator cannot point the gateway at its own network.
+    /// </summary>
+    public static OrchestratorClient NewOrchestratorClient(bool allowPrivate) =>
+        new(Webhooks.WebhookAddressGuard.ConnectCallback(allowPrivate, "connect to orchestrator"));
 }

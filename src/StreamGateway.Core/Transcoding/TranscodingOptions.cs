@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StreamGateway.Network.Payments;
 using StreamGateway.Network.Selection;
 
 namespace StreamGateway.Core.Transcoding;
@@ -57,9 +58,46 @@ public sealed class TranscodingOptions
     [Range(1e-9, 1e18)]
     public double PriceExpFactor { get; set; } = 100;
 
-    /// <summary>Highest price accepted, in wei per pixel; unset accepts any price.</summary>
+    /// <summary>
+    /// Highest price accepted, in wei per pixel: orchestrators above it get no segment. The default, 10,000 wei, is
+    /// several times what mainnet orchestrators ask (about 1,000–3,000 wei per pixel) and caps a 720p30 rendition near
+    /// 0.001 ETH an hour. Unset (an empty value) accepts any price.
+    /// </summary>
     [Range(0, double.MaxValue)]
-    public double? MaxPricePerPixel { get; set; }
+    public double? MaxPricePerPixel { get; set; } = 10_000;
+
+    /// <summary>Highest expected value of one ticket, in wei (go-livepeer's -maxTicketEV default: 3e12).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxTicketEvWei { get; set; } = 3_000_000_000_000;
+
+    /// <summary>Highest expected value of all the tickets sent with one segment, in wei (-maxTotalEV default: 2e13).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxTotalEvWei { get; set; } = 20_000_000_000_000;
+
+    /// <summary>
+    /// Highest ticket face value accepted, in wei: what one winning ticket can take from the deposit (go-livepeer caps
+    /// it at the deposit). 0.05 ETH by default.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxFaceValueWei { get; set; } = 50_000_000_000_000_000;
+
+    /// <summary>Most tickets signed for one segment; an orchestrator whose tickets are worth so little that it needs more is not used.</summary>
+    [Range(1, 100_000)]
+    public int MaxTicketsPerSegment { get; set; } = 100;
+
+    /// <summary>
+    /// Segment posts, rendition downloads and GetOrchestrator calls to private, loopback and other non-public
+    /// addresses are refused (an orchestrator's service URI and rendition URLs are its own to choose). A devnet on one
+    /// machine turns this on.
+    /// </summary>
+    public bool AllowPrivateOrchestrators { get; set; }
+
+    /// <summary>
+    /// A rendition may be at most this many times the size of its source segment (or twice what its bitrate asks
+    /// for, if more), plus 1 MiB; a larger body is refused while it downloads.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxRenditionToSourceRatio { get; set; } = 4;
 
     /// <summary>
     /// The gateway's broadcaster account (hex private key): it signs GetOrchestrator requests and segment credentials,
@@ -110,4 +148,6 @@ public sealed class TranscodingOptions
     public bool Enabled => UsesChain || OrchestratorUris.Count > 0;
 
     public SelectionWeights Weights => new(StakeWeight, RandomWeight, PriceWeight, PriceExpFactor);
+
+    public SenderLimits TicketLimits => new(MaxTicketEvWei, MaxTotalEvWei, MaxFaceValueWei, MaxTicketsPerSegment);
 }

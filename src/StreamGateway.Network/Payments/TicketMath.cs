@@ -56,19 +56,23 @@ public static class TicketMath
     /// How many tickets to attach for a segment (livepeer-protocol §3.5): the credit needed is max(fee, EV); credit
     /// already held counts; the rest is paid in whole tickets of <paramref name="ev"/>.
     /// </summary>
-    public static int TicketsFor(BigInteger fee, BigInteger credit, BigInteger ev)
+    /// <remarks>
+    /// A BigInteger, not an int: an orchestrator chooses <paramref name="ev"/>, and a tiny one asks for more tickets
+    /// than any integer type holds. <see cref="SenderLimits.SpendProblem"/> bounds the count.
+    /// </remarks>
+    public static BigInteger TicketsFor(BigInteger fee, BigInteger credit, BigInteger ev)
     {
         if (ev.Sign <= 0)
         {
-            return 0;
+            return BigInteger.Zero;
         }
         var needed = BigInteger.Max(fee, ev);
         if (credit >= needed)
         {
-            return 0;
+            return BigInteger.Zero;
         }
         var missing = needed - credit;
-        return (int)BigInteger.Divide(missing + ev - 1, ev);
+        return BigInteger.Divide(missing + ev - 1, ev);
     }
 
     /// <summary>The broadcaster's fee estimate: output pixels × 1.02 × wei per pixel (kept exact as a fraction).</summary>

@@ -167,6 +167,8 @@ public sealed partial class TranscodingTests
             var info = await StreamAsync(t, stream);
             Assert.False(info["isHealthy"]!.GetValue<bool>(), info.ToJsonString());
             Assert.Contains("Transcoding failed for segment", info["issues"]!.ToJsonString(), StringComparison.Ordinal);
+            // The tenant reads why in our words; which orchestrators failed and what they said is the operator's.
+            Assert.DoesNotContain("https://", info["issues"]!.ToJsonString(), StringComparison.Ordinal);
             // The source rendition keeps growing meanwhile.
             var before = Regex.Count(await http.GetStringAsync(HlsUrl(playbackId, "source/index.m3u8")), "#EXTINF");
             var sourceBefore = info["sourceSegments"]!.GetValue<long>();
