@@ -31,6 +31,7 @@ builder.Services.AddWebhooks();
 builder.Services.AddUsage();
 builder.Services.AddLive(listen: builder.Configuration.GetValue("Ingest:Enabled", true));
 builder.Services.AddTranscoding();
+builder.Services.AddPlayback();
 builder.AddGatewayHttp();
 
 var app = builder.Build();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
 
@@ -8,14 +9,20 @@ namespace StreamGateway.Core.Accounts;
 
 /// <summary>
 /// Resolves <c>Authorization: Bearer &lt;key&gt;</c> to a <see cref="Caller"/> (studio-api §1.5). Lookups are
-/// cached in memory for <see cref="CacheFor"/>, so a deleted key stops working on every node within that time.
+/// cached in memory for <see cref="CacheFor"/>, so a deleted key stops working on every node within that time; keys
+/// that match nothing are remembered as long in a cache of their own, bounded by
+/// <see cref="ApiLimitOptions.UnknownKeyCacheEntries"/>, so a flood of made-up keys cannot grow memory.
 /// </summary>
-public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactory scopes, TimeProvider clock, IOptions<ApiLimitOptions> limits)
+    : IDisposable
 {
+    private readonly MemoryCache _unknown = new(new MemoryCacheOptions { SizeLimit = limits.Value.UnknownKeyCacheEntries });
+
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
 
-    public async Task<(Caller? Caller, string? Error)> AuthenticateAsync(HttpContext context)
+    /// <param name="lookUp">False answers from the caches only (for an address that failed too often).</param>
+    public async Task<(Caller? Caller, string? Error)> AuthenticateAsync(HttpContext context, bool lookUp = true)
     {
         var header = context.Request.Headers.Authorization.ToString();
         if (header.Length == 0)
@@ -35,16 +42,25 @@ public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactor
 
         var hash = SecretKeys.Hash(key);
         var cacheKey = "apikey:" + Convert.ToHexString(hash);
-        if (!cache.TryGetValue(cacheKey, out Caller? caller))
+        if (!cache.TryGetValue(cacheKey, out Caller? caller) && lookUp && !_unknown.TryGetValue(cacheKey, out _))
         {
             caller = await LookUpAsync(hash, context.RequestAborted);
-            cache.Set(cacheKey, caller, CacheFor);
+            if (caller is null)
+            {
+                _unknown.Set(cacheKey, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheFor });
+            }
+            else
+            {
+                cache.Set(cacheKey, caller, CacheFor);
+            }
         }
         // The key itself is never echoed back: error messages and logs must not carry secrets.
         return caller is null ? (null, "no API key matches the given token") : (caller, null);
     }
 
     public void Forget(byte[] keyHash) => cache.Remove("apikey:" + Convert.ToHexString(keyHash));
+
+    public void Dispose() => _unknown.Dispose();
 
     private async Task<Caller?> LookUpAsync(byte[] hash, CancellationToken ct)
     {

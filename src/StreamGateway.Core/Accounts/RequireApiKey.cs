@@ -1,19 +1,43 @@
+using System.Globalization;
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core.Accounts;
 
-/// <summary>Endpoint filter for the authenticated <c>/api</c> routes.</summary>
-public sealed class RequireApiKey(ApiKeyAuthentication authentication) : IEndpointFilter
+/// <summary>
+/// Endpoint filter for the authenticated <c>/api</c> routes: the key is checked, then its rate limit. An address that
+/// failed to authenticate too often this minute is answered from the key cache only, with 429 for anything else.
+/// </summary>
+public sealed class RequireApiKey(ApiKeyAuthentication authentication, ApiRateLimits limits) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var (caller, error) = await authentication.AuthenticateAsync(context.HttpContext);
+        var http = context.HttpContext;
+        var address = http.Connection.RemoteIpAddress ?? IPAddress.None;
+        var blocked = limits.FailuresExhausted(address);
+        var (caller, error) = await authentication.AuthenticateAsync(http, lookUp: blocked is null);
         if (caller is null)
         {
+            if (blocked is { } wait)
+            {
+                return TooMany(http, wait, "too many failed authentication attempts from this address");
+            }
+            limits.CountFailure(address);
             return ApiError.Unauthorized(error!);
         }
-        caller.AttachTo(context.HttpContext);
+        if (limits.TakeRequest(caller.TokenId) is { } after)
+        {
+            return TooMany(http, after, "rate limit exceeded for this API key");
+        }
+        caller.AttachTo(http);
         return await next(context);
+    }
+
+    private static IResult TooMany(HttpContext http, TimeSpan after, string message)
+    {
+        var seconds = (int)Math.Max(1, Math.Ceiling(after.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ApiError.TooManyRequests($"{message}; retry after {seconds} s");
     }
 }

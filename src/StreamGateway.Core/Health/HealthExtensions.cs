@@ -8,7 +8,10 @@ using StreamGateway.Core.Data;
 
 namespace StreamGateway.Core.Health;
 
-/// <summary><c>/healthz</c> checks PostgreSQL and Redis; <c>/livez</c> only says the process answers.</summary>
+/// <summary>
+/// <c>/healthz</c> checks PostgreSQL and Redis and says which failed, never how (it answers anyone); <c>/livez</c> only
+/// says the process answers.
+/// </summary>
 public static class HealthExtensions
 {
     public static IServiceCollection AddGatewayHealth(this IServiceCollection services)
@@ -26,16 +29,19 @@ public static class HealthExtensions
         return app;
     }
 
-    private static Task WriteAsync(HttpContext http, HealthReport report) =>
-        http.Response.WriteAsJsonAsync(new
+    private static Task WriteAsync(HttpContext http, HealthReport report) => http.Response.WriteAsJsonAsync(Describe(report));
+
+    /// <summary>The body of <c>/healthz</c>: each check's status, and for a failed one our words for it, never its exception.</summary>
+    public static object Describe(HealthReport report) => new
+    {
+        status = report.Status.ToString().ToLowerInvariant(),
+        checks = report.Entries.ToDictionary(e => e.Key, e => new
         {
-            status = report.Status.ToString().ToLowerInvariant(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new
-            {
-                status = e.Value.Status.ToString().ToLowerInvariant(),
-                error = e.Value.Exception?.Message,
-            }),
-        });
+            status = e.Value.Status.ToString().ToLowerInvariant(),
+            error = e.Value.Status == HealthStatus.Healthy ? null
+                : e.Value.Exception is null && e.Value.Description is { } said ? said : $"{e.Key} is unreachable",
+        }),
+    };
 
     private sealed class PostgresHealthCheck(GatewayDbContext db) : IHealthCheck
     {
@@ -54,7 +60,7 @@ public static class HealthExtensions
             }
             catch (RedisException e)
             {
-                return HealthCheckResult.Unhealthy("ping failed", e);
+                return HealthCheckResult.Unhealthy("ping failed", e); // the exception goes to the log, not to the caller
             }
         }
     }

@@ -12,6 +12,7 @@ namespace StreamGateway.Core.Playback;
 /// <summary>
 /// Viewer-facing HLS: <c>/hls/{playbackId}/index.m3u8</c> (master), <c>/hls/{playbackId}/{rendition}/index.m3u8</c>
 /// (live media playlist) and the segments. Playlists are cached for a second, segments forever (they never change).
+/// A suspended stream's playlists and segments answer 404 (<see cref="PlaybackGate"/>).
 /// </summary>
 public static partial class HlsEndpoints
 {
@@ -27,10 +28,12 @@ public static partial class HlsEndpoints
         return app;
     }
 
+    public static IServiceCollection AddPlayback(this IServiceCollection services) => services.AddSingleton<PlaybackGate>();
+
     private static async Task<IResult> MasterAsync(string playbackId, HttpContext http, LivePlaylists playlists,
-        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, CancellationToken ct)
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, CancellationToken ct)
     {
-        var text = Id().IsMatch(playbackId)
+        var text = Id().IsMatch(playbackId) && !await gate.IsBlockedAsync(playbackId, ct)
             ? await CachedAsync(cache, options.Value, $"hls:{playbackId}",
                 async () => await playlists.MasterAsync(playbackId) ?? await StoredTextAsync(store, MediaKeys.VodMaster(playbackId), ct))
             : null;
@@ -38,9 +41,9 @@ public static partial class HlsEndpoints
     }
 
     private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists,
-        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, CancellationToken ct)
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, CancellationToken ct)
     {
-        var text = Id().IsMatch(playbackId) && RenditionName().IsMatch(rendition)
+        var text = Id().IsMatch(playbackId) && RenditionName().IsMatch(rendition) && !await gate.IsBlockedAsync(playbackId, ct)
             ? await CachedAsync(cache, options.Value, $"hls:{playbackId}:{rendition}",
                 async () => await playlists.MediaAsync(playbackId, rendition) ??
                             await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct))
@@ -88,10 +91,11 @@ public static partial class HlsEndpoints
     }
 
     private static async Task<IResult> SegmentAsync(string playbackId, string rendition, string segment, HttpContext http,
-        ISegmentStore store, CancellationToken ct)
+        ISegmentStore store, PlaybackGate gate, CancellationToken ct)
     {
         Cors(http);
-        if (!Id().IsMatch(playbackId) || !RenditionName().IsMatch(rendition) || !SegmentName().IsMatch(segment))
+        if (!Id().IsMatch(playbackId) || !RenditionName().IsMatch(rendition) || !SegmentName().IsMatch(segment) ||
+            await gate.IsBlockedAsync(playbackId, ct))
         {
             return NotFound(http);
         }

@@ -185,7 +185,9 @@ public sealed partial class LiveIngestTests
         using var viewer = Gw.Client();
 
         await using var broadcaster = Broadcaster.Start(key, seconds: 60);
-        await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "a live segment");
+        var playlist = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "a live segment");
+        var segment = HlsUrl(playbackId, "source/" + playlist.Split('\n').First(l => l.EndsWith(".ts", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(segment)).StatusCode);
         using (var patch = await t.Http.PatchAsJsonAsync($"api/stream/{id}", new { suspended = true }))
         {
             Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
@@ -194,6 +196,13 @@ public sealed partial class LiveIngestTests
         Assert.NotEqual(0, exit);
         await WaitForStreamAsync(t, id, st => !(bool)st["isActive"]!);
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync($"api/playback/{playbackId}")).StatusCode);
+        // Nothing of it is served while it is suspended (every node knows within the gate's cache period): not the
+        // playlists, not a segment a viewer already knew.
+        await Task.Delay(Core.Playback.PlaybackGate.CacheFor);
+        foreach (var url in new[] { HlsUrl(playbackId, "index.m3u8"), HlsUrl(playbackId, "source/index.m3u8"), segment })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(url)).StatusCode);
+        }
 
         await using var again = Broadcaster.Start(key, seconds: 20);
         var (exitAgain, _) = await again.WaitAsync(TimeSpan.FromSeconds(10));

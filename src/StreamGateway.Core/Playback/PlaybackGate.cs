@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using StreamGateway.Core.Data;
+
+namespace StreamGateway.Core.Playback;
+
+/// <summary>
+/// Whether a playback id may be served at all: a suspended stream's HLS (playlists and segments) is not. The answer is
+/// kept for <see cref="CacheFor"/> in a cache of its own, bounded to <see cref="MaxEntries"/> ids, so the HLS path asks
+/// the database at most once per id per period and a flood of made-up ids cannot grow memory.
+/// </summary>
+public sealed class PlaybackGate(IServiceScopeFactory scopes) : IDisposable
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+    public const int MaxEntries = 100_000;
+
+    private readonly MemoryCache _blocked = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+
+    public async ValueTask<bool> IsBlockedAsync(string playbackId, CancellationToken ct)
+    {
+        if (_blocked.TryGetValue(playbackId, out bool blocked))
+        {
+            return blocked;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        blocked = await scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Streams.AsNoTracking()
+            .AnyAsync(s => s.PlaybackId == playbackId && s.Suspended, ct);
+        _blocked.Set(playbackId, blocked, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheFor });
+        return blocked;
+    }
+
+    public void Dispose() => _blocked.Dispose();
+}
