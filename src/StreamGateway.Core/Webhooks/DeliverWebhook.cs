@@ -145,7 +145,7 @@ public sealed class DeliverWebhook(
             log.Error = e is OperationCanceledException && !ct.IsCancellationRequested
                 ? $"timed out after {options.Value.TimeoutSeconds} s"
                 : Innermost(e).Message;
-            retryable = Innermost(e) is not WebhookAddressRefusedException;
+            retryable = Innermost(e) is not AddressRefusedException;
         }
         log.Duration = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
