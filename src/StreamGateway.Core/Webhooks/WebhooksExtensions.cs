@@ -24,6 +24,8 @@ public static class WebhooksExtensions
     {
         var handler = AddressGuard.CreateHandler(options.AllowPrivateAddresses, "deliver to");
         handler.AllowAutoRedirect = false;
+        // An answer is read only up to MaxResponseBytes; the connection is then closed rather than drained.
+        handler.MaxResponseDrainSize = 0;
         handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
         return handler;
     }

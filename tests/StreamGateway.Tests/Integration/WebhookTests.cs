@@ -52,14 +52,18 @@ public sealed class WebhookTests
         Assert.Contains(await Json.ErrorsAsync(response), e => e.StartsWith(expected, StringComparison.Ordinal));
     }
 
-    private static async Task<string> StartStreamAsync(Tenant t, bool active = true)
+    private static async Task<string> StartStreamAsync(Tenant t)
     {
-        var stream = await t.CreateStreamAsync(new { name = "webhook source" });
-        var id = (string)stream["id"]!;
-        using var admin = Gw.Client(Gw.AdminKey);
-        using var response = await admin.PutAsJsonAsync($"api/stream/{id}/setactive", new { active });
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var id = (string)(await t.CreateStreamAsync(new { name = "webhook source" }))["id"]!;
+        await SetActiveAsync(id);
         return id;
+    }
+
+    private static async Task SetActiveAsync(string streamId)
+    {
+        using var admin = Gw.Client(Gw.AdminKey);
+        using var response = await admin.PutAsJsonAsync($"api/stream/{streamId}/setactive", new { active = true });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     [Fact]
@@ -166,6 +170,26 @@ public sealed class WebhookTests
         Assert.False(got[0].Headers.ContainsKey("Livepeer-Signature")); // no secret, no signature
         await Task.Delay(TimeSpan.FromSeconds(2)); // both deliveries are dispatched by the same job
         Assert.Empty(theirs.Deliveries);
+    }
+
+    [Fact]
+    public async Task An_endless_answer_is_cut_off_at_the_limit_and_the_delivery_ends_promptly()
+    {
+        await using var receiver = new WebhookReceiver(endlessBody: true);
+        var t = await Gw.NewTenantAsync();
+        var hookId = (string)(await t.CreateWebhookAsync(receiver.Url, ["stream.started"]))["id"]!;
+        await StartStreamAsync(t);
+
+        await receiver.WaitForAsync(1);
+        // The default 30 s delivery timeout would end it otherwise; the gateway must hang up after the first few KiB.
+        await receiver.BodyCutOff.WaitAsync(TimeSpan.FromSeconds(10));
+        var log = (await WaitForLogsAsync(t, hookId, 1))[0]!;
+        Assert.True((bool)log["success"]!, (string?)log["error"]);
+        Assert.Equal(200, (int)log["response"]!["status"]!);
+        var stored = Convert.FromBase64String((string)log["response"]!["body"]!);
+        Assert.Equal(new WebhookOptions().MaxResponseBytes, stored.Length);
+        Assert.All(stored, b => Assert.Equal((byte)'x', b));
+        Assert.True((double)log["duration"]! < 10, $"the delivery took {log["duration"]} s");
     }
 
     private static async Task<JsonArray> WaitForLogsAsync(Tenant t, string hookId, int count)
