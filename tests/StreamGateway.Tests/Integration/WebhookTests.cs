@@ -173,6 +173,29 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_webhook_scoped_to_a_stream_gets_only_that_streams_events()
+    {
+        await using var scopedReceiver = new WebhookReceiver();
+        await using var projectReceiver = new WebhookReceiver();
+        var t = await Gw.NewTenantAsync();
+        var scopedStream = (string)(await t.CreateStreamAsync(new { name = "scoped" }))["id"]!;
+        var otherStream = (string)(await t.CreateStreamAsync(new { name = "other" }))["id"]!;
+        var scoped = await t.CreateWebhookAsync(scopedReceiver.Url, ["stream.started"], streamId: scopedStream);
+        Assert.Equal(scopedStream, (string?)scoped["streamId"]);
+        await t.CreateWebhookAsync(projectReceiver.Url, ["stream.started"]);
+
+        await SetActiveAsync(otherStream);
+        await SetActiveAsync(scopedStream);
+
+        // The unscoped webhook hears both; both events' deliveries to the scoped one would be under way by then.
+        await projectReceiver.WaitForAsync(2);
+        await scopedReceiver.WaitForAsync(1);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var delivery = Assert.Single(scopedReceiver.Deliveries);
+        Assert.Equal(scopedStream, (string?)JsonNode.Parse(delivery.Text)!["stream"]!["id"]);
+    }
+
+    [Fact]
     public async Task An_endless_answer_is_cut_off_at_the_limit_and_the_delivery_ends_promptly()
     {
         await using var receiver = new WebhookReceiver(endlessBody: true);
