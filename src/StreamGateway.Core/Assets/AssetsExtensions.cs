@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using StreamGateway.Core.Webhooks;
+using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core.Assets;
 
@@ -26,12 +26,12 @@ public static class AssetsExtensions
         services.AddHostedService<AssetWatchdog>();
         services.AddScoped<ImportAsset>();
         services.AddHttpClient(ImportAsset.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider =>
             {
-                MaxAutomaticRedirections = 5,
                 // Every connection, redirects included, is checked: no private or loopback address unless allowed.
-                ConnectCallback = WebhookAddressGuard.ConnectCallback(
-                    provider.GetRequiredService<IOptions<AssetOptions>>().Value.AllowPrivateUrls, "fetch from"),
+                var handler = AddressGuard.CreateHandler(provider.GetRequiredService<IOptions<AssetOptions>>().Value.AllowPrivateUrls, "fetch from");
+                handler.MaxAutomaticRedirections = 5;
+                return handler;
             })
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         return services;

@@ -92,7 +92,7 @@ public sealed class ImportAsset(
         }
         catch (HttpRequestException e)
         {
-            var reason = e.InnerException is Webhooks.WebhookAddressRefusedException refused ? refused.Message : e.Message;
+            var reason = e.InnerException is Http.AddressRefusedException refused ? refused.Message : e.Message;
             throw new AssetFailedException($"the file could not be fetched from {url.Host}: {reason}");
         }
     }

@@ -132,11 +132,11 @@ public sealed class DeliverWebhook(
             {
                 request.Headers.TryAddWithoutValidation(WebhookSignature.Header, signature);
             }
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            using var response = await httpClients.CreateClient(HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             log.ResponseStatus = (int)response.StatusCode;
             log.ResponseStatusText = response.ReasonPhrase;
-            log.ResponseBody = Convert.ToBase64String(Encoding.UTF8.GetBytes(text.Length > 1024 ? text[..1024] : text));
+            log.ResponseBody = Convert.ToBase64String(await ReadHeadAsync(response.Content, options.Value.MaxResponseBytes, timeout.Token));
             log.Success = response.IsSuccessStatusCode;
             retryable = (int)response.StatusCode >= (int)HttpStatusCode.InternalServerError;
         }
@@ -145,7 +145,7 @@ public sealed class DeliverWebhook(
             log.Error = e is OperationCanceledException && !ct.IsCancellationRequested
                 ? $"timed out after {options.Value.TimeoutSeconds} s"
                 : Innermost(e).Message;
-            retryable = Innermost(e) is not WebhookAddressRefusedException;
+            retryable = Innermost(e) is not AddressRefusedException;
         }
         log.Duration = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
@@ -161,6 +161,30 @@ public sealed class DeliverWebhook(
             }, GatewayJson.Options);
         }
         return (log, retryable);
+    }
+
+    /// <summary>
+    /// The first <paramref name="limit"/> bytes of an answer. The rest is never read: disposing the response then
+    /// closes the connection. The status has already decided the outcome, so a body that breaks off or stalls
+    /// until the timeout only leaves less to keep.
+    /// </summary>
+    private static async Task<byte[]> ReadHeadAsync(HttpContent content, int limit, CancellationToken ct)
+    {
+        var head = new byte[limit];
+        var filled = 0;
+        try
+        {
+            await using var stream = await content.ReadAsStreamAsync(ct);
+            int read;
+            while (filled < limit && (read = await stream.ReadAsync(head.AsMemory(filled), ct)) > 0)
+            {
+                filled += read;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+        }
+        return head[..filled];
     }
 
     private static Exception Innermost(Exception e)

@@ -4,7 +4,10 @@ using StreamGateway.Core.Data;
 
 namespace StreamGateway.Core.Webhooks;
 
-/// <summary>Fans one outbox event out to every webhook of its project subscribed to the event (studio-api §4.2).</summary>
+/// <summary>
+/// Fans one outbox event out to every webhook of its project subscribed to the event (studio-api §4.2) and, for a
+/// webhook with a <c>streamId</c>, about that stream. Studio stores that field but does not filter on it.
+/// </summary>
 public sealed class DispatchWebhookEvent(GatewayDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
 {
     [Queue("webhooks")]
@@ -16,10 +19,14 @@ public sealed class DispatchWebhookEvent(GatewayDbContext db, IBackgroundJobClie
         {
             return; // already fanned out: a job may run twice
         }
-        var webhookIds = await db.Webhooks
-            .Where(w => w.ProjectId == row.ProjectId && !w.Deleted && w.Events.Contains(row.Event))
-            .Select(w => w.Id)
-            .ToListAsync(ct);
+        var subscribed = db.Webhooks.Where(w => w.ProjectId == row.ProjectId && !w.Deleted && w.Events.Contains(row.Event));
+        if (row.StreamId is { } streamId)
+        {
+            // An event about a stream goes to the project's webhooks and to those scoped to that stream, never to
+            // webhooks scoped to another stream. Events about no stream (assets, tasks) are not scoped.
+            subscribed = subscribed.Where(w => w.StreamId == null || w.StreamId == streamId);
+        }
+        var webhookIds = await subscribed.Select(w => w.Id).ToListAsync(ct);
         foreach (var webhookId in webhookIds)
         {
             jobs.Enqueue<DeliverWebhook>(job => job.RunAsync(eventId, webhookId, 1, CancellationToken.None));

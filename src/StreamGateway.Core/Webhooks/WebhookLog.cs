@@ -20,7 +20,7 @@ public sealed class WebhookLog : IListed
     public required string RequestBody { get; set; }
     public int? ResponseStatus { get; set; }
     public string? ResponseStatusText { get; set; }
-    /// <summary>Base64 of the first 1024 characters of the response body.</summary>
+    /// <summary>Base64 of the first <see cref="WebhookOptions.MaxResponseBytes"/> bytes of the response body.</summary>
     public string? ResponseBody { get; set; }
     public string? Error { get; set; }
 }

@@ -12,6 +12,13 @@ public sealed class WebhookOptions
     [Range(1, 300)]
     public int TimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How much of a receiver's answer is read and kept in the delivery log; the rest is never read and the
+    /// connection is closed, so a huge or endless answer costs neither memory nor a worker's time.
+    /// </summary>
+    [Range(0, 65536)]
+    public int MaxResponseBytes { get; set; } = 4096;
+
     /// <summary>First retry delay; each later one doubles, up to <see cref="MaxRetryDelaySeconds"/> (studio-api §4.4).</summary>
     [Range(0.1, 3600)]
     public double RetryBaseDelaySeconds { get; set; } = 5;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core.Webhooks;
 
@@ -13,14 +14,19 @@ public static class WebhooksExtensions
         services.AddScoped<SweepWebhookOutbox>();
         services.AddScoped<DeliverWebhook>();
         services.AddHttpClient(DeliverWebhook.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                ConnectCallback = WebhookAddressGuard.ConnectCallback(
-                    provider.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateAddresses),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            })
+            .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(provider.GetRequiredService<IOptions<WebhookOptions>>().Value))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         return services;
+    }
+
+    /// <summary>The handler every delivery goes through: guarded addresses, no proxy, no redirects.</summary>
+    public static SocketsHttpHandler CreateHandler(WebhookOptions options)
+    {
+        var handler = AddressGuard.CreateHandler(options.AllowPrivateAddresses, "deliver to");
+        handler.AllowAutoRedirect = false;
+        // An answer is read only up to MaxResponseBytes; the connection is then closed rather than drained.
+        handler.MaxResponseDrainSize = 0;
+        handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
+        return handler;
     }
 }

@@ -79,10 +79,10 @@ public sealed record Tenant(string Key, Guid UserId, Guid ProjectId, HttpClient 
         return (await Json.ReadObjectAsync(response))!;
     }
 
-    public async Task<JsonObject> CreateWebhookAsync(string url, string[] events, string? secret = null)
+    public async Task<JsonObject> CreateWebhookAsync(string url, string[] events, string? secret = null, string? streamId = null)
     {
         using var response = await Http.PostAsJsonAsync("api/webhook",
-            new { name = "hook", url, events, sharedSecret = secret });
+            new { name = "hook", url, events, sharedSecret = secret, streamId });
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return (await Json.ReadObjectAsync(response))!;
     }

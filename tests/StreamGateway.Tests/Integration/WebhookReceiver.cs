@@ -15,15 +15,22 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private readonly HttpListener _listener = new();
     private readonly Func<int, int> _statusForAttempt;
+    private readonly bool _endlessBody;
+    private readonly TaskCompletionSource _bodyCutOff = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
     public string Url { get; }
 
+    /// <summary>Completes when the sender closed a connection while an endless answer was still being written.</summary>
+    public Task BodyCutOff => _bodyCutOff.Task;
+
     /// <param name="statusForAttempt">Status to answer for the n-th request (1-based).</param>
-    public WebhookReceiver(Func<int, int>? statusForAttempt = null)
+    /// <param name="endlessBody">Answer with a body that never ends, as a hostile receiver would.</param>
+    public WebhookReceiver(Func<int, int>? statusForAttempt = null, bool endlessBody = false)
     {
         _statusForAttempt = statusForAttempt ?? (_ => 200);
+        _endlessBody = endlessBody;
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
@@ -54,10 +61,36 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
             Deliveries.Enqueue(new Delivery(headers, buffer.ToArray()));
             context.Response.StatusCode = _statusForAttempt(Interlocked.Increment(ref count));
+            if (_endlessBody)
+            {
+                await WriteEndlesslyAsync(context.Response);
+                continue;
+            }
             var reply = Encoding.UTF8.GetBytes("received");
             await context.Response.OutputStream.WriteAsync(reply);
             context.Response.Close();
         }
+    }
+
+    private async Task WriteEndlesslyAsync(HttpListenerResponse response)
+    {
+        response.SendChunked = true;
+        var chunk = Encoding.ASCII.GetBytes(new string('x', 16 * 1024));
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                await response.OutputStream.WriteAsync(chunk, _stop.Token);
+            }
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                _bodyCutOff.TrySetResult();
+            }
+        }
+        response.Abort();
     }
 
     /// <summary>Waits until at least <paramref name="count"/> deliveries arrived, or fails at the deadline.</summary>

@@ -52,14 +52,18 @@ public sealed class WebhookTests
         Assert.Contains(await Json.ErrorsAsync(response), e => e.StartsWith(expected, StringComparison.Ordinal));
     }
 
-    private static async Task<string> StartStreamAsync(Tenant t, bool active = true)
+    private static async Task<string> StartStreamAsync(Tenant t)
     {
-        var stream = await t.CreateStreamAsync(new { name = "webhook source" });
-        var id = (string)stream["id"]!;
-        using var admin = Gw.Client(Gw.AdminKey);
-        using var response = await admin.PutAsJsonAsync($"api/stream/{id}/setactive", new { active });
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var id = (string)(await t.CreateStreamAsync(new { name = "webhook source" }))["id"]!;
+        await SetActiveAsync(id);
         return id;
+    }
+
+    private static async Task SetActiveAsync(string streamId)
+    {
+        using var admin = Gw.Client(Gw.AdminKey);
+        using var response = await admin.PutAsJsonAsync($"api/stream/{streamId}/setactive", new { active = true });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     [Fact]
@@ -166,6 +170,49 @@ public sealed class WebhookTests
         Assert.False(got[0].Headers.ContainsKey("Livepeer-Signature")); // no secret, no signature
         await Task.Delay(TimeSpan.FromSeconds(2)); // both deliveries are dispatched by the same job
         Assert.Empty(theirs.Deliveries);
+    }
+
+    [Fact]
+    public async Task A_webhook_scoped_to_a_stream_gets_only_that_streams_events()
+    {
+        await using var scopedReceiver = new WebhookReceiver();
+        await using var projectReceiver = new WebhookReceiver();
+        var t = await Gw.NewTenantAsync();
+        var scopedStream = (string)(await t.CreateStreamAsync(new { name = "scoped" }))["id"]!;
+        var otherStream = (string)(await t.CreateStreamAsync(new { name = "other" }))["id"]!;
+        var scoped = await t.CreateWebhookAsync(scopedReceiver.Url, ["stream.started"], streamId: scopedStream);
+        Assert.Equal(scopedStream, (string?)scoped["streamId"]);
+        await t.CreateWebhookAsync(projectReceiver.Url, ["stream.started"]);
+
+        await SetActiveAsync(otherStream);
+        await SetActiveAsync(scopedStream);
+
+        // The unscoped webhook hears both; both events' deliveries to the scoped one would be under way by then.
+        await projectReceiver.WaitForAsync(2);
+        await scopedReceiver.WaitForAsync(1);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var delivery = Assert.Single(scopedReceiver.Deliveries);
+        Assert.Equal(scopedStream, (string?)JsonNode.Parse(delivery.Text)!["stream"]!["id"]);
+    }
+
+    [Fact]
+    public async Task An_endless_answer_is_cut_off_at_the_limit_and_the_delivery_ends_promptly()
+    {
+        await using var receiver = new WebhookReceiver(endlessBody: true);
+        var t = await Gw.NewTenantAsync();
+        var hookId = (string)(await t.CreateWebhookAsync(receiver.Url, ["stream.started"]))["id"]!;
+        await StartStreamAsync(t);
+
+        await receiver.WaitForAsync(1);
+        // The default 30 s delivery timeout would end it otherwise; the gateway must hang up after the first few KiB.
+        await receiver.BodyCutOff.WaitAsync(TimeSpan.FromSeconds(10));
+        var log = (await WaitForLogsAsync(t, hookId, 1))[0]!;
+        Assert.True((bool)log["success"]!, (string?)log["error"]);
+        Assert.Equal(200, (int)log["response"]!["status"]!);
+        var stored = Convert.FromBase64String((string)log["response"]!["body"]!);
+        Assert.Equal(new WebhookOptions().MaxResponseBytes, stored.Length);
+        Assert.All(stored, b => Assert.Equal((byte)'x', b));
+        Assert.True((double)log["duration"]! < 10, $"the delivery took {log["duration"]} s");
     }
 
     private static async Task<JsonArray> WaitForLogsAsync(Tenant t, string hookId, int count)
