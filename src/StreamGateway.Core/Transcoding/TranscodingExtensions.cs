@@ -32,5 +32,5 @@ public static class TranscodingExtensions
     /// downloads) is checked by the address guard, so an orchestrator cannot point the gateway at its own network.
     /// </summary>
     public static OrchestratorClient NewOrchestratorClient(bool allowPrivate) =>
-        new(Webhooks.WebhookAddressGuard.ConnectCallback(allowPrivate, "connect to orchestrator"));
+        new(Http.AddressGuard.ConnectCallback(allowPrivate, "connect to orchestrator"));
 }
