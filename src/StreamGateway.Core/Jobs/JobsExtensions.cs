@@ -25,6 +25,8 @@ public static class JobsExtensions
                 // The jobs live in the same Redis database as the rest of the gateway's keys (defaultDatabase in the
                 // connection string), so gateways sharing one Redis server on different databases stay apart.
                 new RedisStorageOptions { Prefix = "sg:hangfire:", Db = provider.GetRequiredService<IConnectionMultiplexer>().GetDatabase().Database }));
+        // With antiforgery registered, the dashboard puts a token in its forms and refuses a POST without it.
+        services.AddAntiforgery();
         if (runServer)
         {
             services.AddHangfireServer(options =>

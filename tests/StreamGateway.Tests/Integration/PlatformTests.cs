@@ -55,5 +55,35 @@ public sealed class PlatformTests
         using var ok = await client.SendAsync(admin);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Contains("Hangfire Dashboard", await ok.Content.ReadAsStringAsync());
+
+        // A browser sends the admin's Basic credentials with any request to this host, whichever site started it:
+        // requests another site started are refused, and a dashboard action without the form's token does nothing.
+        foreach (var (header, value) in new[] { ("Sec-Fetch-Site", "cross-site"), ("Origin", "https://evil.example") })
+        {
+            using var forged = new HttpRequestMessage(HttpMethod.Get, "hangfire");
+            forged.Headers.Authorization = admin.Headers.Authorization;
+            forged.Headers.Add(header, value);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(forged)).StatusCode);
+        }
+        using var action = new HttpRequestMessage(HttpMethod.Post, "hangfire/recurring/trigger")
+        {
+            Content = new FormUrlEncodedContent([new("jobs[]", "webhook-outbox-sweep")]),
+        };
+        action.Headers.Authorization = admin.Headers.Authorization;
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(action)).StatusCode);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // ./dev runs on Linux
+    public async Task The_dev_database_asks_for_a_password_and_the_dev_env_file_is_private()
+    {
+        var settings = new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("SG_PG_URL")!.Trim('\''));
+        Assert.False(string.IsNullOrEmpty(settings.Password));
+        settings.Password = "not-the-password";
+        await using var wrong = new Npgsql.NpgsqlConnection(settings.ConnectionString);
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => wrong.OpenAsync());
+        Assert.Equal("28P01", refused.SqlState); // invalid_password
+        var env = Path.Combine(Environment.GetEnvironmentVariable("SG_STATE_DIR")!, "env");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(env));
     }
 }
