@@ -22,6 +22,13 @@ public sealed class OrchestratorOptions
     [Range(1, 100_000)]
     public int MaxSessions { get; set; } = 10;
 
+    /// <summary>
+    /// The operator's secret for the admin endpoints (<c>GET /payments/tickets</c>), sent as
+    /// <c>Authorization: Bearer</c>. Unset, those endpoints answer 404: they show recipientRand of tickets not yet redeemed.
+    /// </summary>
+    [MinLength(16)]
+    public string? AdminToken { get; set; }
+
     /// <summary>Source segments and renditions live here, under one folder per session.</summary>
     [Required]
     public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), "streamgateway-orchestrator");
