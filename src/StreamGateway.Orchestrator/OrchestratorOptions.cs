@@ -23,6 +23,13 @@ public sealed class OrchestratorOptions
     public int MaxSessions { get; set; } = 10;
 
     /// <summary>
+    /// Largest source segment <c>POST /segment</c> takes; a longer body is refused with 413. The body goes to disk as it
+    /// arrives, so this bounds the disk a request can fill, not memory. 64 MiB holds a 2 s segment at 250 Mbit/s.
+    /// </summary>
+    [Range(64 * 1024, 300_000_000)]
+    public long MaxSegmentBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
     /// The operator's secret for the admin endpoints (<c>GET /payments/tickets</c>), sent as
     /// <c>Authorization: Bearer</c>. Unset, those endpoints answer 404: they show recipientRand of tickets not yet redeemed.
     /// </summary>

@@ -75,12 +75,14 @@ public sealed class RunningOrchestrator : IAsyncDisposable
         return segment;
     }
 
-    public Task<HttpResponseMessage> PostSegmentAsync(SegData segment, byte[] body, string? payment = null)
+    /// <param name="chunked">Send the body without a Content-Length, as a stream of unknown size.</param>
+    public Task<HttpResponseMessage> PostSegmentAsync(SegData segment, byte[] body, string? payment = null, bool chunked = false)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, LivepeerHeaders.SegmentPath)
         {
             Content = new ByteArrayContent(body),
         };
+        request.Headers.TransferEncodingChunked = chunked;
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(LivepeerHeaders.SegmentBytesContentType);
         request.Headers.Add(LivepeerHeaders.Segment, LivepeerHeaders.Encode(segment));
         if (payment is not null)
