@@ -156,6 +156,33 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
     }
 
     [Fact]
+    public async Task Nonces_of_expired_params_and_balances_of_idle_sessions_are_forgotten()
+    {
+        var settings = Settings();
+        settings["Payments:ExpirationBlocks"] = "12";
+        settings["Payments:BalanceIdleSeconds"] = "3";
+        await using var o = await RunningOrchestrator.StartAsync(settings: settings);
+        var ledger = (Payments.PaymentLedger)o.Services.GetService(typeof(Payments.PaymentLedger))!;
+        var sender = await FundedSenderAsync();
+        var info = await AskAsync(o, sender);
+
+        var (status, body) = await SendAsync(o, sender, info, 1, Pay(sender, info.TicketParams, [1, 2]));
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Equal((1, 1), ledger.Tracked);
+
+        // anvil makes a block a second: the params expire within twelve, the session has been idle for three by then.
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (ledger.Tracked != (0, 0) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(500);
+        }
+        Assert.Equal((0, 0), ledger.Tracked);
+        // Forgotten nonces cannot be replayed: their params are refused as expired.
+        (status, body) = await SendAsync(o, sender, info, 2, Pay(sender, info.TicketParams, [1, 2]));
+        Assert.Equal((HttpStatusCode.BadRequest, "ticket params expired\n"), (status, body));
+    }
+
+    [Fact]
     public async Task Valid_tickets_buy_work_and_replayed_forged_missing_or_expired_ones_do_not()
     {
         await using var o = await RunningOrchestrator.StartAsync(settings: Settings());

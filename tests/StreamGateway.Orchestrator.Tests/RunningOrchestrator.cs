@@ -33,6 +33,8 @@ public sealed class RunningOrchestrator : IAsyncDisposable
     public HttpClient Http { get; }
     public GrpcChannel Channel { get; }
     public Network.Wire.Orchestrator.OrchestratorClient Client { get; }
+    /// <summary>The host's services, to look at its state from outside the wire.</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <param name="settings">Extra configuration, e.g. the Chain section.</param>
     public static async Task<RunningOrchestrator> StartAsync(int maxSessions = 10, IReadOnlyDictionary<string, string?>? settings = null,

@@ -11,6 +11,7 @@ public static class PaymentsExtensions
         services.AddSingleton<SenderMonitor>();
         services.AddSingleton<WinningTicketStore>();
         services.AddSingleton<PaymentLedger>();
+        services.AddHostedService<PaymentLedgerSweep>();
         services.AddHostedService<TicketRedeemer>();
         return services;
     }
