@@ -22,6 +22,20 @@ public sealed class OrchestratorOptions
     [Range(1, 100_000)]
     public int MaxSessions { get; set; } = 10;
 
+    /// <summary>
+    /// Largest source segment <c>POST /segment</c> takes; a longer body is refused with 413. The body goes to disk as it
+    /// arrives, so this bounds the disk a request can fill, not memory. 64 MiB holds a 2 s segment at 250 Mbit/s.
+    /// </summary>
+    [Range(64 * 1024, 300_000_000)]
+    public long MaxSegmentBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// The operator's secret for the admin endpoints (<c>GET /payments/tickets</c>), sent as
+    /// <c>Authorization: Bearer</c>. Unset, those endpoints answer 404: they show recipientRand of tickets not yet redeemed.
+    /// </summary>
+    [MinLength(16)]
+    public string? AdminToken { get; set; }
+
     /// <summary>Source segments and renditions live here, under one folder per session.</summary>
     [Required]
     public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), "streamgateway-orchestrator");

@@ -131,6 +131,68 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
     }
 
     [Fact]
+    public async Task A_segment_over_MaxSegmentBytes_is_refused_with_413_and_the_node_goes_on_transcoding()
+    {
+        var limit = source.Bytes.Length + 1024;
+        await using var orchestrator = await RunningOrchestrator.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Orchestrator:MaxSegmentBytes"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var info = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+        // A well-formed body (two segments back to back, its hash right) that is merely too big.
+        byte[] oversize = [.. source.Bytes, .. source.Bytes];
+
+        foreach (var chunked in new[] { false, true })
+        {
+            using var refused = await orchestrator.PostSegmentAsync(
+                RunningOrchestrator.Segment(info.AuthToken, chunked ? 2 : 1, oversize, P240), oversize, chunked: chunked);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+            Assert.Equal($"segment too large: more than {limit} bytes\n", await refused.Content.ReadAsStringAsync());
+        }
+        Assert.Empty(Directory.EnumerateFiles(orchestrator.WorkDir, "*", SearchOption.AllDirectories));
+
+        using var accepted = await orchestrator.PostSegmentAsync(
+            RunningOrchestrator.Segment(info.AuthToken, 3, source.Bytes, P240), source.Bytes, chunked: true);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var result = TranscodeResult.Parser.ParseFrom(await accepted.Content.ReadAsByteArrayAsync());
+        Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
+    }
+
+    [Fact]
+    public async Task Winning_tickets_are_shown_only_to_the_operator_and_not_at_all_without_an_admin_token()
+    {
+        const string token = "operator-secret-0123456789abcdef";
+        await using (var closed = await RunningOrchestrator.StartAsync())
+        {
+            using var response = await closed.Http.GetAsync("payments/tickets");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        await using var orchestrator = await RunningOrchestrator.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Orchestrator:AdminToken"] = token,
+        });
+        foreach (var credentials in new[] { null, "Bearer wrong-secret-0123456789abcdef", $"Basic {token}", $"Bearer {token}x" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "payments/tickets");
+            if (credentials is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", credentials);
+            }
+            using var refused = await orchestrator.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("Bearer", refused.Headers.WwwAuthenticate.Single().Scheme);
+        }
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "payments/tickets"))
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var shown = await orchestrator.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+            Assert.Equal("[]", await shown.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public void Capability_bits_follow_word_and_bit_layout()
     {
         Assert.Equal([0x1003UL], CapabilityBits.Bitstring([0, 1, 12]));

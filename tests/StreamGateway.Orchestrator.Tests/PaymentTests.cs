@@ -121,6 +121,68 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
     }
 
     [Fact]
+    public async Task Unpaid_sessions_take_no_capacity_so_a_paying_gateway_still_gets_a_session_and_its_segment()
+    {
+        const int capacity = 1;
+        await using var o = await RunningOrchestrator.StartAsync(maxSessions: capacity, settings: Settings());
+        var payer = await FundedSenderAsync();
+        var paid = await AskAsync(o, payer);
+
+        // More sessions than the node has room for: anonymous ones, and a funded broadcaster that sends no tickets.
+        var freeloader = await FundedSenderAsync();
+        for (var i = 0; i <= capacity; i++)
+        {
+            var anonymous = await o.Client.GetOrchestratorAsync(new OrchestratorRequest());
+            using var response = await o.PostSegmentAsync(RunningOrchestrator.Segment(anonymous.AuthToken, 1, source.Bytes, P240), source.Bytes);
+            Assert.Equal((HttpStatusCode.BadRequest, "Insufficient balance\n"), (response.StatusCode, await response.Content.ReadAsStringAsync()));
+            var unpaid = await AskAsync(o, freeloader);
+            Assert.Equal((HttpStatusCode.BadRequest, "Insufficient balance\n"), await SendAsync(o, freeloader, unpaid, 1, freeloader.Payment()));
+        }
+
+        // The paying gateway gets its session and its renditions.
+        var segment = RunningOrchestrator.Segment(paid.AuthToken, 1, source.Bytes, P240);
+        payer.SignSegment(segment, ["240p"]);
+        using (var response = await o.PostSegmentAsync(segment, source.Bytes, LivepeerHeaders.Encode(Pay(payer, paid.TicketParams, [1, 2]))))
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, System.Text.Encoding.UTF8.GetString(bytes));
+            var result = TranscodeResult.Parser.ParseFrom(bytes);
+            Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
+        }
+
+        // Paid sessions still count: a second one beyond the capacity is capped before its tickets are taken.
+        var second = await AskAsync(o, payer);
+        Assert.Equal((HttpStatusCode.Forbidden, "OrchestratorCapped\n"), await SendAsync(o, payer, second, 1, Pay(payer, second.TicketParams, [1])));
+    }
+
+    [Fact]
+    public async Task Nonces_of_expired_params_and_balances_of_idle_sessions_are_forgotten()
+    {
+        var settings = Settings();
+        settings["Payments:ExpirationBlocks"] = "12";
+        settings["Payments:BalanceIdleSeconds"] = "3";
+        await using var o = await RunningOrchestrator.StartAsync(settings: settings);
+        var ledger = (Payments.PaymentLedger)o.Services.GetService(typeof(Payments.PaymentLedger))!;
+        var sender = await FundedSenderAsync();
+        var info = await AskAsync(o, sender);
+
+        var (status, body) = await SendAsync(o, sender, info, 1, Pay(sender, info.TicketParams, [1, 2]));
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Equal((1, 1), ledger.Tracked);
+
+        // anvil makes a block a second: the params expire within twelve, the session has been idle for three by then.
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (ledger.Tracked != (0, 0) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(500);
+        }
+        Assert.Equal((0, 0), ledger.Tracked);
+        // Forgotten nonces cannot be replayed: their params are refused as expired.
+        (status, body) = await SendAsync(o, sender, info, 2, Pay(sender, info.TicketParams, [1, 2]));
+        Assert.Equal((HttpStatusCode.BadRequest, "ticket params expired\n"), (status, body));
+    }
+
+    [Fact]
     public async Task Valid_tickets_buy_work_and_replayed_forged_missing_or_expired_ones_do_not()
     {
         await using var o = await RunningOrchestrator.StartAsync(settings: Settings());

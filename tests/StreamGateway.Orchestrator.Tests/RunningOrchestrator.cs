@@ -33,6 +33,8 @@ public sealed class RunningOrchestrator : IAsyncDisposable
     public HttpClient Http { get; }
     public GrpcChannel Channel { get; }
     public Network.Wire.Orchestrator.OrchestratorClient Client { get; }
+    /// <summary>The host's services, to look at its state from outside the wire.</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <param name="settings">Extra configuration, e.g. the Chain section.</param>
     public static async Task<RunningOrchestrator> StartAsync(int maxSessions = 10, IReadOnlyDictionary<string, string?>? settings = null,
@@ -75,12 +77,14 @@ public sealed class RunningOrchestrator : IAsyncDisposable
         return segment;
     }
 
-    public Task<HttpResponseMessage> PostSegmentAsync(SegData segment, byte[] body, string? payment = null)
+    /// <param name="chunked">Send the body without a Content-Length, as a stream of unknown size.</param>
+    public Task<HttpResponseMessage> PostSegmentAsync(SegData segment, byte[] body, string? payment = null, bool chunked = false)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, LivepeerHeaders.SegmentPath)
         {
             Content = new ByteArrayContent(body),
         };
+        request.Headers.TransferEncodingChunked = chunked;
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(LivepeerHeaders.SegmentBytesContentType);
         request.Headers.Add(LivepeerHeaders.Segment, LivepeerHeaders.Encode(segment));
         if (payment is not null)

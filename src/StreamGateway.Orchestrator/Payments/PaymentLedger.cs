@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Microsoft.Extensions.Options;
 using StreamGateway.Network.Payments;
 using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
@@ -9,15 +10,26 @@ namespace StreamGateway.Orchestrator.Payments;
 /// <summary>
 /// The recipient's books (livepeer-protocol §3.4–3.5): checks every ticket of a payment, credits each valid one's
 /// expected value to the (sender, session) balance, keeps the winners, and debits the price of the pixels produced.
+/// <see cref="PaymentLedgerSweep"/> forgets the nonces of expired params and the balances of idle sessions.
 /// </summary>
-public sealed class PaymentLedger(TicketIssuer issuer, ChainClock chain, WinningTicketStore winners, TimeProvider clock)
+public sealed class PaymentLedger(TicketIssuer issuer, ChainClock chain, WinningTicketStore winners, IOptions<PaymentOptions> options,
+    TimeProvider clock)
 {
-    /// <summary>Nonces a sender may use per recipientRand (go-livepeer maxSenderNonces).</summary>
-    public const int MaxNonces = 600;
-
-    private readonly Dictionary<(string Sender, string Session), BigInteger> _balances = [];
-    private readonly Dictionary<string, HashSet<uint>> _nonces = [];
+    private readonly SessionBalances _balances = new(options.Value.MaxBalances);
+    private readonly SenderNonces _nonces = new(options.Value.MaxTicketParams);
     private readonly Lock _lock = new();
+
+    /// <summary>How many sets of ticket params have their nonces tracked, and how many session balances are kept.</summary>
+    public (int TicketParams, int Balances) Tracked
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_nonces.Count, _balances.Count);
+            }
+        }
+    }
 
     /// <summary>Checks and credits a payment; null when it is good, else go-O's 400 text.</summary>
     public string? Process(Payment payment, string session)
@@ -65,12 +77,15 @@ public sealed class PaymentLedger(TicketIssuer issuer, ChainClock chain, Winning
             }
             lock (_lock)
             {
-                var seen = _nonces.TryGetValue(randKey, out var set) ? set : _nonces[randKey] = [];
-                if (seen.Count >= MaxNonces || !seen.Add(sent.SenderNonce))
+                if (!_balances.CanHold((sender, session)))
                 {
-                    return $"invalid ticket senderNonce {sent.SenderNonce.ToString(CultureInfo.InvariantCulture)}";
+                    return "too many sessions with a balance; try again later";
                 }
-                _balances[(sender, session)] = _balances.GetValueOrDefault((sender, session)) + ev;
+                if (_nonces.Use(randKey, expirationBlock, sent.SenderNonce) is { } nonceError)
+                {
+                    return nonceError;
+                }
+                _balances.Add((sender, session), ev, clock.GetUtcNow());
             }
             if (TicketMath.IsWinning(sent.Sig.Span, rand, winProb))
             {
@@ -100,7 +115,7 @@ public sealed class PaymentLedger(TicketIssuer issuer, ChainClock chain, Winning
     {
         lock (_lock)
         {
-            return _balances.GetValueOrDefault((Convert.ToHexStringLower(sender), session)) >= ticketEv;
+            return _balances.Get((Convert.ToHexStringLower(sender), session)) >= ticketEv;
         }
     }
 
@@ -108,8 +123,23 @@ public sealed class PaymentLedger(TicketIssuer issuer, ChainClock chain, Winning
     {
         lock (_lock)
         {
-            var key = (Convert.ToHexStringLower(sender), session);
-            _balances[key] = _balances.GetValueOrDefault(key) - amount;
+            _balances.Add((Convert.ToHexStringLower(sender), session), -amount, clock.GetUtcNow());
+        }
+    }
+
+    /// <summary>
+    /// Forgets the nonces of params expired by <paramref name="block"/> (null: the chain has not been read, so none)
+    /// and the balances untouched since <paramref name="idleSince"/>.
+    /// </summary>
+    public void Prune(BigInteger? block, DateTimeOffset idleSince)
+    {
+        lock (_lock)
+        {
+            if (block is { } b)
+            {
+                _nonces.ForgetExpired(b);
+            }
+            _balances.ForgetIdle(idleSince);
         }
     }
 }

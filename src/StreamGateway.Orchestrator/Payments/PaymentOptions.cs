@@ -36,5 +36,20 @@ public sealed class PaymentOptions
     [Range(1, 600)]
     public int PollSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// Sets of ticket params whose sender nonces are remembered at once, each until its expiration block; a payment with
+    /// new params beyond it is refused until some expire.
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int MaxTicketParams { get; set; } = 50_000;
+
+    /// <summary>(sender, session) balances kept at once; a payment that would open one more is refused until some go idle.</summary>
+    [Range(10, 10_000_000)]
+    public int MaxBalances { get; set; } = 10_000;
+
+    /// <summary>A session's balance is forgotten after this long without a ticket or a segment.</summary>
+    [Range(1, 86_400)]
+    public int BalanceIdleSeconds { get; set; } = 600;
+
     public BigInteger TicketEv => BigInteger.Parse(TicketEvWei, CultureInfo.InvariantCulture);
 }

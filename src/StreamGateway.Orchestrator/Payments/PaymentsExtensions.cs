@@ -11,14 +11,18 @@ public static class PaymentsExtensions
         services.AddSingleton<SenderMonitor>();
         services.AddSingleton<WinningTicketStore>();
         services.AddSingleton<PaymentLedger>();
+        services.AddHostedService<PaymentLedgerSweep>();
         services.AddHostedService<TicketRedeemer>();
         return services;
     }
 
-    /// <summary><c>GET /payments/tickets</c>: the winning tickets this orchestrator holds and what became of each.</summary>
+    /// <summary>
+    /// <c>GET /payments/tickets</c>: the winning tickets this orchestrator holds and what became of each. For the operator
+    /// only: a pending ticket's recipientRand would let a broadcaster tell winning tickets from losing ones before sending them.
+    /// </summary>
     public static WebApplication MapPayments(this WebApplication app)
     {
-        app.MapGet("/payments/tickets", (WinningTicketStore store) => Results.Json(store.All()));
+        app.MapGet("/payments/tickets", (WinningTicketStore store) => Results.Json(store.All())).AddEndpointFilter<AdminOnly>();
         return app;
     }
 }

@@ -1,7 +1,8 @@
+using System.Globalization;
 using Google.Protobuf;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Nethereum.Util;
 using StreamGateway.Media.Ffmpeg;
 using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
@@ -12,8 +13,9 @@ using StreamGateway.Orchestrator.Transcoding;
 namespace StreamGateway.Orchestrator.Segments;
 
 /// <summary>
-/// <c>POST /segment</c> in go-O's order (livepeer-wire §3.2): credentials, capacity, body hash, then the 200 headers
-/// are flushed at once (B's upload timeout runs until they arrive) and the TranscodeResult follows as the body.
+/// <c>POST /segment</c> in go-O's order (livepeer-wire §3.2): credentials, capacity, payment, body hash, then the 200
+/// headers are flushed at once (B's upload timeout runs until they arrive) and the TranscodeResult follows as the body.
+/// The body is streamed to disk under <see cref="OrchestratorOptions.MaxSegmentBytes"/>.
 /// </summary>
 public sealed class ServeSegment(
     AuthTokens tokens,
@@ -24,6 +26,7 @@ public sealed class ServeSegment(
     Payments.TicketIssuer tickets,
     Payments.PaymentLedger ledger,
     IOptions<Payments.PaymentOptions> payments,
+    IOptions<OrchestratorOptions> options,
     ILogger<ServeSegment> logger)
 {
     private const int DefaultDurationMs = 2000;
@@ -52,8 +55,15 @@ public sealed class ServeSegment(
             await RefuseAsync(http, StatusCodes.Status403Forbidden, profileError!);
             return;
         }
+        var limit = options.Value.MaxSegmentBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            await RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, TooLarge(limit));
+            return;
+        }
+        // Before the payment only a look, so a broadcaster that cannot be served keeps its tickets.
         var sessionId = segment.AuthToken.SessionId;
-        if (!sessions.TryUse(sessionId))
+        if (!sessions.HasRoom(sessionId))
         {
             await RefuseAsync(http, StatusCodes.Status403Forbidden, SessionCapacity.CappedError);
             return;
@@ -78,21 +88,31 @@ public sealed class ServeSegment(
                 return;
             }
         }
-
-        byte[] body;
-        using (var buffer = new MemoryStream())
+        // Only now, paid for, does the session take a slot.
+        if (!sessions.TryUse(sessionId))
         {
-            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-            body = buffer.ToArray();
+            await RefuseAsync(http, StatusCodes.Status403Forbidden, SessionCapacity.CappedError);
+            return;
         }
-        if (!segment.Hash.IsEmpty && !segment.Hash.Span.SequenceEqual(new Sha3Keccack().CalculateHash(body)))
+
+        // The limit is ours to enforce with a reason (a body without Content-Length is counted as it comes).
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
+            bodyLimit.MaxRequestBodySize = null;
+        }
+        var source = store.SourcePathFor(sessionId, segment.Seq);
+        var hash = await SegmentBody.SaveAsync(http.Request.Body, source, limit, http.RequestAborted);
+        if (hash is null)
+        {
+            await RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, TooLarge(limit));
+            return;
+        }
+        if (!segment.Hash.IsEmpty && !segment.Hash.Span.SequenceEqual(hash))
+        {
+            File.Delete(source);
             await RefuseAsync(http, StatusCodes.Status403Forbidden, "Forbidden");
             return;
         }
-        var source = store.SourcePathFor(sessionId, segment.Seq);
-        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
-        await File.WriteAllBytesAsync(source, body, http.RequestAborted);
 
         http.Response.StatusCode = StatusCodes.Status200OK;
         await http.Response.StartAsync(http.RequestAborted);
@@ -162,6 +182,8 @@ public sealed class ServeSegment(
         }
         return tokens.Check(segment.AuthToken);
     }
+
+    private static string TooLarge(long limit) => string.Create(CultureInfo.InvariantCulture, $"segment too large: more than {limit} bytes");
 
     /// <summary>go-O answers every error with Go's http.Error: text/plain, message and a newline.</summary>
     private static Task RefuseAsync(HttpContext http, int status, string message)

@@ -16,8 +16,9 @@ public sealed partial class RenditionStore(IOptions<OrchestratorOptions> options
     public string PathFor(string sessionId, string profile, long seq) =>
         Path.Combine(Path.GetFullPath(options.Value.WorkDir), sessionId, profile, seq.ToString(CultureInfo.InvariantCulture) + ".ts");
 
+    /// <summary>A new file name each time: a segment sent twice at once must not land in one file.</summary>
     public string SourcePathFor(string sessionId, long seq) =>
-        Path.Combine(options.Value.WorkDir, "incoming", $"{sessionId}-{seq.ToString(CultureInfo.InvariantCulture)}.ts");
+        Path.Combine(options.Value.WorkDir, "incoming", $"{sessionId}-{seq.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}.ts");
 
     public Uri UrlFor(string sessionId, string profile, long seq) =>
         new(options.Value.ServiceBase, $"stream/{sessionId}/{profile}/{seq.ToString(CultureInfo.InvariantCulture)}.ts");

@@ -6,9 +6,6 @@ namespace StreamGateway.Orchestrator.Tls;
 
 public static class OrchestratorEndpoint
 {
-    /// <summary>go-livepeer's segment limit: 5 min at 8 Mbit/s (livepeer-wire §3.1).</summary>
-    public const long MaxSegmentBytes = 300_000_000;
-
     /// <summary>
     /// One TLS endpoint offering ALPN h2 and http/1.1: grpc-go ≥1.67 refuses a server that does not negotiate h2,
     /// while /segment and rendition downloads may come over either (livepeer-wire §6).
@@ -20,7 +17,8 @@ public static class OrchestratorEndpoint
             {
                 var options = orchestrator.Value;
                 var certificate = SelfSignedCertificate.Create(new Uri(options.ServiceUri).Host);
-                kestrel.Limits.MaxRequestBodySize = MaxSegmentBytes;
+                // No request needs more; POST /segment counts its own body against the same limit to answer 413 with a reason.
+                kestrel.Limits.MaxRequestBodySize = options.MaxSegmentBytes;
                 kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
