@@ -18,7 +18,7 @@ var ladder = args[3].Split(',').Select(p =>
         int.Parse(parts[2], CultureInfo.InvariantCulture));
 }).ToList();
 var bytes = await File.ReadAllBytesAsync(segmentPath);
-var duration = MediaProbe.Parse(await FfmpegProcess.RunAsync("ffprobe", FfmpegArguments.ProbeStreams(segmentPath), TimeSpan.FromSeconds(10), CancellationToken.None)).Duration ?? 2;
+var duration = MediaProbe.Parse(await FfmpegProcess.RunAsync("ffprobe", FfmpegArguments.ProbeStreams(segmentPath, ContainerFormats.MpegTs), TimeSpan.FromSeconds(10), CancellationToken.None)).Duration ?? 2;
 
 using var client = new OrchestratorClient();
 var identity = new BroadcasterIdentity();

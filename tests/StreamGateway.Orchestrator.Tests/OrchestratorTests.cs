@@ -74,7 +74,7 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
             await File.WriteAllBytesAsync(file, await download.Content.ReadAsByteArrayAsync());
 
             var probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(
-                "ffprobe", FfmpegArguments.ProbeStreams(file), TimeSpan.FromSeconds(30), CancellationToken.None));
+                "ffprobe", FfmpegArguments.ProbeStreams(file, ContainerFormats.MpegTs), TimeSpan.FromSeconds(30), CancellationToken.None));
             Assert.Equal("h264", probe.VideoCodec);
             Assert.Equal(expected[i].Width, probe.Width);
             Assert.Equal(expected[i].Height, probe.Height);
@@ -111,6 +111,30 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
         using var response = await orchestrator.PostSegmentAsync(segment, source.Bytes);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_playlist_posted_as_a_segment_is_refused_and_what_it_names_is_never_opened()
+    {
+        await using var orchestrator = await RunningOrchestrator.StartAsync();
+        // A real segment on the orchestrator's disk and a listener on loopback: the playlist points at both.
+        var elsewhere = Path.Combine(orchestrator.WorkDir, "elsewhere.ts");
+        await File.WriteAllBytesAsync(elsewhere, source.Bytes);
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = listener.AcceptSocketAsync();
+        var playlist = System.Text.Encoding.UTF8.GetBytes(
+            "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n" +
+            $"#EXTINF:2.0,\n{elsewhere}\n#EXTINF:2.0,\nhttp://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/next.ts\n#EXT-X-ENDLIST\n");
+        var info = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+
+        using var response = await orchestrator.PostSegmentAsync(RunningOrchestrator.Segment(info.AuthToken, 3, playlist, P240), playlist);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = TranscodeResult.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+        // Read as the MPEG-TS a segment must be, the text has no video: an error, not renditions of the file it names.
+        Assert.Equal(TranscodeResult.ResultOneofCase.Error, result.ResultCase);
+        Assert.False(accepted.IsCompleted, "the orchestrator fetched a URL named in the segment");
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using StreamGateway.Media.Ffmpeg;
 
 namespace StreamGateway.Core.Assets;
 
 /// <summary>Section <c>Assets</c>: uploads and the VOD pipeline.</summary>
-public sealed class AssetOptions
+public sealed class AssetOptions : IValidatableObject
 {
     public const string Section = "Assets";
 
@@ -61,9 +62,25 @@ public sealed class AssetOptions
     [Range(1, 1000)]
     public int ClipsInFlight { get; set; } = 5;
 
+    /// <summary>
+    /// The container formats an upload or import may be in, as ffmpeg demuxer names separated by commas; a file in any
+    /// other fails with "unsupported container format". Playlists and lists (hls, concat, image2, dash, …) are never
+    /// allowed, since ffmpeg would open the files and URLs they name.
+    /// </summary>
+    [Required]
+    public string AllowedContainerFormats { get; set; } = ContainerFormats.UploadDefault;
+
     [Required]
     public string FfmpegPath { get; set; } = "ffmpeg";
 
     [Required]
     public string FfprobePath { get; set; } = "ffprobe";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ContainerFormats.Problem(AllowedContainerFormats ?? "") is { } problem)
+        {
+            yield return new ValidationResult($"{nameof(AllowedContainerFormats)} {problem}", [nameof(AllowedContainerFormats)]);
+        }
+    }
 }

@@ -6,6 +6,7 @@ using StreamGateway.Core.Live;
 using StreamGateway.Core.Sessions;
 using StreamGateway.Core.Storage;
 using StreamGateway.Core.Webhooks;
+using StreamGateway.Media.Ffmpeg;
 using StreamGateway.Network.Selection;
 using StreamGateway.Network.Transport;
 using StreamGateway.Core.Transcoding;
@@ -59,7 +60,7 @@ public sealed partial class ProcessAsset
         {
             throw new AssetFailedException("the session's segments are no longer stored, so no recording can be made");
         }
-        var probe = await ProbeAsync(asset, whole, limitDuration: false, ct);
+        var (probe, _) = await ProbeAsync(asset, whole, ContainerFormats.MpegTs, limitDuration: false, ct);
         var seconds = present.Sum(p => p.Segment.Duration);
         var bitrate = present.Sum(p => new FileInfo(p.Path).Length) * 8 / Math.Max(0.1, seconds);
         var rungs = new List<Rendition> { new(LivePlaylists.Source, probe.Width!.Value, probe.Height!.Value, (int)Math.Min(int.MaxValue, bitrate)) };
@@ -101,7 +102,7 @@ public sealed partial class ProcessAsset
         }
         logger.LogInformation("Recording {Asset}: {Segments} segments reused from the live session, {Transcoded} transcoded again",
             asset.Id, present.Count - transcoded, transcoded);
-        await FinishAsync(asset, task, rungs, results, whole, probe.Duration ?? seconds, work, ct);
+        await FinishAsync(asset, task, rungs, results, whole, ContainerFormats.MpegTs, probe.Duration ?? seconds, work, ct);
         await PruneLiveCopiesAsync(session, rungs, sources);
     }
 

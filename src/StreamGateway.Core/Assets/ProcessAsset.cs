@@ -119,29 +119,47 @@ public sealed partial class ProcessAsset(
             throw new AssetFailedException("the uploaded file is empty");
         }
 
-        var probe = await ProbeAsync(asset, source, limitDuration: true, ct);
+        var (probe, format) = await ProbeAsync(asset, source, knownFormat: null, limitDuration: true, ct);
         var duration = probe.Duration!.Value;
 
         var sourceBitrate = probe.Tracks?.FirstOrDefault(t => t.Type == "video")?.Bitrate ?? probe.Bitrate ?? 0;
         var ladder = VodLadder.For(asset.Profiles, probe.Width!.Value, probe.Height!.Value, sourceBitrate);
-        var chunks = await ChunkAsync(source, work, probe, ct);
+        var chunks = await ChunkAsync(source, format, work, probe, ct);
         var results = await TranscodeAllAsync(asset, task, chunks, ladder, ct);
         await usage.AddAsync(Usage.UsageSubject.ForAsset(asset.ProjectId, asset.Id), clock.GetUtcNow(), sourceSeconds: duration);
-        await FinishAsync(asset, task, ladder, results, source, duration, work, ct);
+        await FinishAsync(asset, task, ladder, results, source, format, duration, work, ct);
     }
 
-    /// <summary>ffprobe of the source, checked for a video track and a duration; its facts become the asset's videoSpec.</summary>
-    private async Task<MediaProbe> ProbeAsync(Asset asset, string source, bool limitDuration, CancellationToken ct)
+    /// <summary>
+    /// ffprobe of the source, checked for a video track and a duration; its facts become the asset's videoSpec. An
+    /// upload's container is detected, and must be one of <see cref="AssetOptions.AllowedContainerFormats"/>: a playlist
+    /// or list would have ffmpeg open the files and URLs it names.
+    /// </summary>
+    /// <param name="knownFormat">The source's container where the gateway made the file (a recording); null for an upload.</param>
+    /// <returns>The facts, and the demuxer every later ffmpeg run on the source must be forced to.</returns>
+    private async Task<(MediaProbe Probe, string Format)> ProbeAsync(Asset asset, string source, string? knownFormat, bool limitDuration,
+        CancellationToken ct)
     {
         var o = options.Value;
         MediaProbe probe;
         try
         {
-            probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(o.FfprobePath, FfmpegArguments.ProbeStreams(source), TimeSpan.FromMinutes(2), ct));
+            probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(o.FfprobePath, knownFormat is null
+                ? FfmpegArguments.ProbeUnknownStreams(source, o.AllowedContainerFormats)
+                : FfmpegArguments.ProbeStreams(source, knownFormat), TimeSpan.FromMinutes(2), ct));
         }
         catch (FfmpegException e) when (!e.TimedOut)
         {
+            if (knownFormat is null && ContainerFormats.RefusedDemuxer(e.StderrTail) is { } refused)
+            {
+                throw UnsupportedContainer(refused);
+            }
             throw new AssetFailedException($"the file is not a video this service can read ({LastLine(e.StderrTail, source)})");
+        }
+        // ffprobe's whitelist has already refused any other; this says so in our own words, whatever ffprobe did.
+        if (knownFormat is null && !ContainerFormats.Allows(o.AllowedContainerFormats, probe.FormatName))
+        {
+            throw UnsupportedContainer(probe.FormatName ?? "unknown");
         }
         if (!probe.HasVideo || probe.Width is not > 0 || probe.Height is not > 0)
         {
@@ -171,18 +189,22 @@ public sealed partial class ProcessAsset(
             }),
         }, GatewayJson.Options);
         await db.SaveChangesAsync(ct);
-        return probe;
+        return (probe, knownFormat ?? ContainerFormats.Demuxer(probe.FormatName!));
     }
+
+    private AssetFailedException UnsupportedContainer(string formatName) =>
+        new($"unsupported container format '{ContainerFormats.Demuxer(formatName)}'; upload a video file in one of these containers: " +
+            string.Join(", ", ContainerFormats.Names(options.Value.AllowedContainerFormats)));
 
     /// <summary>
     /// The end every asset shares: HLS VOD playlists, thumbnails, static MP4s when asked for, and the asset ready with
     /// <c>asset.ready</c> and <c>task.completed</c> (and <c>recording.ready</c> for a recording) in one commit.
     /// </summary>
     private async Task FinishAsync(Asset asset, AssetTask? task, List<Rendition> ladder, Dictionary<long, ChunkResult> results, string source,
-        double duration, string work, CancellationToken ct)
+        string format, double duration, string work, CancellationToken ct)
     {
         await WritePlaylistsAsync(asset, ladder, results);
-        await downloads.MakeThumbnailsAsync(asset, source, duration, work, ct);
+        await downloads.MakeThumbnailsAsync(asset, source, format, duration, work, ct);
         asset.HasThumbnails = true;
         if (asset.StaticMp4)
         {
@@ -211,7 +233,8 @@ public sealed partial class ProcessAsset(
     }
 
     /// <summary>Keyframe-aligned chunks, cut without re-encoding where MPEG-TS can carry the codecs.</summary>
-    private async Task<List<(long Seq, string Path, double Duration)>> ChunkAsync(string source, string work, MediaProbe probe, CancellationToken ct)
+    private async Task<List<(long Seq, string Path, double Duration)>> ChunkAsync(string source, string format, string work, MediaProbe probe,
+        CancellationToken ct)
     {
         var o = options.Value;
         var copyable = probe.VideoCodec is "h264" or "hevc" or "mpeg2video" && probe.AudioCodec is null or "aac" or "mp3" or "ac3" or "eac3" or "mp2";
@@ -222,7 +245,7 @@ public sealed partial class ProcessAsset(
             var list = Path.Combine(dir, "list.csv");
             try
             {
-                await FfmpegProcess.RunAsync(o.FfmpegPath, FfmpegArguments.Chunks(source, o.SegmentSeconds, Path.Combine(dir, "%05d.ts"), list, reencode),
+                await FfmpegProcess.RunAsync(o.FfmpegPath, FfmpegArguments.Chunks(source, format, o.SegmentSeconds, Path.Combine(dir, "%05d.ts"), list, reencode),
                     TimeSpan.FromSeconds(Math.Max(120, 4 * (probe.Duration ?? 0))), ct);
             }
             catch (FfmpegException e) when (!reencode && !e.TimedOut)

@@ -41,7 +41,7 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
             var name = $"static{rendition.Name}.mp4";
             var output = Path.Combine(dir, name);
             await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.JoinToMp4(listFile, output), TimeSpan.FromMinutes(10), ct);
-            var probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(options.Value.FfprobePath, FfmpegArguments.ProbeStreams(output),
+            var probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(options.Value.FfprobePath, FfmpegArguments.ProbeStreams(output, ContainerFormats.Mp4),
                 TimeSpan.FromMinutes(1), ct));
             var size = new FileInfo(output).Length;
             var bitrate = probe.Duration is > 0 ? (long)(size * 8 / probe.Duration.Value) : rendition.BitrateBps;
@@ -52,11 +52,11 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
     }
 
     /// <summary>JPEG thumbnails every few seconds of the source and the WebVTT file that places them on the timeline.</summary>
-    public async Task MakeThumbnailsAsync(Asset asset, string source, double duration, string work, CancellationToken ct)
+    public async Task MakeThumbnailsAsync(Asset asset, string source, string format, double duration, string work, CancellationToken ct)
     {
         var dir = Path.Combine(work, "thumbnails");
         Directory.CreateDirectory(dir);
-        await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.Thumbnails(source, ThumbnailSeconds, 180, Path.Combine(dir, "%d.jpg")),
+        await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.Thumbnails(source, format, ThumbnailSeconds, 180, Path.Combine(dir, "%d.jpg")),
             TimeSpan.FromMinutes(10), ct);
         var vtt = new StringBuilder("WEBVTT\n");
         var files = Directory.GetFiles(dir, "*.jpg").Select(f => int.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture))

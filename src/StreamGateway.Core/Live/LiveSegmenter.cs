@@ -219,7 +219,7 @@ internal sealed class LiveSegmenter(
         MediaProbe? probe = null;
         try
         {
-            probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(options.FfprobePath, FfmpegArguments.ProbeStreams(file),
+            probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(options.FfprobePath, FfmpegArguments.ProbeStreams(file, ContainerFormats.MpegTs),
                 TimeSpan.FromSeconds(10), CancellationToken.None));
         }
         catch (FfmpegException e)

@@ -27,6 +27,14 @@ public sealed class FfmpegArguments
     public FfmpegArguments Add(string name, long value) => Add(name, value.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>
+    /// An input someone else wrote (a publisher, an uploader, an orchestrator): opened only through
+    /// <paramref name="protocols"/> and only as <paramref name="format"/>, never as whatever ffmpeg would guess from
+    /// its bytes (see <see cref="ContainerFormats"/>). The whitelists also bind every file a demuxer opens on its own.
+    /// </summary>
+    public FfmpegArguments Input(string path, string format, string protocols = "file") =>
+        Add("-protocol_whitelist", protocols).Add("-format_whitelist", format).Add("-f", format).Add("-i", path);
+
+    /// <summary>
     /// The live source segmenter: FLV on stdin, stream copy into keyframe-aligned MPEG-TS files of about
     /// <paramref name="segmentSeconds"/>, and a CSV line <c>name,start,end</c> on stdout as each file closes.
     /// Timestamps are not reset per segment, so they stay monotonic across a session.
@@ -36,7 +44,7 @@ public sealed class FfmpegArguments
         // The FLV header says which tracks exist, so probing can stop as soon as they are seen. (No `-fflags
         // nobuffer`: with it the segment muxer misses the first cut and the first segment doubles in length.)
         .Add("-analyzeduration", 1_000_000L).Add("-probesize", 1_000_000L)
-        .Add("-f", "flv").Add("-i", "pipe:0")
+        .Input("pipe:0", ContainerFormats.Flv, protocols: "pipe")
         .Add("-map", "0").Add("-c", "copy")
         .Add("-f", "segment").Add("-segment_format", "mpegts").Add("-segment_time", segmentSeconds)
         // An encoder keyframe exactly on the boundary can round to just before it; without the delta it would be
@@ -62,7 +70,7 @@ public sealed class FfmpegArguments
         }
         var args = new FfmpegArguments()
             .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
-            .Add("-copyts").Add("-i", input);
+            .Add("-copyts").Input(input, ContainerFormats.MpegTs);
         var split = $"[0:v]{(pictureFilter is null ? "" : pictureFilter + ",")}split={renditions.Count}" + string.Concat(Enumerable.Range(0, renditions.Count).Select(i => $"[s{i}]"));
         var scales = renditions.Select((r, i) =>
             $"[s{i}]scale={r.Profile.Width}:{r.Profile.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2" +
@@ -99,7 +107,7 @@ public sealed class FfmpegArguments
     /// </summary>
     public static IReadOnlyList<string> CompareWithSource(string rendition, string source, int width, int height) => new FfmpegArguments()
         .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error")
-        .Add("-i", rendition).Add("-i", source)
+        .Input(rendition, ContainerFormats.MpegTs).Input(source, ContainerFormats.MpegTs)
         .Add("-filter_complex",
             $"[0:v]setpts=PTS-STARTPTS,format=yuv420p[r];[1:v]scale={width}:{height}:flags=bicubic,setpts=PTS-STARTPTS,format=yuv420p[s];" +
             "[r][s]ssim=stats_file=-")
@@ -120,27 +128,27 @@ public sealed class FfmpegArguments
     public static IReadOnlyList<string> CountFrames(string path) => new FfmpegArguments()
         .Add("-v", "error").Add("-print_format", "json").Add("-count_frames").Add("-select_streams", "v:0")
         .Add("-show_entries", "stream=nb_read_frames,width,height")
-        .Add(path)
+        .Input(path, ContainerFormats.MpegTs)
         .Build();
 
     /// <summary>Decodes a rendition and reports what <see cref="RenditionFacts"/> reads: codecs, size, decoded frames, duration.</summary>
     public static IReadOnlyList<string> InspectRendition(string path) => new FfmpegArguments()
         .Add("-v", "error").Add("-print_format", "json").Add("-count_frames")
         .Add("-show_entries", "stream=codec_type,codec_name,profile,level,width,height,nb_read_frames:format=duration")
-        .Add(path)
+        .Input(path, ContainerFormats.MpegTs)
         .Build();
 
     /// <summary>
     /// Cuts a file into MPEG-TS chunks of about <paramref name="seconds"/>, at keyframes, without re-encoding (first
     /// video and audio track only), and lists them as CSV lines <c>name,start,end</c> in <paramref name="list"/>.
     /// With <paramref name="reencode"/> the video is first made H.264 with a keyframe every <paramref name="seconds"/>
-    /// (for codecs MPEG-TS cannot carry) and the audio AAC.
+    /// (for codecs MPEG-TS cannot carry) and the audio AAC. <paramref name="format"/> is the demuxer the probe found.
     /// </summary>
-    public static IReadOnlyList<string> Chunks(string input, double seconds, string outputPattern, string list, bool reencode)
+    public static IReadOnlyList<string> Chunks(string input, string format, double seconds, string outputPattern, string list, bool reencode)
     {
         var args = new FfmpegArguments()
             .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
-            .Add("-i", input)
+            .Input(input, format)
             .Add("-map", "0:v:0").Add("-map", "0:a:0?");
         if (reencode)
         {
@@ -160,11 +168,12 @@ public sealed class FfmpegArguments
 
     /// <summary>
     /// Cuts <paramref name="seconds"/> from <paramref name="offset"/> seconds into the input to the frame, re-encoded
-    /// (H.264 at high quality, AAC) into an MP4: a clip's source, which then goes through the VOD pipeline.
+    /// (H.264 at high quality, AAC) into an MP4: a clip's source, which then goes through the VOD pipeline. The input
+    /// is a stream's source segments joined, so MPEG-TS.
     /// </summary>
     public static IReadOnlyList<string> Clip(string input, double offset, double seconds, string output) => new FfmpegArguments()
         .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
-        .Add("-ss", offset.ToString("0.###", CultureInfo.InvariantCulture)).Add("-i", input)
+        .Add("-ss", offset.ToString("0.###", CultureInfo.InvariantCulture)).Input(input, ContainerFormats.MpegTs)
         .Add("-t", seconds.ToString("0.###", CultureInfo.InvariantCulture))
         .Add("-map", "0:v:0").Add("-map", "0:a:0?")
         .Add("-c:v", "libx264").Add("-preset", "veryfast").Add("-crf", "18").Add("-pix_fmt", "yuv420p")
@@ -174,26 +183,38 @@ public sealed class FfmpegArguments
 
     /// <summary>
     /// Joins MPEG-TS chunks (an ffconcat list) into one MP4 without re-encoding, with the index at the front so that
-    /// players start before the whole file has arrived.
+    /// players start before the whole file has arrived. The list is ours (absolute paths, hence <c>-safe 0</c>); the
+    /// chunks are orchestrators' renditions, and the concat demuxer passes its whitelists on to each: MPEG-TS only.
     /// </summary>
     public static IReadOnlyList<string> JoinToMp4(string concatList, string output) => new FfmpegArguments()
         .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
+        .Add("-protocol_whitelist", "file").Add("-format_whitelist", "concat," + ContainerFormats.MpegTs)
         .Add("-f", "concat").Add("-safe", "0").Add("-i", concatList)
         .Add("-map", "0:v:0").Add("-map", "0:a:0?").Add("-c", "copy").Add("-bsf:a", "aac_adtstoasc")
         .Add("-movflags", "+faststart").Add("-f", "mp4").Add(output)
         .Build();
 
     /// <summary>One JPEG every <paramref name="everySeconds"/> of the first video track, <paramref name="height"/> pixels tall.</summary>
-    public static IReadOnlyList<string> Thumbnails(string input, int everySeconds, int height, string outputPattern) => new FfmpegArguments()
+    public static IReadOnlyList<string> Thumbnails(string input, string format, int everySeconds, int height, string outputPattern) => new FfmpegArguments()
         .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
-        .Add("-i", input).Add("-map", "0:v:0")
+        .Input(input, format).Add("-map", "0:v:0")
         .Add("-vf", $"fps=1/{everySeconds.ToString(CultureInfo.InvariantCulture)},scale=-2:{height.ToString(CultureInfo.InvariantCulture)}")
         .Add("-q:v", "5").Add(outputPattern)
         .Build();
 
-    /// <summary>ffprobe of one media file: stream facts as JSON.</summary>
-    public static IReadOnlyList<string> ProbeStreams(string path) => new FfmpegArguments()
+    /// <summary>ffprobe of one media file in a known container: stream facts as JSON.</summary>
+    public static IReadOnlyList<string> ProbeStreams(string path, string format) => new FfmpegArguments()
         .Add("-v", "error").Add("-print_format", "json").Add("-show_streams").Add("-show_format")
-        .Add(path)
+        .Input(path, format)
+        .Build();
+
+    /// <summary>
+    /// ffprobe of a file whose container nobody vouches for (an upload): ffprobe detects it, but reads it only with a
+    /// demuxer on <paramref name="allowedFormats"/> (comma-separated); any other detection fails before the file is
+    /// read, and <see cref="ContainerFormats.RefusedDemuxer"/> names what was detected.
+    /// </summary>
+    public static IReadOnlyList<string> ProbeUnknownStreams(string path, string allowedFormats) => new FfmpegArguments()
+        .Add("-v", "error").Add("-print_format", "json").Add("-show_streams").Add("-show_format")
+        .Add("-protocol_whitelist", "file").Add("-format_whitelist", allowedFormats).Add("-i", path)
         .Build();
 }

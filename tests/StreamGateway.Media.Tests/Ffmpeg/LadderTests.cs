@@ -13,7 +13,8 @@ public sealed class LadderTests
         var args = FfmpegArguments.Ladder("in.ts", [(P240, "a.ts"), (P360, "b.ts")], H264Encoder.Libx264);
         Assert.Equal(
         [
-            "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-copyts", "-i", "in.ts",
+            "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-copyts",
+            "-protocol_whitelist", "file", "-format_whitelist", "mpegts", "-f", "mpegts", "-i", "in.ts",
             "-filter_complex",
             "[0:v]split=2[s0][s1];" +
             "[s0]scale=426:240:force_original_aspect_ratio=decrease:force_divisible_by=2[v0];" +
@@ -75,7 +76,7 @@ public sealed class LadderTests
     }
 
     private static async Task<MediaProbe> ProbeAsync(string path) =>
-        MediaProbe.Parse(await FfmpegProcess.RunAsync("ffprobe", FfmpegArguments.ProbeStreams(path), TimeSpan.FromSeconds(30), CancellationToken.None));
+        MediaProbe.Parse(await FfmpegProcess.RunAsync("ffprobe", FfmpegArguments.ProbeStreams(path, ContainerFormats.MpegTs), TimeSpan.FromSeconds(30), CancellationToken.None));
 }
 
 public sealed class MediaProbeTests
