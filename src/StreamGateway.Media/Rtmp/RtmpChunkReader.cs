@@ -6,9 +6,11 @@ namespace StreamGateway.Media.Rtmp;
 /// <summary>
 /// Reassembles RTMP messages from the chunk stream (RTMP spec 5.3). Pure: it takes bytes and returns
 /// messages, with no I/O. Set Chunk Size (type 1) and Abort (type 2) change how chunks are read, so they
-/// are applied here before they are returned.
+/// are applied here before they are returned. Memory is bounded by the peer's bytes, not by what it declares: a
+/// message buffer grows as its bytes arrive, the bytes of unfinished messages across all chunk streams are capped by
+/// <c>maxPendingBytes</c>, and an abandoned message gives its buffer back.
 /// </summary>
-internal sealed class RtmpChunkReader(int maxChunkSize, int maxMessageLength, int maxChunkStreams) : IDisposable
+internal sealed class RtmpChunkReader(int maxChunkSize, int maxMessageLength, int maxChunkStreams, long maxPendingBytes) : IDisposable
 {
     /// <summary>Spec 5.4.1: the chunk size is 128 until the peer sends Set Chunk Size.</summary>
     public const int DefaultChunkSize = 128;
@@ -23,6 +25,9 @@ internal sealed class RtmpChunkReader(int maxChunkSize, int maxMessageLength, in
 
     /// <summary>True while some chunk stream holds part of a message.</summary>
     public bool HasPartialMessage => _pendingBytes > 0;
+
+    /// <summary>Bytes of message buffers this reader holds now, the last delivered message's included.</summary>
+    internal long BufferedBytes => _streams.Values.Sum(s => (long)s.Payload.Length);
 
     /// <summary>
     /// Consumes whole chunks from <paramref name="buffer"/> until one completes a message. Returns false when the
@@ -199,9 +204,9 @@ internal sealed class RtmpChunkReader(int maxChunkSize, int maxMessageLength, in
         if (chunkPayload > 0)
         {
             _pendingBytes += chunkPayload;
-            if (_pendingBytes > 2L * maxMessageLength)
+            if (_pendingBytes > maxPendingBytes)
             {
-                throw new RtmpProtocolException("too many bytes in unfinished messages");
+                throw new RtmpProtocolException($"more than {maxPendingBytes} bytes in unfinished messages");
             }
 
             state.Append(reader.UnreadSequence.Slice(0, chunkPayload));
@@ -221,11 +226,13 @@ internal sealed class RtmpChunkReader(int maxChunkSize, int maxMessageLength, in
     private void StartMessage(ChunkStream state, int fmt, uint timestampField, bool extended, uint extendedValue,
         int length, byte typeId, uint streamId)
     {
-        // A new header while a message is unfinished on this csid: the old message is abandoned.
+        // A new header while a message is unfinished on this csid: the old message is abandoned, and so is its
+        // buffer, else a peer could park a large buffer on every chunk stream while its unfinished bytes stay few.
         if (state.Received > 0)
         {
             _pendingBytes -= state.Received;
             state.Received = 0;
+            state.ReturnBuffer();
         }
 
         var field = extended ? extendedValue : timestampField;

@@ -33,6 +33,9 @@ internal sealed class RtmpPublishSession(
 
     public bool IsPublishing => _sink is not null && !_publishEnded;
 
+    /// <summary>A publish was accepted on this connection (it may have ended since).</summary>
+    public bool HasPublished => _sink is not null;
+
     /// <summary>Handles one message; false means close the connection (after flushing what was written).</summary>
     public async ValueTask<bool> HandleAsync(RtmpMessage message, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 
 namespace StreamGateway.Media.Rtmp;
@@ -22,13 +23,14 @@ public sealed class RtmpServerConnection
     }
 
     /// <summary>
-    /// Runs handshake and protocol until the peer leaves, breaks the protocol, goes idle, or
-    /// <paramref name="ct"/> is cancelled. <paramref name="authorize"/> is called once, on <c>publish</c>:
-    /// null answers NetStream.Publish.BadName and closes; a sink answers NetStream.Publish.Start and receives
-    /// the media. Peer misbehaviour never throws: the connection just ends. When this returns, both ends of
-    /// <paramref name="transport"/> have been completed and the sink (if any) completed exactly once.
+    /// Runs handshake and protocol until the peer leaves, breaks the protocol, goes idle, misses the publish
+    /// deadline, or <paramref name="ct"/> is cancelled. <paramref name="authorize"/> is called once, on
+    /// <c>publish</c>: null answers NetStream.Publish.BadName and closes; a sink answers NetStream.Publish.Start and
+    /// receives the media. Peer misbehaviour never throws: the connection just ends, and the result says why. When
+    /// this returns, both ends of <paramref name="transport"/> have been completed and the sink (if any) completed
+    /// exactly once.
     /// </summary>
-    public async Task RunAsync(
+    public async Task<RtmpConnectionEnd> RunAsync(
         IDuplexPipe transport,
         Func<RtmpPublishRequest, CancellationToken, ValueTask<IRtmpPublishSink?>> authorize,
         CancellationToken ct)
@@ -37,44 +39,45 @@ public sealed class RtmpServerConnection
         ArgumentNullException.ThrowIfNull(authorize);
         _options.Validate();
 
-        using var deadline = new IoDeadline(ct);
+        using var deadline = new IoDeadline(_options.PublishTimeout, ct);
         var writer = new RtmpMessageWriter(transport.Output);
         var session = new RtmpPublishSession(_options, writer, authorize, _log);
-        string reason;
+        RtmpConnectionEnd end;
         try
         {
-            reason = await RunProtocolAsync(transport.Input, writer, session, deadline, ct);
+            end = new RtmpConnectionEnd(await RunProtocolAsync(transport.Input, writer, session, deadline, ct), Dropped: false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            reason = "cancelled";
+            end = new RtmpConnectionEnd("cancelled", Dropped: false);
         }
         catch (OperationCanceledException) when (deadline.Expired)
         {
-            reason = deadline.What + " timeout";
+            end = new RtmpConnectionEnd(deadline.What, Dropped: true);
         }
         catch (RtmpProtocolException ex)
         {
-            reason = "protocol error: " + ex.Message;
+            end = new RtmpConnectionEnd("protocol error: " + ex.Message, Dropped: true);
         }
         catch (FormatException)
         {
-            reason = "protocol error: malformed AMF0 command";
+            end = new RtmpConnectionEnd("protocol error: malformed AMF0 command", Dropped: true);
         }
         catch (IOException)
         {
-            reason = "connection lost";
+            end = new RtmpConnectionEnd("connection lost", Dropped: false);
         }
         catch (Exception ex)
         {
             // A bug of ours or of the sink must not take the process down with it; the connection just ends.
             _log?.Invoke($"RTMP unexpected error {ex.GetType().Name}: {ex.Message}");
-            reason = "internal error";
+            end = new RtmpConnectionEnd("internal error", Dropped: false);
         }
 
-        _log?.Invoke($"RTMP connection closed: {reason}");
-        await session.CompleteSinkAsync(reason);
+        _log?.Invoke($"RTMP connection closed: {end.Reason}");
+        await session.CompleteSinkAsync(end.Reason);
         await CompleteQuietlyAsync(transport);
+        return end;
     }
 
     private async Task<string> RunProtocolAsync(PipeReader input, RtmpMessageWriter writer, RtmpPublishSession session,
@@ -95,7 +98,8 @@ public sealed class RtmpServerConnection
 
         deadline.Disarm();
 
-        using var chunks = new RtmpChunkReader(_options.MaxChunkSize, _options.MaxMessageLength, _options.MaxChunkStreams);
+        using var chunks = new RtmpChunkReader(_options.MaxChunkSize, _options.MaxMessageLength, _options.MaxChunkStreams,
+            _options.MaxPendingBytes);
         long received = 0;
         long acknowledged = 0;
         while (true)
@@ -116,6 +120,11 @@ public sealed class RtmpServerConnection
                 while (chunks.TryReadMessage(ref buffer, out var message))
                 {
                     var keepOpen = await session.HandleAsync(message, ct);
+                    if (session.HasPublished)
+                    {
+                        deadline.Published();
+                    }
+
                     if (writer.HasPending && !await FlushAsync(writer, deadline))
                     {
                         return "peer closed";
@@ -231,20 +240,45 @@ public sealed class RtmpServerConnection
         }
     }
 
-    /// <summary>One cancellation source for all transport I/O, re-armed for each read or flush.</summary>
-    private sealed class IoDeadline(CancellationToken outer) : IDisposable
+    /// <summary>
+    /// One cancellation source for all transport I/O, re-armed for each read or flush. Until a publish is accepted,
+    /// no wait outlasts the publish deadline, counted from the connection's start: a peer that never publishes is
+    /// gone by then however busy it keeps the connection.
+    /// </summary>
+    private sealed class IoDeadline(TimeSpan publishTimeout, CancellationToken outer) : IDisposable
     {
         private readonly CancellationTokenSource _source = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private bool _published;
 
         public CancellationToken Token => _source.Token;
 
-        public string What { get; private set; } = "io";
+        /// <summary>What the last armed wait was for, as the reason the connection closes when it expires.</summary>
+        public string What { get; private set; } = "io timeout";
 
         public bool Expired => _source.IsCancellationRequested && !outer.IsCancellationRequested;
 
+        public void Published() => _published = true;
+
         public void Arm(TimeSpan timeout, string what)
         {
-            What = what;
+            What = what + " timeout";
+            if (!_published)
+            {
+                var left = publishTimeout - Stopwatch.GetElapsedTime(_started);
+                if (left <= timeout)
+                {
+                    What = FormattableString.Invariant($"no publish within {publishTimeout.TotalSeconds:0.#} s");
+                    if (left <= TimeSpan.Zero)
+                    {
+                        _source.Cancel();
+                        return;
+                    }
+
+                    timeout = left;
+                }
+            }
+
             _source.CancelAfter(timeout);
         }
 

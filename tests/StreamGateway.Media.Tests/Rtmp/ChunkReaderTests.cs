@@ -5,8 +5,8 @@ namespace StreamGateway.Media.Tests.Rtmp;
 
 public class ChunkReaderTests
 {
-    private static RtmpChunkReader NewReader(int maxChunkStreams = 64, int maxMessageLength = 8 * 1024 * 1024) =>
-        new(65536, maxMessageLength, maxChunkStreams);
+    private static RtmpChunkReader NewReader(int maxChunkStreams = 64, int maxMessageLength = 8 * 1024 * 1024, long? maxPendingBytes = null) =>
+        new(65536, maxMessageLength, maxChunkStreams, maxPendingBytes ?? 2L * maxMessageLength);
 
     private static byte[] Payload(int length, int seed = 1)
     {
@@ -351,6 +351,52 @@ public class ChunkReaderTests
         }
 
         Assert.Throws<RtmpProtocolException>(() => ReadAll(reader, b.ToArray()));
+    }
+
+    [Fact]
+    public void Unfinished_bytes_are_capped_by_the_pending_limit_not_by_the_message_limit()
+    {
+        // Two messages of an allowed length, each 768 of 1024 bytes in: together over the pending cap.
+        using var reader = NewReader(maxMessageLength: 1024, maxPendingBytes: 1500);
+        var b = new ChunkBuilder();
+        foreach (var csid in new[] { 3, 4 })
+        {
+            b.Fmt0(csid, 0, 1024, 9, 1).Raw(Payload(128));
+            for (var chunk = 1; chunk < 6; chunk++)
+            {
+                b.Fmt3(csid).Raw(Payload(128));
+            }
+        }
+
+        var error = Assert.Throws<RtmpProtocolException>(() => ReadAll(reader, b.ToArray(), segmentSize: 1));
+        Assert.Contains("1500 bytes in unfinished messages", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Abandoned_messages_give_their_buffers_back()
+    {
+        // On each chunk stream: a message filled to one chunk short of its end, then a new header that abandons it
+        // and starts another. The unfinished bytes stay few; the buffers of the abandoned messages must not stay.
+        const int length = 64 * 1024;
+        using var reader = NewReader(maxMessageLength: length);
+        var b = new ChunkBuilder();
+        var chunk = Payload(128);
+        for (var csid = 3; csid < 40; csid++)
+        {
+            b.Fmt0(csid, 0, length, 9, 1).Raw(chunk);
+            for (var sent = 128; sent < length - 128; sent += 128)
+            {
+                b.Fmt3(csid).Raw(chunk);
+            }
+
+            b.Fmt0(csid, 0, length, 9, 1).Raw(chunk);
+        }
+
+        var buffer = new ReadOnlySequence<byte>(b.ToArray());
+        Assert.False(reader.TryReadMessage(ref buffer, out _));
+        Assert.True(buffer.IsEmpty);
+        Assert.True(reader.HasPartialMessage);
+        Assert.InRange(reader.BufferedBytes, 1, 37 * 4096);
     }
 
     private static ReadOnlySequence<byte> MultiSegment(byte[] bytes, int segmentSize)

@@ -180,6 +180,64 @@ public class MalformedInputTests
         Assert.Contains(h.Log, l => l.Contains("write timeout", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Peer_that_sends_nothing_is_closed_at_the_publish_deadline()
+    {
+        using var h = new ServerHarness(new RtmpServerOptions
+        {
+            PublishTimeout = TimeSpan.FromMilliseconds(500),
+            HandshakeTimeout = TimeSpan.FromSeconds(5),
+        });
+
+        Assert.True(await h.EndsWithinAsync(2));
+        Assert.Equal(new RtmpConnectionEnd("no publish within 0.5 s", Dropped: true), await h.Run);
+    }
+
+    [Fact]
+    public async Task Busy_peer_that_never_publishes_is_closed_at_the_publish_deadline()
+    {
+        // Pings keep the idle timeout from ever firing; only the publish deadline ends this connection.
+        using var h = new ServerHarness(new RtmpServerOptions
+        {
+            PublishTimeout = TimeSpan.FromSeconds(3),
+            IdleTimeout = TimeSpan.FromSeconds(1.5),
+        });
+        await h.ConnectAsync();
+        using var stop = new CancellationTokenSource();
+        var pings = Task.Run(async () =>
+        {
+            for (uint i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await h.Client.SendMessageAsync(2, 4, 0, 0, TestRtmpClient.UserControl(6, i));
+                await Task.Delay(100);
+            }
+        });
+
+        Assert.True(await h.EndsWithinAsync(8));
+        await stop.CancelAsync();
+        await pings;
+        Assert.Equal(new RtmpConnectionEnd("no publish within 3 s", Dropped: true), await h.Run);
+    }
+
+    [Fact]
+    public async Task Publish_accepted_before_the_deadline_outlives_it()
+    {
+        using var h = new ServerHarness(new RtmpServerOptions { PublishTimeout = TimeSpan.FromMilliseconds(500) });
+        await h.ConnectAsync();
+        Assert.Equal("NetStream.Publish.Start", ServerHarness.Code(await h.PublishAsync()));
+        for (var i = 0; i < 10; i++)
+        {
+            await h.Client.SendMessageAsync(6, 9, 1, (uint)(i * 100), [0x27, 1, 0, 0, 0]);
+            await Task.Delay(100);
+        }
+
+        Assert.False(h.Run.IsCompleted);
+        h.Client.CompleteOutput();
+        Assert.True(await h.EndsWithinAsync());
+        Assert.Equal(10, h.Sink.Messages.Count);
+        Assert.False((await h.Run).Dropped);
+    }
+
     private static void AssertNoUnexpectedErrors(ServerHarness h) =>
         Assert.DoesNotContain(h.Log, l => l.Contains("unexpected", StringComparison.Ordinal));
 }

@@ -28,7 +28,7 @@ internal sealed class ServerHarness : IDisposable
 
     public ConcurrentQueue<string> Log { get; } = new();
 
-    public Task Run { get; }
+    public Task<RtmpConnectionEnd> Run { get; }
 
     public void Cancel() => _cts.Cancel();
 

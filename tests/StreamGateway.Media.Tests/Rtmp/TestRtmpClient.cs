@@ -20,7 +20,7 @@ internal sealed class TestRtmpClient : IDisposable
 {
     private readonly Pipe _toServer = new();
     private readonly Pipe _toClient = new();
-    private readonly RtmpChunkReader _reader = new(0x7FFFFFFF, 0xFFFFFF, 1000);
+    private readonly RtmpChunkReader _reader = new(0x7FFFFFFF, 0xFFFFFF, 1000, long.MaxValue);
 
     public TestRtmpClient()
     {
