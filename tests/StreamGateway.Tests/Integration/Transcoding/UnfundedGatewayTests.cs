@@ -127,7 +127,7 @@ public sealed class UnfundedGatewayTests
 
         public static async Task<SecondGateway> StartAsync(int httpPort, int rtmpPort)
         {
-            var dll = GatewayDll();
+            var dll = GatewayProcess.Dll();
             var database = "streamgateway_unfunded_" + Guid.NewGuid().ToString("N")[..8];
             var postgres = System.Text.RegularExpressions.Regex.Replace(Env("SG_PG_URL").Trim('\''), "Database=[^;]*", $"Database={database}");
             var work = Path.Combine(Path.GetTempPath(), $"sg-unfunded-{Guid.NewGuid():N}");
@@ -157,13 +157,13 @@ public sealed class UnfundedGatewayTests
                 ["Transcoding__MaxTotalEvWei"] = "1000000000000000000",
                 ["Transcoding__MaxFaceValueWei"] = "100000000000000000",
             };
-            using var migrate = Start(dll, settings, "migrate");
+            using var migrate = GatewayProcess.Start(dll, settings, "migrate");
             var migrateOut = migrate.StandardOutput.ReadToEndAsync();
             var migrateErr = migrate.StandardError.ReadToEndAsync();
             await migrate.WaitForExitAsync();
             Assert.True(migrate.ExitCode == 0, $"migrate failed: {await migrateOut}{await migrateErr}");
 
-            var gateway = new SecondGateway(Start(dll, settings), postgres, work);
+            var gateway = new SecondGateway(GatewayProcess.Start(dll, settings), postgres, work);
             using var http = new HttpClient();
             var until = DateTime.UtcNow.AddSeconds(60);
             while (DateTime.UtcNow < until && !gateway._process.HasExited)
@@ -212,42 +212,6 @@ public sealed class UnfundedGatewayTests
             {
                 // never created
             }
-        }
-
-        private static Process Start(string dll, Dictionary<string, string> settings, params string[] args)
-        {
-            var info = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = Path.GetDirectoryName(dll)!,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.ArgumentList.Add(dll);
-            foreach (var a in args)
-            {
-                info.ArgumentList.Add(a);
-            }
-            foreach (var (name, value) in settings)
-            {
-                info.Environment[name] = value;
-            }
-            return Process.Start(info)!;
-        }
-
-        /// <summary>The gateway built in the same configuration as this test assembly.</summary>
-        private static string GatewayDll()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            var framework = dir.Name;
-            var configuration = dir.Parent!.Name;
-            var root = dir;
-            while (!File.Exists(Path.Combine(root.FullName, "StreamGateway.sln")))
-            {
-                root = root.Parent ?? throw new InvalidOperationException("repository root not found");
-            }
-            var dll = Path.Combine(root.FullName, "src", "StreamGateway.Api", "bin", configuration, framework, "StreamGateway.Api.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException("build the gateway first", dll);
         }
 
         private static string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
