@@ -16,9 +16,13 @@ public sealed class RawRtmpPeer : IDisposable
     private readonly Socket _socket;
     private readonly MemoryStream _received = new();
 
-    private RawRtmpPeer(Socket socket)
+    /// <summary>The gateway reset the connection before the connect call returned (it can on loopback).</summary>
+    private readonly bool _resetOnConnect;
+
+    private RawRtmpPeer(Socket socket, bool resetOnConnect)
     {
         _socket = socket;
+        _resetOnConnect = resetOnConnect;
     }
 
     /// <summary>Chunk size this peer sends with; <see cref="SetChunkSizeAsync"/> changes it on both sides.</summary>
@@ -30,13 +34,24 @@ public sealed class RawRtmpPeer : IDisposable
                              ?? throw new InvalidOperationException("SG_RTMP_URL is not set (run ./dev test)"));
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Parse(sourceAddress), 0));
-        await socket.ConnectAsync(IPAddress.Parse(ingest.Host), ingest.Port);
-        return new RawRtmpPeer(socket);
+        try
+        {
+            await socket.ConnectAsync(IPAddress.Parse(ingest.Host), ingest.Port);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return new RawRtmpPeer(socket, resetOnConnect: true);
+        }
+        return new RawRtmpPeer(socket, resetOnConnect: false);
     }
 
     /// <summary>C0+C1, then S0+S1+S2 back, then C2 (S1 echoed): the simple handshake.</summary>
     public async Task HandshakeAsync()
     {
+        if (_resetOnConnect)
+        {
+            throw new SocketException((int)SocketError.ConnectionReset);
+        }
         var c0c1 = new byte[1 + 1536];
         c0c1[0] = 3;
         Random.Shared.NextBytes(c0c1.AsSpan(9));
@@ -165,6 +180,10 @@ public sealed class RawRtmpPeer : IDisposable
     /// is read and dropped.</summary>
     public async Task<bool> ClosedByGatewayWithinAsync(TimeSpan within)
     {
+        if (_resetOnConnect)
+        {
+            return true;
+        }
         var until = DateTime.UtcNow + within;
         var buffer = new byte[64 * 1024];
         while (DateTime.UtcNow < until)
