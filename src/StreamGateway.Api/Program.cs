@@ -52,6 +52,7 @@ app.MapAssetUploads();
 app.MapHls();
 app.MapApiFallback();
 app.UseGatewayJobs();
+app.UseWebhooks();
 app.MapGatewayDocs();
 await app.RunAsync();
 return 0;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
@@ -23,7 +24,12 @@ public static class GatewayCore
         var redis = configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not configured.");
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
-        services.AddOptions<GatewayUrlOptions>().BindConfiguration(GatewayUrlOptions.Section);
+        // In production every URL the gateway hands out or stores is built from the configured public URL, never from
+        // a request's Host header (which the client chooses).
+        services.AddOptions<GatewayUrlOptions>().BindConfiguration(GatewayUrlOptions.Section)
+            .Validate<IHostEnvironment>((o, env) => !env.IsProduction() || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _),
+                "Gateway:PublicBaseUrl must be set to the gateway's public URL (e.g. https://video.example.com) in production")
+            .ValidateOnStart();
         return services;
     }
 

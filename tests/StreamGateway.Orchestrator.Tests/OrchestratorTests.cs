@@ -86,6 +86,25 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
     }
 
     [Fact]
+    public async Task A_final_segment_of_two_frames_whose_audio_track_has_no_packet_is_transcoded_video_only()
+    {
+        // Cut by the gateway's segmenter when a publisher stopped two frames after a keyframe: the PMT lists an AAC
+        // track, but no audio packet made it in, so its sample rate is unknown and a plain audio copy cannot be muxed.
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Media", "final-segment-without-audio-packets.ts"));
+        await using var orchestrator = await RunningOrchestrator.StartAsync();
+        var info = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+
+        using var response = await orchestrator.PostSegmentAsync(RunningOrchestrator.Segment(info.AuthToken, 11, bytes, P240), bytes);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = TranscodeResult.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+        Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
+        var file = Path.Combine(orchestrator.WorkDir, "final.ts");
+        await File.WriteAllBytesAsync(file, await orchestrator.Http.GetByteArrayAsync(result.Data.Segments[0].Url));
+        Assert.InRange(await CountFramesAsync(file), 1, 2); // the source's two frames (the last may not decode alone)
+    }
+
+    [Fact]
     public async Task Segment_with_a_token_we_did_not_issue_is_forbidden()
     {
         await using var orchestrator = await RunningOrchestrator.StartAsync();

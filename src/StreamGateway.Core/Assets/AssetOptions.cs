@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StreamGateway.Core.Jobs;
 using StreamGateway.Media.Ffmpeg;
 
 namespace StreamGateway.Core.Assets;
@@ -65,6 +66,22 @@ public sealed class AssetOptions : IValidatableObject
     /// <summary>How long an import may take to fetch its file.</summary>
     [Range(1, 86_400)]
     public int ImportTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>
+    /// URL imports of one project fetching at once, across every node; more wait (scheduled again every few seconds,
+    /// <c>Jobs:BusyRetrySeconds</c>), so a project's slow file servers hold at most this many workers.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentImportsPerProject { get; set; } = 2;
+
+    /// <summary>
+    /// URL imports fetching at once on one node, whatever their project: by default a quarter of the default general
+    /// pool (<c>Jobs:Workers</c>), so imports never hold every worker that VOD, webhooks and the sweeps need.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentImportsPerNode { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    public SlotLimits ImportSlots() => new("import", MaxConcurrentImportsPerProject, MaxConcurrentImportsPerNode);
 
     /// <summary>The longest clip <c>POST /clip</c> cuts, in seconds.</summary>
     [Range(1, 3600)]

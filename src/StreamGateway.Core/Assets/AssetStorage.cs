@@ -7,7 +7,31 @@ namespace StreamGateway.Core.Assets;
 /// <summary>Where an asset's files live: its source in the store, its outputs under <c>vod/{playbackId}</c>.</summary>
 public sealed class AssetStorage(ISegmentStore store, IOptions<AssetOptions> options)
 {
+    /// <summary>Where an asset's upload arrives (and is kept until it is complete).</summary>
     public string WorkDir(Guid assetId) => Path.Combine(Path.GetFullPath(options.Value.WorkDir), assetId.ToString("N"));
+
+    /// <summary>Removes the asset's upload folder once nothing is left in it (a finished upload's file has moved to the store).</summary>
+    public void RemoveEmptyWorkDir(Guid assetId)
+    {
+        try
+        {
+            Directory.Delete(WorkDir(assetId));
+        }
+        catch (IOException)
+        {
+            // not there, or a file in it still belongs to someone
+        }
+    }
+
+    /// <summary>
+    /// A new scratch folder for one run of a job on the asset (processing it, cutting a clip), removed when the run
+    /// is disposed. Every run has its own: a job queued again while an earlier one still works (a lapsed lease, a
+    /// watchdog restart) neither reads the other's files nor deletes them when it ends.
+    /// </summary>
+    public AssetRunDir NewRunDir(Guid assetId, string job) =>
+        new(Path.Combine(RunsDir(), $"{assetId:N}-{job}-{Guid.NewGuid():N}"));
+
+    private string RunsDir() => Path.Combine(Path.GetFullPath(options.Value.WorkDir), "runs");
 
     /// <summary>Stores a finished upload as the asset's source (the local file is moved, not copied, where it can be).</summary>
     public Task PutSourceAsync(Guid assetId, string localPath) => store.PutFileAsync(MediaKeys.AssetInput(assetId), localPath, CancellationToken.None);
@@ -21,6 +45,15 @@ public sealed class AssetStorage(ISegmentStore store, IOptions<AssetOptions> opt
         if (Directory.Exists(work))
         {
             Directory.Delete(work, recursive: true);
+        }
+        // What runs of a node that died left behind (a living run removes its own).
+        var runs = RunsDir();
+        if (Directory.Exists(runs))
+        {
+            foreach (var run in Directory.EnumerateDirectories(runs, $"{asset.Id:N}-*"))
+            {
+                Directory.Delete(run, recursive: true);
+            }
         }
     }
 }

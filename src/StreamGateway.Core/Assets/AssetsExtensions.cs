@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StreamGateway.Core.Http;
+using StreamGateway.Core.Jobs;
 
 namespace StreamGateway.Core.Assets;
 
@@ -8,7 +9,10 @@ public static class AssetsExtensions
     /// <summary>Video on demand: uploads (direct and tus), URL imports, processing, recordings, clips, downloads and the watchdog.</summary>
     public static IServiceCollection AddAssets(this IServiceCollection services)
     {
-        services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AssetOptions>().BindConfiguration(AssetOptions.Section).ValidateDataAnnotations()
+            .Validate<IOptions<JobsOptions>>((o, jobs) => o.MaxConcurrentImportsPerNode < jobs.Value.Workers,
+                "Assets:MaxConcurrentImportsPerNode must be below Jobs:Workers, or imports could hold every general worker")
+            .ValidateOnStart();
         services.AddSingleton<UploadTokens>();
         services.AddSingleton<AssetStorage>();
         services.AddSingleton<AssetEvents>();

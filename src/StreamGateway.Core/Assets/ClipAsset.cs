@@ -37,11 +37,10 @@ public sealed class ClipAsset(
             return;
         }
         var task = await db.Tasks.OfAsset(assetId).FirstOrDefaultAsync(ct);
-        var work = Path.Combine(storage.WorkDir(assetId), "clip");
-        Directory.CreateDirectory(work);
+        using var work = storage.NewRunDir(assetId, "clip");
         try
         {
-            var file = await CutAsync(asset, task, work, ct);
+            var file = await CutAsync(asset, task, work.Path, ct);
             asset.Size = new FileInfo(file).Length;
             asset.UpdatedAt = clock.GetUtcNow();
             await storage.PutSourceAsync(asset.Id, file);
@@ -57,10 +56,6 @@ public sealed class ClipAsset(
             {
                 await events.FailAsync(db, asset, task, message, clock.GetUtcNow(), ct);
             }
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
         }
     }
 

@@ -71,11 +71,10 @@ public sealed partial class ProcessAsset(
         }
         var task = await db.Tasks.OfAsset(assetId).FirstOrDefaultAsync(ct);
         await SetAsync(asset, task, AssetPhase.Processing, "running", 0, null, ct);
-        var work = storage.WorkDir(assetId);
-        Directory.CreateDirectory(work);
+        using var work = storage.NewRunDir(assetId, "process");
         try
         {
-            await ProcessAsync(asset, task, work, ct);
+            await ProcessAsync(asset, task, work.Path, ct);
         }
         catch (AssetFailedException e)
         {
@@ -95,10 +94,7 @@ public sealed partial class ProcessAsset(
         }
         finally
         {
-            if (Directory.Exists(work))
-            {
-                Directory.Delete(work, recursive: true);
-            }
+            storage.RemoveEmptyWorkDir(assetId);
         }
     }
 

@@ -7,7 +7,10 @@ public sealed class GatewayUrlOptions
 {
     public const string Section = "Gateway";
 
-    /// <summary>Public base URL of this gateway (e.g. https://video.example.com). Unset: taken from each request.</summary>
+    /// <summary>
+    /// Public base URL of this gateway (e.g. https://video.example.com). Required in production; elsewhere, unset takes
+    /// it from each request's Host header.
+    /// </summary>
     public string? PublicBaseUrl { get; set; }
 
     public string BaseFor(HttpRequest request) =>

@@ -43,6 +43,40 @@ public sealed class IngestOptions
     [Range(1, 300)]
     public int IdleTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>A connection with no publish accepted this long after it connected is closed, however busy the peer
+    /// keeps it (a peer that connects and idles, or handshakes and never publishes).</summary>
+    [Range(1, 300)]
+    public int PublishDeadlineSeconds { get; set; } = 10;
+
+    /// <summary>RTMP connections open at once on this node; one more is closed as soon as it is accepted.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>RTMP connections open at once from one address (an IPv6 /64 counts as one address); one more is
+    /// closed as soon as it is accepted.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 20;
+
+    /// <summary>Largest RTMP message (one video frame) a publisher may send; a longer one closes the connection.</summary>
+    [Range(64 * 1024, 0xFFFFFF)]
+    public int MaxMessageBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Media bytes one connection may hold in memory before the segmenter takes them, at each of the two places they
+    /// wait: messages still being reassembled from chunks (summed over all chunk streams), and media held while the
+    /// tracks are not yet known. A connection over it is closed. At least <see cref="MaxMessageBytes"/>.
+    /// </summary>
+    [Range(64 * 1024, 1024L * 1024 * 1024)]
+    public long MaxBufferedBytesPerConnection { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Unknown stream keys one address (an IPv6 /64) may try within a minute; after that it is refused,
+    /// without a lookup, for <see cref="FailedKeyBlockSeconds"/>.</summary>
+    [Range(1, 10_000)]
+    public int MaxFailedKeysPerMinute { get; set; } = 10;
+
+    [Range(1, 86_400)]
+    public int FailedKeyBlockSeconds { get; set; } = 60;
+
     /// <summary>
     /// A session with no media for this long whose publisher the sweeping node does not hold (its gateway node died) is ended as the
     /// publish's end would have: the stream goes idle and a recorded session gets its recording. Keep it above

@@ -8,7 +8,10 @@ public static class LiveExtensions
     /// </summary>
     public static IServiceCollection AddLive(this IServiceCollection services, bool listen)
     {
-        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.MaxBufferedBytesPerConnection >= o.MaxMessageBytes,
+                "Ingest:MaxBufferedBytesPerConnection must be at least Ingest:MaxMessageBytes")
+            .ValidateOnStart();
         services.AddOptions<HlsOptions>().BindConfiguration(HlsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LivePlaylists>();
         services.AddSingleton<SessionSegments>();
@@ -16,6 +19,8 @@ public static class LiveExtensions
         services.AddSingleton<LiveStatistics>();
         services.AddSingleton<LiveSessionEnd>();
         services.AddSingleton<StreamKeys>();
+        services.AddSingleton<IngestConnections>();
+        services.AddSingleton<FailedKeyLimiter>();
         services.AddSingleton<LivePublishers>();
         services.AddHostedService(provider => provider.GetRequiredService<LivePublishers>());
         services.AddSingleton<LiveSegmenterFactory>();

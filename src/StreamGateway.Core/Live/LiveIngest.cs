@@ -1,4 +1,6 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Live;
 using StreamGateway.Core.Sessions;
@@ -12,10 +14,13 @@ namespace StreamGateway.Core.Live;
 /// Decides on each RTMP publish: the stream key must belong to a stream that is neither deleted nor suspended.
 /// An accepted publish becomes a session (with <c>recording.started</c> when the stream records), opens a new
 /// discontinuity in the stream's playlists, replaces any other publisher of the stream, and gets a
-/// <see cref="LiveSegmenter"/> that turns its media into segments.
+/// <see cref="LiveSegmenter"/> that turns its media into segments. Unknown keys count against the peer's address
+/// (<see cref="FailedKeyLimiter"/>); a blocked address is refused before any lookup.
 /// </summary>
 public sealed class LiveIngest(
     StreamKeys keys,
+    FailedKeyLimiter failedKeys,
+    IOptions<IngestOptions> options,
     LivePublishers publishers,
     LivePlaylists playlists,
     IServiceScopeFactory scopes,
@@ -24,14 +29,27 @@ public sealed class LiveIngest(
     TimeProvider clock,
     ILogger<LiveIngest> logger)
 {
-    public async ValueTask<IRtmpPublishSink?> AuthorizeAsync(RtmpPublishRequest request, CancellationTokenSource connection, CancellationToken ct)
+    public async ValueTask<IRtmpPublishSink?> AuthorizeAsync(RtmpPublishRequest request, IPAddress remote,
+        CancellationTokenSource connection, CancellationToken ct)
     {
+        if (failedKeys.BlockedUntil(remote) is { } until)
+        {
+            logger.LogWarning("Refused a publish from {Address} without a lookup: too many unknown stream keys, blocked until {Until:O}",
+                remote, until);
+            return null;
+        }
         var info = await keys.FindAsync(request.StreamName, ct);
         if (info is null || info.Deleted || info.Suspended)
         {
             // The key is a secret: log only why it was refused.
-            logger.LogInformation("Refused a publish: {Reason}",
+            logger.LogInformation("Refused a publish from {Address}: {Reason}", remote,
                 info is null ? "unknown stream key" : info.Deleted ? "stream deleted" : "stream suspended");
+            if (info is null && failedKeys.RecordFailure(remote))
+            {
+                logger.LogWarning(
+                    "RTMP address {Address} refused for {Seconds} s: {Count} unknown stream keys within a minute (Ingest:MaxFailedKeysPerMinute)",
+                    remote, options.Value.FailedKeyBlockSeconds, options.Value.MaxFailedKeysPerMinute);
+            }
             return null;
         }
 

@@ -56,6 +56,7 @@ internal sealed class LiveSegmenter(
     private long _keyframeMediaMs;
     /// <summary>Bytes sent since the last segment closed; added to by the publish, reset by the segment reader.</summary>
     private long _segmentBytes;
+    private long _heldBytes;
     private IReadOnlyList<Rendition> _ladder = [];
     private RenditionInfo _source = new(null, null, null, null);
     /// <summary>Wall-clock time (Unix ms) of media time 0, fixed when the first segment closes.</summary>
@@ -105,6 +106,19 @@ internal sealed class LiveSegmenter(
         }
         if (_ffmpeg is null)
         {
+            _heldBytes += message.Payload.Length;
+            if (_heldBytes > options.MaxBufferedBytesPerConnection)
+            {
+                // At the default cap an honest encoder would need ~90 Mbit/s to get here within the hold; this peer just piles
+                // media up in our memory.
+                _failed = true;
+                _held.Clear();
+                logger.LogWarning("Dropped the publisher of stream {StreamId} (session {SessionId}): more than {Limit} bytes of media " +
+                                  "before its tracks were known (Ingest:MaxBufferedBytesPerConnection)",
+                    stream.StreamId, sessionId, options.MaxBufferedBytesPerConnection);
+                await connection.CancelAsync();
+                return;
+            }
             _held.Add((message.Kind, message.Timestamp, message.Payload.ToArray()));
             if (!TracksKnown(message.Timestamp))
             {

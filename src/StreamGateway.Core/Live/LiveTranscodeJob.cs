@@ -40,7 +40,7 @@ public sealed class LiveTranscodeJob(
         var attempt = new SegmentAttempt(work.SessionId, work.StreamId, work.PlaybackId, work.Seq, source, work.Duration, work.Renditions, deadline);
         var failure = await transcoder.TranscodeAsync(attempt, async done =>
         {
-            await PublishAsync(work, done.Files);
+            await PublishAsync(work, done.Files, done.Caution);
             await usage.AddAsync(UsageSubject.ForStream(work.ProjectId, work.StreamId), clock.GetUtcNow(), transcodedSeconds: work.Duration,
                 outputPixels: done.Pixels, paidWei: done.PaidWei);
         }, ct);
@@ -65,7 +65,7 @@ public sealed class LiveTranscodeJob(
     private static LiveSegment SegmentOf(LiveSegmentWork work) =>
         new(work.PlaybackId, work.SessionId, work.Segment, work.Duration, work.StartMs, work.KeepAll, work.Seq, work.Discontinuity);
 
-    private async Task PublishAsync(LiveSegmentWork work, IReadOnlyList<(Rendition Asked, string Path, RenditionFacts Facts)> files)
+    private async Task PublishAsync(LiveSegmentWork work, IReadOnlyList<(Rendition Asked, string Path, RenditionFacts Facts)> files, string? caution)
     {
         var segment = SegmentOf(work);
         long bytes = 0;
@@ -75,7 +75,14 @@ public sealed class LiveTranscodeJob(
             await renditions.PublishAsync(segment, asked.Name, path,
                 new RenditionInfo(facts.Width, facts.Height, asked.Fps > 0 ? (double)asked.Fps / Math.Max(1, asked.FpsDen) : null, facts.Codecs));
         }
-        await transcoding.ClearIssueAsync(work.SessionId);
+        if (caution is null)
+        {
+            await transcoding.ClearIssueAsync(work.SessionId);
+        }
+        else
+        {
+            await transcoding.SetIssueAsync(work.SessionId, $"Segment {work.Seq} was {caution}");
+        }
         await statistics.AddTranscodedAsync(work.StreamId, work.SessionId, work.Duration, bytes);
     }
 

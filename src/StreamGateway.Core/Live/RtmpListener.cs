@@ -10,9 +10,16 @@ namespace StreamGateway.Core.Live;
 
 /// <summary>
 /// Accepts RTMP publishers on <see cref="IngestOptions.RtmpPort"/>. Each connection runs on its own task; a
-/// misbehaving peer only ever ends its own connection.
+/// misbehaving peer only ever ends its own connection. A connection over the connection caps, or from an address
+/// blocked for guessing keys, is closed as soon as it is accepted, before it costs a handshake; the rest are bound by
+/// the publish deadline and the buffer caps of <see cref="IngestOptions"/>.
 /// </summary>
-public sealed class RtmpListener(LiveIngest ingest, IOptions<IngestOptions> options, ILogger<RtmpListener> logger) : BackgroundService
+public sealed class RtmpListener(
+    LiveIngest ingest,
+    IngestConnections connections,
+    FailedKeyLimiter failedKeys,
+    IOptions<IngestOptions> options,
+    ILogger<RtmpListener> logger) : BackgroundService
 {
     public const string App = "live";
     private Socket? _socket;
@@ -32,7 +39,14 @@ public sealed class RtmpListener(LiveIngest ingest, IOptions<IngestOptions> opti
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        var server = new RtmpServerOptions { App = App, IdleTimeout = TimeSpan.FromSeconds(o.IdleTimeoutSeconds) };
+        var server = new RtmpServerOptions
+        {
+            App = App,
+            IdleTimeout = TimeSpan.FromSeconds(o.IdleTimeoutSeconds),
+            PublishTimeout = TimeSpan.FromSeconds(o.PublishDeadlineSeconds),
+            MaxMessageLength = o.MaxMessageBytes,
+            MaxPendingBytes = o.MaxBufferedBytesPerConnection,
+        };
         while (!stoppingToken.IsCancellationRequested)
         {
             Socket client;
@@ -49,21 +63,62 @@ public sealed class RtmpListener(LiveIngest ingest, IOptions<IngestOptions> opti
                 logger.LogWarning("RTMP accept failed: {Error}", e.SocketErrorCode);
                 continue;
             }
-            _ = Task.Run(() => ServeAsync(client, server, stoppingToken), CancellationToken.None);
+            if (Admit(client) is not { } admitted)
+            {
+                continue;
+            }
+            _ = Task.Run(() => ServeAsync(client, admitted.Remote, admitted.Slot, server, stoppingToken), CancellationToken.None);
         }
     }
 
-    private async Task ServeAsync(Socket client, RtmpServerOptions server, CancellationToken stopping)
+    /// <summary>The connection's peer and its slot, or null when it was closed on the spot.</summary>
+    private (IPEndPoint Remote, IDisposable Slot)? Admit(Socket client)
     {
+        // The listening socket is dual-mode: IPv4 peers arrive as ::ffff:a.b.c.d, and are logged as a.b.c.d.
+        var endPoint = client.RemoteEndPoint as IPEndPoint;
+        var address = endPoint?.Address is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : endPoint?.Address;
+        string? refusal;
+        if (address is null)
+        {
+            refusal = "no remote address";
+        }
+        else if (failedKeys.BlockedUntil(address) is { } until)
+        {
+            refusal = $"too many unknown stream keys (Ingest:MaxFailedKeysPerMinute), blocked until {until:O}";
+        }
+        else if (connections.TryOpen(address, out refusal) is { } slot)
+        {
+            return (new IPEndPoint(address, endPoint!.Port), slot);
+        }
+        logger.LogWarning("RTMP connection from {Address} closed on accept: {Reason}", address, refusal);
+        try
+        {
+            // A reset rather than a graceful close: nothing is owed to this peer, not even a TIME_WAIT.
+            client.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // already gone
+        }
+        client.Dispose();
+        return null;
+    }
+
+    private async Task ServeAsync(Socket client, IPEndPoint remote, IDisposable slot, RtmpServerOptions server, CancellationToken stopping)
+    {
+        using var _ = slot;
         client.NoDelay = true;
-        var remote = client.RemoteEndPoint;
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         await using var stream = new NetworkStream(client, ownsSocket: true);
         var transport = new StreamPipe(stream);
         try
         {
-            await new RtmpServerConnection(server, message => logger.LogDebug("RTMP {Remote}: {Message}", remote, message))
-                .RunAsync(transport, (request, ct) => ingest.AuthorizeAsync(request, connection, ct), connection.Token);
+            var end = await new RtmpServerConnection(server, message => logger.LogDebug("RTMP {Remote}: {Message}", remote, message))
+                .RunAsync(transport, (request, ct) => ingest.AuthorizeAsync(request, remote.Address, connection, ct), connection.Token);
+            if (end.Dropped)
+            {
+                logger.LogWarning("RTMP peer {Remote} dropped: {Reason}", remote, end.Reason);
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {

@@ -132,6 +132,49 @@ public sealed class OrchestratorDirectory(
             id, options.Value.BadWorkSuspendSeconds, reason);
     }
 
+    /// <summary>
+    /// Records bad work nobody confirmed on its own segment (no other orchestrator was tried, or none passed). A strike
+    /// on one stream bans nobody; strikes on two different streams within <see cref="TranscodingOptions.BadWorkSuspendSeconds"/>
+    /// are the confirmation, and ban. The strikes live in Redis, so every node's count together.
+    /// </summary>
+    public async Task StrikeAsync(string id, Guid stream, string problem)
+    {
+        var db = redis.GetDatabase();
+        var key = $"sg:tx:strikes:{id}";
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var window = options.Value.BadWorkSuspendSeconds * 1000L;
+        var batch = db.CreateBatch();
+        var add = batch.SortedSetAddAsync(key, stream.ToString("N"), now);
+        var trim = batch.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, now - window);
+        var expire = batch.KeyExpireAsync(key, TimeSpan.FromMilliseconds(window));
+        var count = batch.SortedSetLengthAsync(key);
+        batch.Execute();
+        await Task.WhenAll(add, trim, expire, count);
+        if (await count >= 2)
+        {
+            await db.KeyDeleteAsync(key);
+            await BanAsync(id, $"{problem}; its renditions failed the checks on another stream too");
+        }
+        else
+        {
+            logger.LogWarning("Orchestrator {Id} failed the rendition checks on a segment nobody else could confirm; " +
+                "a second stream's failure within {Seconds} s bans it: {Problem}", id, options.Value.BadWorkSuspendSeconds, problem);
+        }
+    }
+
+    /// <summary>
+    /// The orchestrator to use when every one answering and untried is banned: the one whose ban ends first. A ban
+    /// must never leave a stream with nothing; the caller checks its work in full and flags the stream.
+    /// </summary>
+    public KnownOrchestrator? LastResort(IReadOnlySet<string> tried)
+    {
+        lock (_lock)
+        {
+            return _snapshot.Orchestrators.Where(k => k.Responding && !tried.Contains(k.Id) && _bans.ContainsKey(k.Id))
+                .MinBy(k => _bans[k.Id]);
+        }
+    }
+
     /// <summary>Lifts a ban and any suspension (an operator's decision). False when the id is not in the pool.</summary>
     public async Task<bool> ReinstateAsync(string id)
     {

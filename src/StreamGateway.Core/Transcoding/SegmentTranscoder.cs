@@ -10,8 +10,14 @@ namespace StreamGateway.Core.Transcoding;
 /// <summary>
 /// The orchestrator path shared by live and VOD: choose an orchestrator, pay it in tickets, send the segment, fetch
 /// and verify every rendition, and hand the checked files to the caller to publish. A failed attempt suspends that
-/// orchestrator (or bans it, for bad work) and the next attempt goes to another one, up to
-/// <see cref="TranscodingOptions.MaxAttempts"/> before the deadline.
+/// orchestrator and the next attempt goes to another one, up to <see cref="TranscodingOptions.MaxAttempts"/> before
+/// the deadline.
+/// <para>
+/// Bad work (renditions that fail a check) bans an orchestrator only when something else confirms it: another
+/// orchestrator's renditions of the same segment pass the same checks, or the orchestrator's work failed on another
+/// stream too (<see cref="OrchestratorDirectory.StrikeAsync"/>). When every orchestrator tried fails the checks on one
+/// segment, the checks are wrong about that segment, not the orchestrators: nobody is banned for it.
+/// </para>
 /// </summary>
 public sealed class SegmentTranscoder(
     StreamOrchestrators orchestrators,
@@ -31,36 +37,78 @@ public sealed class SegmentTranscoder(
         var duration = TimeSpan.FromSeconds(work.Duration);
         string? failure = null;
         var tried = new HashSet<string>(StringComparer.Ordinal);
-        for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
+        var suspects = new List<(string Id, string Problem)>();
+        try
         {
-            var left = work.Deadline - clock.GetUtcNow();
-            if (left <= TimeSpan.Zero)
+            for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
             {
-                return failure ?? "the segment's deadline passed before an orchestrator could be tried";
+                var left = work.Deadline - clock.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    return failure ?? "the segment's deadline passed before an orchestrator could be tried";
+                }
+                var orchestrator = await orchestrators.PickAsync(work.Key, duration, tried, ct);
+                if (orchestrator is null)
+                {
+                    return failure ?? directory.Unavailable();
+                }
+                tried.Add(orchestrator.Id);
+                var (reason, badWork) = await TryAsync(work, orchestrator, duration, left, publish, ct);
+                if (reason is null)
+                {
+                    // Confirmed: the same segment passed the same checks elsewhere, so the earlier work was wrong.
+                    foreach (var (id, problem) in suspects)
+                    {
+                        await directory.BanAsync(id, $"{problem}; another orchestrator's renditions of the same segment passed");
+                    }
+                    suspects.Clear();
+                    return null;
+                }
+                if (badWork is not null)
+                {
+                    suspects.Add((orchestrator.Id, badWork));
+                }
+                failure = reason;
             }
-            var orchestrator = await orchestrators.PickAsync(work.Key, duration, tried, ct);
-            if (orchestrator is null)
-            {
-                return failure ?? directory.Unavailable();
-            }
-            tried.Add(orchestrator.Id);
-            var error = await TryAsync(work, orchestrator, duration, left, publish, ct);
-            if (error is null)
-            {
-                return null;
-            }
-            failure = error;
+            return failure;
         }
-        return failure;
+        finally
+        {
+            await JudgeUnconfirmedAsync(work, suspects);
+        }
     }
 
-    /// <summary>One attempt on one orchestrator; null when every rendition passed and was published.</summary>
-    private async Task<string?> TryAsync(SegmentAttempt work, KnownOrchestrator orchestrator, TimeSpan duration, TimeSpan left,
-        Func<TranscodedSegment, Task> publish, CancellationToken ct)
+    /// <summary>
+    /// Bad work nobody confirmed on this segment: one suspect gets a strike (banned with a strike on another stream);
+    /// several suspects, and nobody passing, mean the checks are wrong about this segment.
+    /// </summary>
+    private async Task JudgeUnconfirmedAsync(SegmentAttempt work, List<(string Id, string Problem)> suspects)
     {
+        if (suspects.Count == 1)
+        {
+            await directory.StrikeAsync(suspects[0].Id, work.Key, suspects[0].Problem);
+        }
+        else if (suspects.Count > 1)
+        {
+            logger.LogWarning("Segment {Seq} of {PlaybackId} failed the rendition checks on every orchestrator tried ({Orchestrators}): " +
+                "the checks are wrong about this segment, so nobody is banned for it. First: {Problem}",
+                work.Seq, work.PlaybackId, string.Join(", ", suspects.Select(s => s.Id)), suspects[0].Problem);
+        }
+    }
+
+    /// <summary>One attempt on one orchestrator.</summary>
+    /// <returns>
+    /// Null when every rendition passed and was published; else the reason a tenant may read and, when the renditions
+    /// failed a check, what was wrong with them.
+    /// </returns>
+    private async Task<(string? Reason, string? BadWork)> TryAsync(SegmentAttempt work, KnownOrchestrator orchestrator, TimeSpan duration,
+        TimeSpan left, Func<TranscodedSegment, Task> publish, CancellationToken ct)
+    {
+        var lastResort = directory.IsBanned(orchestrator.Id);
         var started = clock.GetTimestamp();
         await orchestrators.BeginAsync(work.Key, orchestrator.Id, work.Seq);
         string error, reason;
+        string? badWork = null;
         try
         {
             var info = await orchestrators.SessionAsync(work.Key, orchestrator, ct);
@@ -90,13 +138,15 @@ public sealed class SegmentTranscoder(
                 // Renditions are fetched and decoded side by side; each must pass before any is published.
                 await Task.WhenAll(files.Select((f, i) =>
                     client.DownloadAsync(data.Segments[i].Url, f.Path, MaxRenditionBytes(work, f.Asked), TimeSpan.FromSeconds(4), ct)));
-                var checkedFiles = await VerifyAsync(work, orchestrator, data, files, ct);
+                var checkedFiles = await VerifyAsync(work, orchestrator, data, files, deepCheck: lastResort, ct);
                 var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);
-                await publish(new TranscodedSegment(checkedFiles, pixels, paid, orchestrator.Id));
+                await publish(new TranscodedSegment(checkedFiles, pixels, paid, orchestrator.Id, lastResort
+                    ? "transcoded by an orchestrator under a ban for bad work, every other being unavailable; its renditions passed every check"
+                    : null));
                 await orchestrators.EndAsync(work.Key, orchestrator.Id, work.Seq, score, null);
                 logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00})",
                     work.Seq, work.PlaybackId, orchestrator.Id, score);
-                return null;
+                return (null, null);
             }
             finally
             {
@@ -112,9 +162,8 @@ public sealed class SegmentTranscoder(
         }
         catch (BadWorkException e)
         {
-            // Wrong work is not bad luck: the orchestrator gets nothing until its ban runs out or an operator lifts it.
-            (error, reason) = (e.Message, "an orchestrator's renditions failed verification");
-            await directory.BanAsync(orchestrator.Id, error);
+            // Wrong work is not bad luck, but one failed check is not proof either: the caller bans on confirmation.
+            (error, reason, badWork) = (e.Message, "an orchestrator's renditions failed verification", e.Message);
         }
         logger.LogWarning("Segment {Seq} of {PlaybackId} failed on {Orchestrator}: {Error}", work.Seq, work.PlaybackId, orchestrator.Id, error);
         await orchestrators.EndAsync(work.Key, orchestrator.Id, work.Seq, null, error);
@@ -123,7 +172,7 @@ public sealed class SegmentTranscoder(
         {
             await directory.SuspendAsync(orchestrator.Id, error);
         }
-        return reason;
+        return (reason, badWork);
     }
 
     /// <summary>
@@ -139,7 +188,8 @@ public sealed class SegmentTranscoder(
     /// comparison with the source; otherwise the evidence is kept and <see cref="BadWorkException"/> says what failed.
     /// </summary>
     private async Task<List<(Rendition Asked, string Path, RenditionFacts Facts)>> VerifyAsync(SegmentAttempt work,
-        KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(Rendition Asked, string Path)> files, CancellationToken ct)
+        KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(Rendition Asked, string Path)> files, bool deepCheck,
+        CancellationToken ct)
     {
         string? problem;
         try
@@ -156,13 +206,13 @@ public sealed class SegmentTranscoder(
                 }
             }));
             problem = inspected.Select(r => r.Problem).FirstOrDefault(p => p is not null);
-            var sourceFrames = SourceFrames(work.Source);
+            var sourceVideo = SourceVideo(work.Source);
             for (var i = 0; i < files.Count && problem is null; i++)
             {
-                problem = RenditionCheck.Problem(files[i].Asked, work.Duration, sourceFrames, data.Segments[i].Pixels, inspected[i].Facts!);
+                problem = RenditionCheck.Problem(files[i].Asked, work.Duration, sourceVideo, data.Segments[i].Pixels, inspected[i].Facts!);
             }
             var result = files.Select((f, i) => (f.Asked, f.Path, inspected[i].Facts!)).ToList();
-            if (problem is null && await verifier.SampleAsync(work.Key, orchestrator.Id))
+            if (problem is null && (deepCheck || await verifier.SampleAsync(work.Key, orchestrator.Id)))
             {
                 var sourceFile = Path.Combine(Path.GetTempPath(), $"sg-source-{Guid.NewGuid():N}.ts");
                 try
@@ -191,16 +241,16 @@ public sealed class SegmentTranscoder(
         throw new BadWorkException($"{problem} (evidence {evidence})");
     }
 
-    /// <summary>Frames in the source segment, read from its TS bytes; 0 when they cannot be read (no frame check then).</summary>
-    private static long SourceFrames(byte[] source)
+    /// <summary>The source segment's video read from its TS bytes; null when it cannot be read (no frame check then).</summary>
+    private static Media.Ts.TsVideoFacts? SourceVideo(byte[] source)
     {
         try
         {
-            return Media.Ts.MpegTsVideo.Read(source).Frames;
+            return Media.Ts.MpegTsVideo.Read(source);
         }
         catch (InvalidDataException)
         {
-            return 0;
+            return null;
         }
     }
 

@@ -28,16 +28,19 @@ public sealed class StreamOrchestrators(
 
     /// <summary>
     /// The orchestrator for the next attempt: the last one while it keeps up, else a stake-weighted draw among
-    /// those answering and not suspended, else the least-penalised suspended one. Null when none is left.
+    /// those answering and not suspended, else the least-penalised suspended one, else (only when every one answering
+    /// is banned) the banned one whose ban ends first. Null when none is left.
     /// </summary>
     public async Task<KnownOrchestrator?> PickAsync(Guid session, TimeSpan segmentDuration, IReadOnlySet<string> tried, CancellationToken ct)
     {
         var o = options.Value;
-        var pool = (await directory.CurrentAsync(ct)).Orchestrators
-            .Where(k => k.Responding && !tried.Contains(k.Id) && !directory.IsBanned(k.Id)).ToList();
+        var answering = (await directory.CurrentAsync(ct)).Orchestrators.Where(k => k.Responding && !tried.Contains(k.Id)).ToList();
+        var pool = answering.Where(k => !directory.IsBanned(k.Id)).ToList();
         if (pool.Count == 0)
         {
-            return null;
+            // Bans never empty the pool: with nobody else answering, the least-bad banned one is tried (and its work
+            // checked in full by the caller).
+            return answering.Count == 0 ? null : directory.LastResort(tried);
         }
         var usable = pool.Where(k => directory.Penalty(k.Id) == 0).ToList();
         if (usable.Count == 0)

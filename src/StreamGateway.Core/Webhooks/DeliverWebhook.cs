@@ -9,18 +9,22 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
+using StreamGateway.Core.Jobs;
 
 namespace StreamGateway.Core.Webhooks;
 
 /// <summary>
 /// Sends one event to one webhook and records the attempt. Network errors, timeouts and 5xx are retried with
 /// doubling backoff by scheduling the next attempt; 3xx/4xx are final (studio-api §4.4). The event id stays the
-/// same on every attempt so receivers can de-duplicate.
+/// same on every attempt so receivers can de-duplicate. A project has at most
+/// <see cref="WebhookOptions.MaxConcurrentDeliveriesPerProject"/> deliveries in flight and a node
+/// <see cref="WebhookOptions.MaxConcurrentDeliveriesPerNode"/>; an attempt beyond either waits, scheduled again shortly.
 /// </summary>
 public sealed class DeliverWebhook(
     GatewayDbContext db,
     IHttpClientFactory httpClients,
     IBackgroundJobClient jobs,
+    JobSlots slots,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<DeliverWebhook> logger)
@@ -42,13 +46,28 @@ public sealed class DeliverWebhook(
             return; // this attempt already ran: a job may run twice
         }
 
-        var body = Body(row, webhook.Id, clock.GetUtcNow());
-        var (log, retryable) = await SendAsync(webhook, row.Event, eventId, body, attempt, ct);
-        db.WebhookLogs.Add(log);
-        await db.SaveChangesAsync(ct);
-
         var o = options.Value;
-        if (retryable && attempt <= o.MaxRetries)
+        await using (var slot = await slots.TryTakeAsync(o.DeliverySlots(), webhook.ProjectId))
+        {
+            if (slot is null)
+            {
+                var wait = slots.BusyDelay();
+                jobs.Schedule<DeliverWebhook>(job => job.RunAsync(eventId, webhookId, attempt, CancellationToken.None), wait);
+                logger.LogDebug("Webhook {WebhookId} event {EventId} attempt {Attempt} waits {Delay}: its project or this node has as many deliveries in flight as it may",
+                    webhookId, eventId, attempt, wait);
+                return;
+            }
+            var body = Body(row, webhook.Id, clock.GetUtcNow());
+            var (log, retryable) = await SendAsync(webhook, row.Event, eventId, body, attempt, ct);
+            db.WebhookLogs.Add(log);
+            await db.SaveChangesAsync(ct);
+            if (!retryable)
+            {
+                return;
+            }
+        }
+
+        if (attempt <= o.MaxRetries)
         {
             var delay = o.RetryDelay(attempt);
             jobs.Schedule<DeliverWebhook>(job => job.RunAsync(eventId, webhookId, attempt + 1, CancellationToken.None), delay);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StreamGateway.Core.Jobs;
 
 namespace StreamGateway.Core.Webhooks;
 
@@ -18,6 +19,23 @@ public sealed class WebhookOptions
     /// </summary>
     [Range(0, 65536)]
     public int MaxResponseBytes { get; set; } = 4096;
+
+    /// <summary>
+    /// Deliveries of one project in flight at once, across every node; more wait (scheduled again every few seconds,
+    /// <c>Jobs:BusyRetrySeconds</c>), so a project's dead receivers hold at most this many workers, each for up to
+    /// <see cref="TimeoutSeconds"/>.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentDeliveriesPerProject { get; set; } = 4;
+
+    /// <summary>
+    /// Deliveries in flight at once on one node, whatever their project: by default half of the default general pool
+    /// (<c>Jobs:Workers</c>), so receivers that never answer cannot hold the workers VOD and the sweeps need.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentDeliveriesPerNode { get; set; } = Math.Max(4, 2 * Environment.ProcessorCount);
+
+    public SlotLimits DeliverySlots() => new("webhook", MaxConcurrentDeliveriesPerProject, MaxConcurrentDeliveriesPerNode);
 
     /// <summary>First retry delay; each later one doubles, up to <see cref="MaxRetryDelaySeconds"/> (studio-api §4.4).</summary>
     [Range(0.1, 3600)]

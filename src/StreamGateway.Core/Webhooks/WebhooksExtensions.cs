@@ -1,5 +1,8 @@
+using Hangfire;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using StreamGateway.Core.Http;
+using StreamGateway.Core.Jobs;
 
 namespace StreamGateway.Core.Webhooks;
 
@@ -8,7 +11,10 @@ public static class WebhooksExtensions
     /// <summary>Webhooks: the outbox, its dispatch and signed delivery through a client that refuses private addresses.</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations()
+            .Validate<IOptions<JobsOptions>>((o, jobs) => o.MaxConcurrentDeliveriesPerNode < jobs.Value.Workers,
+                "Webhooks:MaxConcurrentDeliveriesPerNode must be below Jobs:Workers, or deliveries could hold every general worker")
+            .ValidateOnStart();
         services.AddSingleton<WebhookOutbox>();
         services.AddScoped<DispatchWebhookEvent>();
         services.AddScoped<SweepWebhookOutbox>();
@@ -17,6 +23,14 @@ public static class WebhooksExtensions
             .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(provider.GetRequiredService<IOptions<WebhookOptions>>().Value))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         return services;
+    }
+
+    /// <summary>The outbox's safety net: once a minute, events whose dispatch was lost are dispatched again.</summary>
+    public static WebApplication UseWebhooks(this WebApplication app)
+    {
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SweepWebhookOutbox>(
+            "webhook-outbox-sweep", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        return app;
     }
 
     /// <summary>The handler every delivery goes through: guarded addresses, no proxy, no redirects.</summary>

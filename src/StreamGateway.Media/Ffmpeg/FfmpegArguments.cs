@@ -61,8 +61,9 @@ public sealed class FfmpegArguments
     /// renditions of a live segment line up with its source segment.
     /// </summary>
     /// <param name="pictureFilter">A filter applied to the source picture before it is scaled (none in production).</param>
+    /// <param name="audio">Copy the source's audio into every rendition (false: video only).</param>
     public static IReadOnlyList<string> Ladder(string input, IReadOnlyList<(LadderProfile Profile, string Output)> renditions,
-        H264Encoder encoder, string? pictureFilter = null)
+        H264Encoder encoder, string? pictureFilter = null, bool audio = true)
     {
         if (renditions.Count == 0)
         {
@@ -79,7 +80,11 @@ public sealed class FfmpegArguments
         for (var i = 0; i < renditions.Count; i++)
         {
             var (profile, output) = renditions[i];
-            args.Add("-map", $"[v{i}]").Add("-map", "0:a?");
+            args.Add("-map", $"[v{i}]");
+            if (audio)
+            {
+                args.Add("-map", "0:a?");
+            }
             args.Add("-c:v", encoder == H264Encoder.Nvenc ? "h264_nvenc" : "libx264");
             if (encoder == H264Encoder.Libx264)
             {
@@ -95,7 +100,11 @@ public sealed class FfmpegArguments
             {
                 args.Add("-force_key_frames", $"expr:gte(t,n_forced*{gop.ToString("0.###", CultureInfo.InvariantCulture)})");
             }
-            args.Add("-c:a", "copy").Add("-muxdelay", "0").Add("-f", "mpegts").Add(output);
+            if (audio)
+            {
+                args.Add("-c:a", "copy");
+            }
+            args.Add("-muxdelay", "0").Add("-f", "mpegts").Add(output);
         }
         return args.Build();
     }

@@ -3,8 +3,9 @@ namespace StreamGateway.Media.Ts;
 /// <summary>
 /// Reads an MPEG-TS file's first H.264 stream without decoding (ISO/IEC 13818-1 for the packets, PAT and PMT;
 /// ITU-T H.264 §7.3.2.1 for the sequence parameter set): the frame count is the number of PES packets on the video
-/// PID, which for a file muxed by ffmpeg is one access unit each, and the size comes from the first SPS with its
-/// cropping applied. Pure; in microseconds what an ffprobe process takes a tenth of a second to say.
+/// PID, which for a file muxed by ffmpeg is one access unit each, the size comes from the first SPS with its
+/// cropping applied, and the span from the PES presentation times. Pure; in microseconds what an ffprobe process
+/// takes a tenth of a second to say.
 /// </summary>
 public static class MpegTsVideo
 {
@@ -16,7 +17,7 @@ public static class MpegTsVideo
     public static TsVideoFacts Read(ReadOnlySpan<byte> ts)
     {
         int pmtPid = -1, videoPid = -1;
-        long frames = 0;
+        long frames = 0, timed = 0, firstPts = long.MaxValue, lastPts = long.MinValue;
         var firstPes = new List<byte>();
         var collecting = false;
         if (ts.Length < PacketSize || ts.Length % PacketSize != 0)
@@ -57,6 +58,12 @@ public static class MpegTsVideo
                 {
                     frames++;
                     collecting = frames == 1;
+                    if (Pts(payload) is { } pts)
+                    {
+                        timed++;
+                        firstPts = Math.Min(firstPts, pts);
+                        lastPts = Math.Max(lastPts, pts);
+                    }
                 }
                 if (collecting)
                 {
@@ -69,7 +76,21 @@ public static class MpegTsVideo
             throw new InvalidDataException("the file has no H.264 stream");
         }
         var (width, height) = SizeFromPes(firstPes.ToArray());
-        return new TsVideoFacts(width, height, frames);
+        // 33-bit times at 90 kHz; a span over an hour means they wrapped or are nonsense: unknown then.
+        var span = lastPts - firstPts;
+        var seconds = timed >= 2 && span > 0 && span < 3600L * 90_000 ? span * (double)timed / (timed - 1) / 90_000 : 0;
+        return new TsVideoFacts(width, height, frames, seconds);
+    }
+
+    /// <summary>The PTS of a PES packet that starts in <paramref name="payload"/>, if it carries one.</summary>
+    private static long? Pts(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 14 || payload[0] != 0 || payload[1] != 0 || payload[2] != 1 || (payload[7] & 0x80) == 0)
+        {
+            return null;
+        }
+        return ((long)(payload[9] & 0x0E) << 29) | ((long)payload[10] << 22) | ((long)(payload[11] & 0xFE) << 14) |
+               ((long)payload[12] << 7) | ((long)payload[13] >> 1);
     }
 
     /// <summary>The PSI section after the pointer field.</summary>

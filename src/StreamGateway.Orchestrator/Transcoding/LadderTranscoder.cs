@@ -23,7 +23,17 @@ public sealed class LadderTranscoder(EncoderSelection encoder, IOptions<Orchestr
             ? renditions.Select(r => (r.Profile with { Width = Half(r.Profile.Width), Height = Half(r.Profile.Height) }, r.Output)).ToList()
             : renditions;
         var pictureFilter = misbehave == Misbehaviour.WrongPicture ? "hflip,vflip" : null;
-        await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.Ladder(source, encoded, encoder.Encoder, pictureFilter), timeout, ct);
+        try
+        {
+            await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.Ladder(source, encoded, encoder.Encoder, pictureFilter), timeout, ct);
+        }
+        catch (FfmpegException e) when (!e.TimedOut && e.StderrTail.Contains(AudioWithoutParameters, StringComparison.Ordinal))
+        {
+            // A segment cut a frame or two after its last keyframe (a publisher that stopped mid-GOP) can hold an audio
+            // track without a single audio packet, whose parameters no muxer can write: its renditions are video only.
+            await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.Ladder(source, encoded, encoder.Encoder, pictureFilter, audio: false),
+                timeout, ct);
+        }
         var result = new List<Rendition>(renditions.Count);
         foreach (var (profile, output) in renditions)
         {
@@ -36,6 +46,9 @@ public sealed class LadderTranscoder(EncoderSelection encoder, IOptions<Orchestr
         }
         return result;
     }
+
+    /// <summary>What ffmpeg's MPEG-TS muxer says of an audio track whose sample rate it never learnt.</summary>
+    private const string AudioWithoutParameters = "sample rate not set";
 
     private static int Half(int size) => Math.Max(16, size / 4 * 2);
 }

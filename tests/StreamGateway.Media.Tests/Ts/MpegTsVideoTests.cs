@@ -27,6 +27,7 @@ public sealed class MpegTsVideoTests
             var read = MpegTsVideo.Read(await File.ReadAllBytesAsync(file));
             Assert.Equal((decoded.Width, decoded.Height, decoded.Frames), (read.Width, read.Height, read.Frames));
             Assert.Equal(decoded.Pixels, read.Pixels);
+            Assert.InRange(read.Seconds, 1.15, 1.25); // 30 frames at 25 fps, from the presentation times
         }
         finally
         {

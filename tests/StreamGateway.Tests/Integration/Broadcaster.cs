@@ -54,10 +54,10 @@ public sealed class Broadcaster : IAsyncDisposable
     }
 
     /// <summary>GStreamer's RTMP client (rtmp2sink) publishing H.264 + AAC, as a second encoder implementation.</summary>
-    public static Broadcaster StartGStreamer(string streamKey, int frames)
+    public static Broadcaster StartGStreamer(string streamKey, int frames, int width = 320, int height = 240)
     {
         var info = new ProcessStartInfo("gst-launch-1.0") { RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        var pipeline = $"-q videotestsrc is-live=true num-buffers={frames} ! video/x-raw,width=320,height=240,framerate=15/1,format=I420 " +
+        var pipeline = $"-q videotestsrc is-live=true num-buffers={frames} ! video/x-raw,width={width},height={height},framerate=15/1,format=I420 " +
                        "! x264enc tune=zerolatency key-int-max=30 speed-preset=ultrafast ! h264parse ! flvmux streamable=true name=m " +
                        $"! rtmp2sink location={RtmpUrl(streamKey)} " +
                        $"audiotestsrc is-live=true num-buffers={frames * 44100 / 15 / 1024} ! audio/x-raw,rate=44100 ! voaacenc ! aacparse ! m.";

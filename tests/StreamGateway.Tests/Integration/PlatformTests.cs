@@ -74,6 +74,30 @@ public sealed class PlatformTests
     }
 
     [Fact]
+    public async Task A_production_gateway_without_a_public_url_refuses_to_start()
+    {
+        // Otherwise the URLs it hands out and stores would be built from whatever Host header a client sends.
+        using var gateway = GatewayProcess.Start(GatewayProcess.Dll(), new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:18097",
+            ["ConnectionStrings__Postgres"] = Environment.GetEnvironmentVariable("SG_PG_URL")!.Trim('\''),
+            ["ConnectionStrings__Redis"] = Environment.GetEnvironmentVariable("SG_REDIS_URL")!.Trim('\'') + ",defaultDatabase=6",
+            ["Ingest__Enabled"] = "false",
+            ["Gateway__RunJobs"] = "false",
+        });
+        var output = gateway.StandardOutput.ReadToEndAsync();
+        var errors = gateway.StandardError.ReadToEndAsync();
+        if (!gateway.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            gateway.Kill(entireProcessTree: true);
+            Assert.Fail("the gateway started without Gateway:PublicBaseUrl in production");
+        }
+        Assert.NotEqual(0, gateway.ExitCode);
+        Assert.Contains("Gateway:PublicBaseUrl must be set", await output + await errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // ./dev runs on Linux
     public async Task The_dev_database_asks_for_a_password_and_the_dev_env_file_is_private()
     {

@@ -278,6 +278,40 @@ public sealed partial class TranscodingTests
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await stranger.Http.GetAsync($"api/data/usage/query?streamId={stream["id"]}")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_ordinary_encoder_publishing_to_its_end_gets_every_segment_transcoded_and_nobody_banned()
+    {
+        // GStreamer's x264enc at 15 fps, 640x360, for 15 s and then its end of stream: the last segment is short and
+        // its audio outlasts its video. One rendition keeps the source rate, one asks for 30 fps.
+        var t = await Gw.NewTenantAsync();
+        var stream = await t.CreateStreamAsync(new
+        {
+            name = "ordinary encoder",
+            profiles = new object[]
+            {
+                new { name = "240p", width = 426, height = 240, bitrate = 300_000, fps = 30 },
+                new { name = "144p", width = 256, height = 144, bitrate = 150_000, fps = 0 },
+            },
+        });
+        var playbackId = stream["playbackId"]!.GetValue<string>();
+        await using (var broadcaster = Broadcaster.StartGStreamer(stream["streamKey"]!.GetValue<string>(), frames: 15 * 15, width: 640, height: 360))
+        {
+            var (exit, log) = await broadcaster.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(exit == 0, log);
+        }
+        var session = await WaitForSettledSessionAsync(t, stream);
+        Assert.True(session["transcodedSegments"]!.GetValue<long>() >= session["sourceSegments"]!.GetValue<long>(), session.ToJsonString());
+        using var http = new HttpClient();
+        foreach (var rendition in new[] { "240p", "144p" })
+        {
+            Assert.DoesNotContain("#EXT-X-GAP", await http.GetStringAsync(HlsUrl(playbackId, $"{rendition}/index.m3u8")), StringComparison.Ordinal);
+        }
+        foreach (var address in Orchestrators)
+        {
+            Assert.False((await PoolEntryAsync(address))?["badWork"]?.GetValue<bool>() == true, address);
+        }
+    }
+
     [Theory]
     [InlineData("WrongPicture", "does not show the source's picture")] // only the comparison with the source sees it
     [InlineData("WrongSize", "does not fit")]

@@ -3,6 +3,7 @@ using StreamGateway.Core.Streams;
 using StreamGateway.Core.Transcoding;
 using StreamGateway.Media.Ffmpeg;
 using StreamGateway.Media.Hls;
+using StreamGateway.Media.Ts;
 
 namespace StreamGateway.Tests.Unit.Transcoding;
 
@@ -32,15 +33,18 @@ public sealed class RenditionCheckTests
 {
     private static readonly Rendition Asked = new("360p0", 640, 360, 800_000);
 
+    /// <summary>A 2 s source segment at 30 fps, as read from its bytes.</summary>
+    private static readonly TsVideoFacts Source = new(1280, 720, 60, 2.0);
+
     private static RenditionFacts Facts(int w = 640, int h = 360, long frames = 60, double duration = 2.0, string codec = "h264") =>
         new(codec, "High", 30, w, h, frames, duration, "aac", "LC");
 
     [Fact]
     public void A_rendition_that_matches_passes()
     {
-        Assert.Null(RenditionCheck.Problem(Asked, 2.0, 60, 640L * 360 * 60, Facts()));
+        Assert.Null(RenditionCheck.Problem(Asked, 2.0, Source, 640L * 360 * 60, Facts()));
         // A 4:3 source keeps its aspect ratio inside the box.
-        Assert.Null(RenditionCheck.Problem(Asked, 2.0, 60, 480L * 360 * 60, Facts(w: 480)));
+        Assert.Null(RenditionCheck.Problem(Asked, 2.0, Source, 480L * 360 * 60, Facts(w: 480)));
     }
 
     [Theory]
@@ -52,7 +56,7 @@ public sealed class RenditionCheckTests
     public void A_wrong_rendition_is_caught_with_a_reason(int w, int h, long frames, double duration, string codec, string reason)
     {
         var facts = Facts(w, h, frames, duration, codec);
-        Assert.Contains(reason, RenditionCheck.Problem(Asked, 2.0, 60, facts.Pixels, facts), StringComparison.Ordinal);
+        Assert.Contains(reason, RenditionCheck.Problem(Asked, 2.0, Source, facts.Pixels, facts), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -66,7 +70,7 @@ public sealed class RenditionCheckTests
     {
         var asked = Asked with { Fps = fps, FpsDen = fpsDen };
         var facts = Facts(frames: frames);
-        var problem = RenditionCheck.Problem(asked, 2.0, 60 * sourceKnown, facts.Pixels, facts);
+        var problem = RenditionCheck.Problem(asked, 2.0, sourceKnown == 1 ? Source : null, facts.Pixels, facts);
         if (reason is null)
         {
             Assert.Null(problem);
@@ -75,6 +79,44 @@ public sealed class RenditionCheckTests
         {
             Assert.Contains(reason, problem, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    // An encoder that stopped two frames after a keyframe, its audio running on: the segment was cut at 1.17 s,
+    // its video spans 10 frames. Honest renditions have 10 frames (a 30 fps profile: 10 as well) and last as long
+    // as the video or the audio. (Seen with an ordinary encoder: "10 frames where 35 were expected".)
+    [InlineData(0, 10, 0.333, null)]
+    [InlineData(30, 10, 0.333, null)]
+    [InlineData(30, 10, 1.17, null)]
+    [InlineData(30, 35, 0.333, "has 35 frames where 10 were expected")]
+    // A chunk whose video starts late (an encoder's gap): cut at 2.33 s, video spans 2.17 s; a 30 fps profile makes
+    // 65 frames. (Seen in VOD: "65 frames where 70 were expected".)
+    [InlineData(30, 65, 2.33, null)]
+    public void Frames_and_duration_follow_the_source_video_not_the_cut(int fps, long frames, double duration, string? reason)
+    {
+        var shortVideo = frames is 10 or 35 ? new TsVideoFacts(1280, 720, 10, 0.333) : new TsVideoFacts(1280, 720, 65, 2.167);
+        var cut = frames is 10 or 35 ? 1.17 : 2.33;
+        var facts = Facts(frames: frames, duration: duration);
+        var problem = RenditionCheck.Problem(Asked with { Fps = fps }, cut, shortVideo, facts.Pixels, facts);
+        if (reason is null)
+        {
+            Assert.Null(problem);
+        }
+        else
+        {
+            Assert.Contains(reason, problem, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_ssim_pass_mark_is_fair_to_the_bitrate_asked()
+    {
+        // The default ladder's 360p (0.12 bits per pixel and frame) is held to the full mark ...
+        Assert.Equal(0.8, RenditionVerifier.PassMark(0.8, new Rendition("360p0", 640, 360, 800_000), 640, 360));
+        // ... a rendition given half the bits of the full mark's threshold to half way down to 0.5 ...
+        Assert.Equal(0.65, RenditionVerifier.PassMark(0.8, new Rendition("half", 640, 360, 172_800), 640, 360), 3);
+        // ... and one starved (400 bps) to 0.5, which a different picture (about 0.3) still fails.
+        Assert.InRange(RenditionVerifier.PassMark(0.8, new Rendition("starved", 426, 240, 400), 426, 240), 0.5, 0.501);
     }
 
     [Fact]
@@ -91,7 +133,7 @@ public sealed class RenditionCheckTests
     [Fact]
     public void Reported_pixels_must_be_exact()
     {
-        Assert.Contains("reported", RenditionCheck.Problem(Asked, 2.0, 60, 640L * 360 * 59, Facts()), StringComparison.Ordinal);
+        Assert.Contains("reported", RenditionCheck.Problem(Asked, 2.0, Source, 640L * 360 * 59, Facts()), StringComparison.Ordinal);
     }
 
     [Fact]
