@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core.Accounts;
 
@@ -39,9 +40,10 @@ public sealed class ApiRateLimits : IDisposable
 
     /// <summary>Whether the address has failed too often this minute (asks without counting).</summary>
     /// <returns>Null when it may still try, else how long to wait.</returns>
-    public TimeSpan? FailuresExhausted(IPAddress address) => Take(_failures, address, 0);
+    public TimeSpan? FailuresExhausted(IPAddress address) => Take(_failures, PeerAddress.Bucket(address), 0);
 
-    public void CountFailure(IPAddress address) => Take(_failures, address, 1);
+    /// <summary>Counts per <see cref="PeerAddress.Bucket"/>: an IPv6 client cannot get fresh tries from the rest of its /64.</summary>
+    public void CountFailure(IPAddress address) => Take(_failures, PeerAddress.Bucket(address), 1);
 
     private static TimeSpan? Take<T>(PartitionedRateLimiter<T> limiter, T resource, int permits)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core.Live;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using StreamGateway.Core.Live;
+using StreamGateway.Core.Http;
 
 namespace StreamGateway.Tests.Unit;
 

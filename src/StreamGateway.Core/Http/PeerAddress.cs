@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace StreamGateway.Core.Live;
+namespace StreamGateway.Core.Http;
 
 /// <summary>
-/// The unit ingest limits count per: an IPv4 address, or an IPv6 /64 (one subscriber's network is usually a whole
+/// The unit per-address limits (RTMP ingest, failed API authentication) count per: an IPv4 address, or an IPv6 /64 (one subscriber's network is usually a whole
 /// /64, so counting single IPv6 addresses would give a peer 2^64 fresh identities).
 /// </summary>
 public static class PeerAddress
