@@ -71,10 +71,10 @@ public sealed class VerificationFairnessTests
         var stream = await CreateStreamAsync(api);
         await using var broadcaster = Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 30, video: "640x360",
             rtmpUrl: "rtmp://127.0.0.1:11949/live");
-        await Poll.UntilAsync(async () => (await GetAsync(api, $"api/stream/{stream["id"]}"))["transcodedSegments"]!.GetValue<long>() >= 2,
-            45, "segments transcoded by a banned orchestrator as the last resort");
-        var info = await GetAsync(api, $"api/stream/{stream["id"]}");
-        Assert.Contains("under a ban for bad work", info["issues"]!.ToJsonString(), StringComparison.Ordinal);
+        // (The bans reach the gateway's pool at its next refresh, so the first segments may still go out unflagged.)
+        await Poll.UntilAsync(async () => (await GetAsync(api, $"api/stream/{stream["id"]}"))["issues"]?.ToJsonString()
+            .Contains("under a ban for bad work", StringComparison.Ordinal) == true, 45, "a segment transcoded by a banned orchestrator as the last resort");
+        Assert.True((await GetAsync(api, $"api/stream/{stream["id"]}"))["transcodedSegments"]!.GetValue<long>() >= 1);
     }
 
     /// <summary>Settings for a gateway that pays: a fresh broadcaster account given 10 ETH by anvil, 1 ETH each on deposit and in reserve.</summary>
