@@ -285,6 +285,57 @@ namespace StreamGateway.Migrations.Migrations
                     b.ToTable("tasks", (string)null);
                 });
 
+            modelBuilder.Entity("StreamGateway.Core.Data.GatewaySecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("gateway_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("StreamGateway.Core.Live.StoredSegment", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Rendition")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Codecs")
+                        .HasColumnType("text");
+
+                    b.Property<double>("Duration")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("StartMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("SessionId", "Rendition", "Index");
+
+                    b.ToTable("session_segments", (string)null);
+                });
+
             modelBuilder.Entity("StreamGateway.Core.Sessions.Session", b =>
                 {
                     b.Property<Guid>("Id")
@@ -304,6 +355,9 @@ namespace StreamGateway.Migrations.Migrations
                         .HasColumnType("boolean");
 
                     b.Property<string>("Issues")
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Ladder")
                         .HasColumnType("jsonb");
 
                     b.Property<DateTimeOffset?>("LastSeen")
@@ -562,6 +616,37 @@ namespace StreamGateway.Migrations.Migrations
                     b.HasIndex("ProjectId", "CreatedAt", "Id");
 
                     b.ToTable("webhooks", (string)null);
+                });
+
+            modelBuilder.Entity("StreamGateway.Core.Webhooks.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("WebhookId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("EventId", "WebhookId");
+
+                    b.HasIndex("DueAt")
+                        .HasFilter("\"FinishedAt\" IS NULL");
+
+                    b.ToTable("webhook_deliveries", (string)null);
                 });
 
             modelBuilder.Entity("StreamGateway.Core.Webhooks.WebhookEvent", b =>

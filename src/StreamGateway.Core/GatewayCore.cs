@@ -21,6 +21,9 @@ public static class GatewayCore
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddGatewayDatabase(configuration);
+        services.AddOptions<DurableWriteOptions>().BindConfiguration(DurableWriteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DurableWrites>();
+        services.AddHostedService(provider => provider.GetRequiredService<DurableWrites>());
         var redis = configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not configured.");
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));

@@ -2,18 +2,21 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
+using StreamGateway.Core.Data;
 
 namespace StreamGateway.Core.Assets;
 
 /// <summary>
 /// The short-lived token in an upload URL: the asset id and an expiry, signed with HMAC-SHA256 under a secret every
-/// gateway node shares. Whoever holds the URL may upload that one asset's file until it expires, with no API key.
+/// gateway node shares: <see cref="AssetOptions.UploadSecret"/>, or else one made by the first node that needs it and
+/// kept in PostgreSQL (a cache flush must not leave nodes with different secrets). Whoever holds the URL may upload
+/// that one asset's file until it expires, with no API key.
 /// </summary>
-public sealed class UploadTokens(IConnectionMultiplexer redis, IOptions<AssetOptions> options, TimeProvider clock)
+public sealed class UploadTokens(IServiceScopeFactory scopes, IOptions<AssetOptions> options, TimeProvider clock)
 {
-    private const string SecretKey = "sg:assets:upload-secret";
+    private const string SecretName = "upload-token";
     private byte[]? _secret;
 
     public async Task<string> IssueAsync(Guid assetId)
@@ -59,8 +62,12 @@ public sealed class UploadTokens(IConnectionMultiplexer redis, IOptions<AssetOpt
         {
             return _secret = Encoding.UTF8.GetBytes(options.Value.UploadSecret);
         }
-        var db = redis.GetDatabase();
-        await db.StringSetAsync(SecretKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), when: When.NotExists);
-        return _secret = Convert.FromBase64String((string)(await db.StringGetAsync(SecretKey))!);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO gateway_secrets ("Name", "Value", "CreatedAt") VALUES ({SecretName}, {RandomNumberGenerator.GetBytes(32)}, {clock.GetUtcNow()})
+            ON CONFLICT ("Name") DO NOTHING
+            """);
+        return _secret = await db.Secrets.AsNoTracking().Where(s => s.Name == SecretName).Select(s => s.Value).SingleAsync();
     }
 }

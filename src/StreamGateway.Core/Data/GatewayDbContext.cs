@@ -19,6 +19,9 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<WebhookLog> WebhookLogs => Set<WebhookLog>();
     public DbSet<Assets.Asset> Assets => Set<Assets.Asset>();
     public DbSet<Assets.AssetTask> Tasks => Set<Assets.AssetTask>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<Live.StoredSegment> SessionSegments => Set<Live.StoredSegment>();
+    public DbSet<GatewaySecret> Secrets => Set<GatewaySecret>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);

@@ -25,6 +25,7 @@ public sealed class LiveIngest(
     LivePlaylists playlists,
     IServiceScopeFactory scopes,
     WebhookOutbox outbox,
+    DurableWrites writes,
     LiveSegmenterFactory segmenters,
     TimeProvider clock,
     ILogger<LiveIngest> logger)
@@ -54,18 +55,20 @@ public sealed class LiveIngest(
         }
 
         var sessionId = Guid.CreateVersion7();
-        await CreateSessionAsync(info, sessionId, ct);
+        // Every later write of the session queues behind this one, so the publish goes on while PostgreSQL is away
+        // and the session, its events included, appears when it is back.
+        var at = clock.GetUtcNow();
+        _ = writes.Run(sessionId, "session start", write => CreateSessionAsync(info, sessionId, at, write));
         await playlists.StartSessionAsync(info.PlaybackId, sessionId);
         await publishers.AddAsync(info.StreamId, sessionId, connection);
         logger.LogInformation("Publish started: stream {StreamId} session {SessionId}", info.StreamId, sessionId);
         return segmenters.Create(info, sessionId, connection);
     }
 
-    private async Task CreateSessionAsync(StreamKeyInfo info, Guid sessionId, CancellationToken ct)
+    private async Task CreateSessionAsync(StreamKeyInfo info, Guid sessionId, DateTimeOffset now, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
-        var now = clock.GetUtcNow();
         var session = new Session
         {
             Id = sessionId,

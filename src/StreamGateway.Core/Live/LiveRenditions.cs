@@ -26,7 +26,8 @@ public sealed class LiveRenditions(ISegmentStore store, LivePlaylists playlists,
             await playlists.SetRenditionAsync(segment.PlaybackId, rendition, picture, onlyIfMissing: !source);
         }
         await store.PutFileAsync(MediaKeys.Live(segment.PlaybackId, rendition, segment.File), path, CancellationToken.None);
-        await log.AddAsync(segment.SessionId, rendition, new LoggedSegment(segment.Index, segment.Duration, source ? segment.StartMs : 0, bytes,
+        // Queued, not awaited: the playlist must not wait for the database.
+        _ = log.AddAsync(segment.SessionId, rendition, new LoggedSegment(segment.Index, segment.Duration, source ? segment.StartMs : 0, bytes,
             picture.Width ?? 0, picture.Height ?? 0, picture.Codecs));
         var settled = source
             ? await playlists.AppendAsync(segment.PlaybackId, rendition, segment.File, segment.Duration, bytes, segment.KeepAll, ladder, segment.StartMs)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using StreamGateway.Core.Data;
 using StreamGateway.Core.Storage;
 using StreamGateway.Core.Streams;
 using StreamGateway.Core.Transcoding;
@@ -15,7 +16,9 @@ namespace StreamGateway.Core.Live;
 /// One publish's media path: FLV tags from the RTMP connection go into an ffmpeg child (<c>-c copy</c>) that cuts
 /// keyframe-aligned MPEG-TS segments; each finished segment moves to the segment store, joins the live playlist
 /// and updates the stream's and session's statistics and health. The first segment marks the stream live
-/// (<c>stream.started</c>); the end of the publish ends the playlist and marks it idle (<c>stream.idle</c>).
+/// (<c>stream.started</c>); the end of the publish ends the playlist and marks it idle (<c>stream.idle</c>). Every
+/// database write is a <see cref="DurableWrites"/> of the session: the media goes on while PostgreSQL is away, and
+/// the writes, events included, land when it is back.
 /// </summary>
 internal sealed class LiveSegmenter(
     StreamKeyInfo stream,
@@ -29,6 +32,7 @@ internal sealed class LiveSegmenter(
     LiveTranscoding transcoding,
     SessionSegments segments,
     UsageRecorder usage,
+    DurableWrites writes,
     IServiceScopeFactory scopes,
     TimeProvider clock,
     ILogger<LiveSegmenter> logger) : IRtmpPublishSink
@@ -217,14 +221,20 @@ internal sealed class LiveSegmenter(
         {
             issues = [.. issues, transcodeIssue];
         }
-        await statistics.AddSourceAsync(stream.StreamId, sessionId, duration, bytes, issues);
-        await usage.AddAsync(UsageSubject.ForStream(stream.ProjectId, stream.StreamId), clock.GetUtcNow(), sourceSeconds: duration);
+        // The database writes are queued behind the session's start and land even if PostgreSQL is away for a while:
+        // the next segment does not wait for them.
         if (index == 0)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<StreamActivity>()
-                .MarkActiveAsync(stream.StreamId, sessionId, clock.GetUtcNow(), CancellationToken.None);
+            var since = clock.GetUtcNow();
+            _ = writes.Run(sessionId, "stream live", async ct =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<StreamActivity>().MarkActiveAsync(stream.StreamId, sessionId, since, ct);
+            });
         }
+        statistics.AddSource(stream.StreamId, sessionId, duration, bytes, issues);
+        var at = clock.GetUtcNow();
+        _ = writes.Run(sessionId, "usage", _ => usage.AddAsync(UsageSubject.ForStream(stream.ProjectId, stream.StreamId), at, sourceSeconds: duration));
     }
 
     /// <summary>Resolution and frame rate from ffprobe of the first segment; codec strings from the FLV sequence headers.</summary>
@@ -243,7 +253,7 @@ internal sealed class LiveSegmenter(
         _ladder = transcoding.Enabled && probe is { HasVideo: true } ? LiveLadder.For(stream.Profiles, probe.Width, probe.Height) : [];
         var codecs = string.Join(',', new[] { _videoCodec, _audioCodec }.Where(c => c is not null));
         _source = new RenditionInfo(probe?.Width, probe?.Height, probe?.FrameRate, codecs.Length > 0 ? codecs : null);
-        await segments.SetLadderAsync(sessionId, new SessionLadder(_ladder, _source));
+        _ = segments.SetLadderAsync(sessionId, new SessionLadder(_ladder, _source));
     }
 
     public async ValueTask CompleteAsync(string reason)
@@ -264,8 +274,8 @@ internal sealed class LiveSegmenter(
                 }
                 await _ffmpeg.DisposeAsync();
             }
-            await end.EndAsync(new EndingSession(stream.StreamId, sessionId, stream.PlaybackId, stream.Record, _segments > 0, clock.GetUtcNow()),
-                claim: false, CancellationToken.None);
+            var ending = new EndingSession(stream.StreamId, sessionId, stream.PlaybackId, stream.Record, _segments > 0, clock.GetUtcNow());
+            _ = writes.Run(sessionId, "session end", ct => end.EndAsync(ending, claim: false, ct));
             logger.LogInformation("Publish ended: stream {StreamId} session {SessionId} ({Reason}, {Segments} segments)",
                 stream.StreamId, sessionId, reason, _segments);
         }

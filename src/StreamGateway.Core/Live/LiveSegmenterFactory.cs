@@ -14,11 +14,12 @@ public sealed class LiveSegmenterFactory(
     LiveTranscoding transcoding,
     SessionSegments segments,
     UsageRecorder usage,
+    Data.DurableWrites writes,
     IServiceScopeFactory scopes,
     TimeProvider clock,
     ILoggerFactory loggers)
 {
     internal LiveSegmenter Create(StreamKeyInfo stream, Guid sessionId, CancellationTokenSource connection) =>
-        new(stream, sessionId, connection, options.Value, publishers, renditions, statistics, end, transcoding, segments, usage, scopes, clock,
+        new(stream, sessionId, connection, options.Value, publishers, renditions, statistics, end, transcoding, segments, usage, writes, scopes, clock,
             loggers.CreateLogger<LiveSegmenter>());
 }

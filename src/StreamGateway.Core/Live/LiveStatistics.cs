@@ -7,37 +7,44 @@ namespace StreamGateway.Core.Live;
 /// <summary>
 /// The live counters a stream and its session both carry (studio-api §3.1, §3.10), each change one atomic update of
 /// both rows: a source segment with the health it left, a transcoded segment, or a segment no orchestrator made.
+/// Each is queued as a <see cref="DurableWrites"/> of the session, so the media path never waits for the database and a
+/// database that is away for a while loses no count.
 /// </summary>
-public sealed class LiveStatistics(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class LiveStatistics(IServiceScopeFactory scopes, DurableWrites writes, TimeProvider clock)
 {
-    public async Task AddSourceAsync(Guid streamId, Guid sessionId, double duration, long bytes, IReadOnlyList<string> issues)
+    public void AddSource(Guid streamId, Guid sessionId, double duration, long bytes, IReadOnlyList<string> issues)
     {
         var now = clock.GetUtcNow();
         var rate = duration > 0 ? bytes / duration : 0;
         var healthy = issues.Count == 0;
         var issuesJson = healthy ? null : System.Text.Json.JsonSerializer.Serialize(issues);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
-        await AddSourceAsync(db.Streams.Where(s => s.Id == streamId), duration, bytes, rate, now, healthy, issuesJson);
-        await AddSourceAsync(db.Sessions.Where(s => s.Id == sessionId), duration, bytes, rate, now, healthy, issuesJson);
+        Both(sessionId, "source statistics", (db, ct) => AddSourceAsync(db.Streams.Where(s => s.Id == streamId), duration, bytes, rate, now, healthy, issuesJson),
+            (db, ct) => AddSourceAsync(db.Sessions.Where(s => s.Id == sessionId), duration, bytes, rate, now, healthy, issuesJson));
     }
 
-    public async Task AddTranscodedAsync(Guid streamId, Guid sessionId, double duration, long bytes)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
-        await AddTranscodedAsync(db.Streams.Where(s => s.Id == streamId), duration, bytes);
-        await AddTranscodedAsync(db.Sessions.Where(s => s.Id == sessionId), duration, bytes);
-    }
+    public void AddTranscoded(Guid streamId, Guid sessionId, double duration, long bytes) =>
+        Both(sessionId, "transcoded statistics", (db, ct) => AddTranscodedAsync(db.Streams.Where(s => s.Id == streamId), duration, bytes),
+            (db, ct) => AddTranscodedAsync(db.Sessions.Where(s => s.Id == sessionId), duration, bytes));
 
-    public async Task MarkUnhealthyAsync(Guid streamId, Guid sessionId, string issue)
+    public void MarkUnhealthy(Guid streamId, Guid sessionId, string issue)
     {
         var issues = System.Text.Json.JsonSerializer.Serialize(new[] { issue });
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
-        await MarkUnhealthyAsync(db.Streams.Where(s => s.Id == streamId), issues);
-        await MarkUnhealthyAsync(db.Sessions.Where(s => s.Id == sessionId), issues);
+        Both(sessionId, "health", (db, ct) => MarkUnhealthyAsync(db.Streams.Where(s => s.Id == streamId), issues),
+            (db, ct) => MarkUnhealthyAsync(db.Sessions.Where(s => s.Id == sessionId), issues));
     }
+
+    /// <summary>The stream's and the session's change in one transaction, so a retried write never counts twice on either.</summary>
+    private void Both(Guid sessionId, string what, Func<GatewayDbContext, CancellationToken, Task<int>> stream,
+        Func<GatewayDbContext, CancellationToken, Task<int>> session) =>
+        _ = writes.Run(sessionId, what, async ct =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await stream(db, ct);
+            await session(db, ct);
+            await tx.CommitAsync(ct);
+        });
 
     private static Task<int> AddSourceAsync<T>(IQueryable<T> rows, double duration, long bytes, double rate,
         DateTimeOffset now, bool healthy, string? issuesJson) where T : class, ILiveCounters =>

@@ -18,6 +18,7 @@ namespace StreamGateway.Core.Live;
 public sealed class LiveTranscodeJob(
     SegmentTranscoder transcoder,
     UsageRecorder usage,
+    Data.DurableWrites writes,
     ISegmentStore store,
     LiveRenditions renditions,
     LiveStatistics statistics,
@@ -41,8 +42,9 @@ public sealed class LiveTranscodeJob(
         var failure = await transcoder.TranscodeAsync(attempt, async done =>
         {
             await PublishAsync(work, done.Files, done.Caution);
-            await usage.AddAsync(UsageSubject.ForStream(work.ProjectId, work.StreamId), clock.GetUtcNow(), transcodedSeconds: work.Duration,
-                outputPixels: done.Pixels, paidWei: done.PaidWei);
+            var at = clock.GetUtcNow();
+            _ = writes.Run(work.SessionId, "usage", _ => usage.AddAsync(UsageSubject.ForStream(work.ProjectId, work.StreamId), at,
+                transcodedSeconds: work.Duration, outputPixels: done.Pixels, paidWei: done.PaidWei));
         }, ct);
         if (failure is not null)
         {
@@ -83,7 +85,7 @@ public sealed class LiveTranscodeJob(
         {
             await transcoding.SetIssueAsync(work.SessionId, $"Segment {work.Seq} was {caution}");
         }
-        await statistics.AddTranscodedAsync(work.StreamId, work.SessionId, work.Duration, bytes);
+        statistics.AddTranscoded(work.StreamId, work.SessionId, work.Duration, bytes);
     }
 
     /// <summary>Every attempt failed: each rendition gets a gap for this segment and the stream an issue.</summary>
@@ -97,6 +99,6 @@ public sealed class LiveTranscodeJob(
         }
         var issue = $"Transcoding failed for segment {work.Seq}: {failure}";
         await transcoding.SetIssueAsync(work.SessionId, issue);
-        await statistics.MarkUnhealthyAsync(work.StreamId, work.SessionId, issue);
+        statistics.MarkUnhealthy(work.StreamId, work.SessionId, issue);
     }
 }

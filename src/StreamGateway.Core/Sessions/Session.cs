@@ -29,6 +29,8 @@ public sealed class Session : IListed, Streams.ILiveCounters
     public bool? IsHealthy { get; set; }
     /// <summary>string[] as JSON.</summary>
     public string? Issues { get; set; }
+    /// <summary>The renditions it was transcoded to and its source picture (<c>SessionLadder</c> as JSON), once its first segment closed.</summary>
+    public string? Ladder { get; set; }
 }
 
 internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
@@ -41,6 +43,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.Property(s => s.Profiles).HasColumnType("jsonb");
         b.Property(s => s.RecordingSpec).HasColumnType("jsonb");
         b.Property(s => s.Issues).HasColumnType("jsonb");
+        b.Property(s => s.Ladder).HasColumnType("jsonb");
         b.HasOne<Streams.LiveStream>().WithMany().HasForeignKey(s => s.StreamId);
     }
 }

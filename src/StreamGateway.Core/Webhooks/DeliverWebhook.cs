@@ -16,7 +16,8 @@ namespace StreamGateway.Core.Webhooks;
 /// <summary>
 /// Sends one event to one webhook and records the attempt. Network errors, timeouts and 5xx are retried with
 /// doubling backoff by scheduling the next attempt; 3xx/4xx are final (studio-api §4.4). The event id stays the
-/// same on every attempt so receivers can de-duplicate. A project has at most
+/// same on every attempt so receivers can de-duplicate. Each attempt is leased on its <see cref="WebhookDelivery"/>
+/// row, which also says what is owed next, so a lost job costs a delay, not the delivery. A project has at most
 /// <see cref="WebhookOptions.MaxConcurrentDeliveriesPerProject"/> deliveries in flight and a node
 /// <see cref="WebhookOptions.MaxConcurrentDeliveriesPerNode"/>; an attempt beyond either waits, scheduled again shortly.
 /// </summary>
@@ -35,44 +36,93 @@ public sealed class DeliverWebhook(
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(Guid eventId, Guid webhookId, int attempt, CancellationToken ct)
     {
+        var o = options.Value;
+        var delivery = await TakeAsync(eventId, webhookId, attempt, ct);
+        if (delivery is null)
+        {
+            return; // already made, a later attempt is due, or another node is making it: a job may run twice
+        }
+        var now = clock.GetUtcNow();
         var row = await db.WebhookEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, ct);
         var webhook = await db.Webhooks.FirstOrDefaultAsync(w => w.Id == webhookId, ct);
         if (row is null || webhook is null || webhook.Deleted)
         {
+            delivery.FinishedAt = now;
+            await db.SaveChangesAsync(ct);
             return;
         }
-        if (await db.WebhookLogs.AnyAsync(l => l.EventId == eventId && l.WebhookId == webhookId && l.Attempt == attempt, ct))
-        {
-            return; // this attempt already ran: a job may run twice
-        }
 
-        var o = options.Value;
+        TimeSpan? retryIn = null;
         await using (var slot = await slots.TryTakeAsync(o.DeliverySlots(), webhook.ProjectId))
         {
             if (slot is null)
             {
                 var wait = slots.BusyDelay();
+                delivery.DueAt = now + wait;
+                delivery.LeasedUntil = null;
+                await db.SaveChangesAsync(ct);
                 jobs.Schedule<DeliverWebhook>(job => job.RunAsync(eventId, webhookId, attempt, CancellationToken.None), wait);
                 logger.LogDebug("Webhook {WebhookId} event {EventId} attempt {Attempt} waits {Delay}: its project or this node has as many deliveries in flight as it may",
                     webhookId, eventId, attempt, wait);
                 return;
             }
-            var body = Body(row, webhook.Id, clock.GetUtcNow());
+            var body = Body(row, webhook.Id, now);
             var (log, retryable) = await SendAsync(webhook, row.Event, eventId, body, attempt, ct);
             db.WebhookLogs.Add(log);
-            await db.SaveChangesAsync(ct);
-            if (!retryable)
+            if (retryable && attempt <= o.MaxRetries)
             {
-                return;
+                retryIn = o.RetryDelay(attempt);
+                delivery.Attempt = attempt + 1;
+                delivery.DueAt = clock.GetUtcNow() + retryIn.Value;
+                delivery.LeasedUntil = null;
             }
+            else
+            {
+                delivery.FinishedAt = clock.GetUtcNow();
+            }
+            await db.SaveChangesAsync(ct);
         }
 
-        if (attempt <= o.MaxRetries)
+        if (retryIn is { } delay)
         {
-            var delay = o.RetryDelay(attempt);
             jobs.Schedule<DeliverWebhook>(job => job.RunAsync(eventId, webhookId, attempt + 1, CancellationToken.None), delay);
             logger.LogInformation("Webhook {WebhookId} event {EventId} attempt {Attempt} failed; retrying in {Delay}",
                 webhookId, eventId, attempt, delay);
+        }
+    }
+
+    /// <summary>
+    /// Leases the delivery for this attempt, long enough to send it, so that a second job for the same attempt (the
+    /// sweep's, after Redis lost the first) cannot send it too. Null when the attempt is not this job's to make.
+    /// </summary>
+    private async Task<WebhookDelivery?> TakeAsync(Guid eventId, Guid webhookId, int attempt, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + TimeSpan.FromSeconds(options.Value.TimeoutSeconds + 30);
+        var taken = await db.WebhookDeliveries
+            .Where(d => d.EventId == eventId && d.WebhookId == webhookId && d.Attempt == attempt && d.FinishedAt == null &&
+                        (d.LeasedUntil == null || d.LeasedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedUntil, until), ct);
+        if (taken == 1)
+        {
+            return await db.WebhookDeliveries.FirstAsync(d => d.EventId == eventId && d.WebhookId == webhookId, ct);
+        }
+        if (await db.WebhookDeliveries.AnyAsync(d => d.EventId == eventId && d.WebhookId == webhookId, ct) ||
+            await db.WebhookEvents.AsNoTracking().Where(e => e.Id == eventId).Select(e => (Guid?)e.ProjectId).FirstOrDefaultAsync(ct) is not { } projectId)
+        {
+            return null;
+        }
+        // A job from before deliveries were written down: it becomes one.
+        var delivery = new WebhookDelivery { EventId = eventId, WebhookId = webhookId, ProjectId = projectId, Attempt = attempt, DueAt = now, LeasedUntil = until };
+        db.WebhookDeliveries.Add(delivery);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return delivery;
+        }
+        catch (DbUpdateException)
+        {
+            return null; // another job wrote it first
         }
     }
 

@@ -6,7 +6,8 @@ namespace StreamGateway.Core.Webhooks;
 
 /// <summary>
 /// Fans one outbox event out to every webhook of its project subscribed to the event (studio-api §4.2) and, for a
-/// webhook with a <c>streamId</c>, about that stream. Studio stores that field but does not filter on it.
+/// webhook with a <c>streamId</c>, about that stream. Studio stores that field but does not filter on it. Each
+/// delivery is written down (<see cref="WebhookDelivery"/>) in the same transaction that marks the event fanned out.
 /// </summary>
 public sealed class DispatchWebhookEvent(GatewayDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
 {
@@ -27,11 +28,17 @@ public sealed class DispatchWebhookEvent(GatewayDbContext db, IBackgroundJobClie
             subscribed = subscribed.Where(w => w.StreamId == null || w.StreamId == streamId);
         }
         var webhookIds = await subscribed.Select(w => w.Id).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        // The deliveries are owed from the moment the fan-out commits; their jobs are only the fast way to make them.
+        foreach (var webhookId in webhookIds)
+        {
+            db.WebhookDeliveries.Add(new WebhookDelivery { EventId = eventId, WebhookId = webhookId, ProjectId = row.ProjectId, Attempt = 1, DueAt = now });
+        }
+        row.DispatchedAt = now;
+        await db.SaveChangesAsync(ct);
         foreach (var webhookId in webhookIds)
         {
             jobs.Enqueue<DeliverWebhook>(job => job.RunAsync(eventId, webhookId, 1, CancellationToken.None));
         }
-        row.DispatchedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
     }
 }

@@ -37,6 +37,14 @@ public sealed class WebhookOptions
 
     public SlotLimits DeliverySlots() => new("webhook", MaxConcurrentDeliveriesPerProject, MaxConcurrentDeliveriesPerNode);
 
+    /// <summary>How often each node looks for events and deliveries whose jobs were lost (<see cref="WebhookOutboxSweep"/>).</summary>
+    [Range(1, 3600)]
+    public int SweepSeconds { get; set; } = 15;
+
+    /// <summary>How late an attempt may be before the sweep sends it again: longer than a busy queue's normal wait.</summary>
+    [Range(1, 3600)]
+    public int SweepGraceSeconds { get; set; } = 30;
+
     /// <summary>First retry delay; each later one doubles, up to <see cref="MaxRetryDelaySeconds"/> (studio-api §4.4).</summary>
     [Range(0.1, 3600)]
     public double RetryBaseDelaySeconds { get; set; } = 5;

@@ -8,7 +8,7 @@ namespace StreamGateway.Core.Webhooks;
 /// <summary>
 /// Writes events into the outbox table inside the caller's unit of work; after the caller commits,
 /// <see cref="Publish"/> hands each one to a dispatch job. An event whose job was never enqueued (a crash between
-/// commit and enqueue) is picked up by <see cref="SweepWebhookOutbox"/>.
+/// commit and enqueue) or was lost (Redis forgot it) is dispatched by <see cref="WebhookOutboxSweep"/>.
 /// </summary>
 public sealed class WebhookOutbox(IBackgroundJobClient jobs)
 {

@@ -17,7 +17,7 @@ public static class WebhooksExtensions
             .ValidateOnStart();
         services.AddSingleton<WebhookOutbox>();
         services.AddScoped<DispatchWebhookEvent>();
-        services.AddScoped<SweepWebhookOutbox>();
+        services.AddHostedService<WebhookOutboxSweep>();
         services.AddScoped<DeliverWebhook>();
         services.AddHttpClient(DeliverWebhook.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(provider.GetRequiredService<IOptions<WebhookOptions>>().Value))
@@ -25,11 +25,10 @@ public static class WebhooksExtensions
         return services;
     }
 
-    /// <summary>The outbox's safety net: once a minute, events whose dispatch was lost are dispatched again.</summary>
+    /// <summary>The outbox's safety net is <see cref="WebhookOutboxSweep"/>; the recurring job that was one before goes.</summary>
     public static WebApplication UseWebhooks(this WebApplication app)
     {
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SweepWebhookOutbox>(
-            "webhook-outbox-sweep", job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists("webhook-outbox-sweep");
         return app;
     }
 

@@ -86,6 +86,20 @@ public sealed record Tenant(string Key, Guid UserId, Guid ProjectId, HttpClient 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return (await Json.ReadObjectAsync(response))!;
     }
+
+    /// <summary>The stream's one recorded session once its recording is ready (asserted) or failed (fails the test).</summary>
+    public async Task<JsonObject> RecordedSessionAsync(JsonObject stream, int seconds = 120)
+    {
+        JsonObject session = [];
+        await Poll.UntilAsync(async () =>
+        {
+            var sessions = await Json.ReadArrayAsync(await Http.GetAsync($"api/stream/{stream["id"]}/sessions?record=1"));
+            session = sessions.Count == 1 ? sessions[0]!.AsObject() : [];
+            return (string?)session["recordingStatus"] is "ready" or "failed";
+        }, seconds, "the session's recording");
+        Assert.True((string?)session["recordingStatus"] == "ready", session.ToJsonString());
+        return session;
+    }
 }
 
 public static class Json

@@ -38,14 +38,7 @@ public sealed partial class RecordingTests
             Assert.True(exit == 0, stderr);
         }
 
-        JsonObject session = [];
-        await Poll.UntilAsync(async () =>
-        {
-            var sessions = await Json.ReadArrayAsync(await t.Http.GetAsync($"api/stream/{stream["id"]}/sessions?record=1"));
-            session = sessions.Count == 1 ? sessions[0]!.AsObject() : [];
-            return (string?)session["recordingStatus"] is "ready" or "failed";
-        }, 120, "the session's recording");
-        Assert.Equal("ready", (string?)session["recordingStatus"]);
+        var session = await t.RecordedSessionAsync(stream);
         var sessionId = (string)session["id"]!;
         var recordingUrl = (string)session["recordingUrl"]!;
         var mp4Url = (string)session["mp4Url"]!;

@@ -458,30 +458,9 @@ public sealed partial class TranscodingTests
     private static Task WaitUntilAsync(Func<Task<bool>> condition, int seconds, string what) => Poll.UntilAsync(condition, seconds, what);
 
     /// <summary>Runs ./dev from the repository root with the suite's settings (exported by `./dev test`).</summary>
-    private static Task Dev(params string[] args) => DevWith([], args);
+    private static Task Dev(params string[] args) => DevCommand.RunAsync(args);
 
-    private static async Task DevWith(Dictionary<string, string> environment, params string[] args)
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "StreamGateway.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
-        }
-        var info = new ProcessStartInfo(Path.Combine(root, "dev")) { WorkingDirectory = root, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"./dev {string.Join(' ', args)} failed: {await stdout}{await stderr}");
-    }
+    private static Task DevWith(Dictionary<string, string> environment, params string[] args) => DevCommand.RunAsync(environment, args);
 
     [GeneratedRegex("#EXT-X-STREAM-INF:[^\\n]*RESOLUTION=(?<w>\\d+)x(?<h>\\d+)[^\\n]*CODECS=\"(?<codecs>[^\"]*)\"[^\\n]*\\n(?<uri>[^\\n]+)")]
     private static partial Regex Variant();
