@@ -9,12 +9,15 @@ namespace StreamGateway.Core.Assets;
 
 /// <summary>
 /// The short-lived token in an upload URL: the asset id and an expiry, signed with HMAC-SHA256 under a secret every
-/// gateway node shares. Whoever holds the URL may upload that one asset's file until it expires, with no API key.
+/// gateway node shares. Whoever holds the URL may start uploading that one asset's file until it expires, with no API
+/// key; a tus upload started in time may go on with it afterwards (<see cref="AssetOptions.UploadUrlMinutes"/>).
 /// </summary>
 public sealed class UploadTokens(IConnectionMultiplexer redis, IOptions<AssetOptions> options, TimeProvider clock)
 {
     private const string SecretKey = "sg:assets:upload-secret";
     private byte[]? _secret;
+
+    public const string InvalidMessage = "the upload URL is invalid or has expired; ask for a new one with POST /api/asset/request-upload";
 
     public async Task<string> IssueAsync(Guid assetId)
     {
@@ -23,8 +26,11 @@ public sealed class UploadTokens(IConnectionMultiplexer redis, IOptions<AssetOpt
         return $"{body}.{Base64Url.EncodeToString(HMACSHA256.HashData(await SecretAsync(), Encoding.ASCII.GetBytes(body)))}";
     }
 
-    /// <returns>The asset the token is for, or null when it is forged, malformed or expired.</returns>
-    public async Task<Guid?> ValidateAsync(string? token)
+    /// <returns>
+    /// The asset a genuine token is for and whether its time to start an upload is over; null when it is forged or
+    /// malformed.
+    /// </returns>
+    public async Task<UploadGrant?> ReadAsync(string? token)
     {
         var parts = token?.Split('.') ?? [];
         if (parts.Length != 3 || !Guid.TryParseExact(parts[0], "N", out var assetId) ||
@@ -42,11 +48,11 @@ public sealed class UploadTokens(IConnectionMultiplexer redis, IOptions<AssetOpt
         {
             return null;
         }
-        if (!CryptographicOperations.FixedTimeEquals(expected, given) || clock.GetUtcNow().ToUnixTimeSeconds() > expires)
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
         {
             return null;
         }
-        return assetId;
+        return new UploadGrant(assetId, clock.GetUtcNow().ToUnixTimeSeconds() > expires);
     }
 
     private async Task<byte[]> SecretAsync()
@@ -64,3 +70,6 @@ public sealed class UploadTokens(IConnectionMultiplexer redis, IOptions<AssetOpt
         return _secret = Convert.FromBase64String((string)(await db.StringGetAsync(SecretKey))!);
     }
 }
+
+/// <summary>What a genuine upload token grants: the asset, and whether it may still start an upload (not expired).</summary>
+public readonly record struct UploadGrant(Guid AssetId, bool Expired);

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+
+namespace StreamGateway.Tests.Integration;
+
+/// <summary>Uploads cannot fill the gateway's disk: one writer per upload, a quota per project, short-lived URLs.</summary>
+public sealed class UploadLimitTests
+{
+    private static readonly Gateway Gw = Gateway.Instance;
+
+    /// <summary>Where the suite's gateway writes uploads as they arrive (Assets__WorkDir of `./dev`).</summary>
+    private static string WorkDir(string assetId) =>
+        Path.Combine(Environment.GetEnvironmentVariable("SG_STATE_DIR")!, "asset-work", Guid.Parse(assetId).ToString("N"));
+
+    [Fact]
+    public async Task A_second_put_while_the_first_is_writing_gets_409_and_the_first_finishes()
+    {
+        var t = await Gw.NewTenantAsync();
+        var (id, url, _) = await RequestUploadAsync(t);
+        var bytes = Random(300_000);
+        var release = new TaskCompletionSource();
+        using var client = Gw.Client();
+        var first = client.PutAsync(url, new Body(bytes, declared: true, holdAfter: 64 * 1024, release.Task));
+        await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(WorkDir(id)) && Directory.EnumerateFiles(WorkDir(id), "*.part").Any()),
+            20, "the first upload to start writing");
+
+        using (var second = await client.PutAsync(url, new ByteArrayContent(bytes)))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+            Assert.Contains("another request is writing this upload", (await Json.ErrorsAsync(second))[0], StringComparison.Ordinal);
+        }
+        release.SetResult();
+        using var done = await first;
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        var asset = (await Json.ReadObjectAsync(await t.Http.GetAsync($"api/asset/{id}")))!;
+        Assert.Equal(bytes.Length, asset["size"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task An_upload_another_node_is_writing_is_refused_here_until_that_writer_is_gone()
+    {
+        var t = await Gw.NewTenantAsync();
+        var (id, url, tus) = await RequestUploadAsync(t);
+        using var client = Gw.Client();
+        using var created = await client.SendAsync(Tus(HttpMethod.Post, tus, ("Upload-Length", "1000")));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var location = created.Headers.Location!;
+
+        // Another gateway node holds the upload's writer lease in the shared Redis.
+        var redis = (await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("SG_REDIS_URL")!.Trim('\''))).GetDatabase();
+        var lease = $"sg:vod:{Guid.Parse(id):N}:upload";
+        await redis.StringSetAsync(lease, "another node", TimeSpan.FromSeconds(60));
+        using (var patch = await client.SendAsync(Patch(location, Random(1000))))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, patch.StatusCode);
+            Assert.Contains("another request is writing this upload", (await Json.ErrorsAsync(patch))[0], StringComparison.Ordinal);
+        }
+        using (var put = await client.PutAsync(url, new ByteArrayContent(Random(1000))))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, put.StatusCode);
+        }
+
+        await redis.KeyDeleteAsync(lease);
+        using var resumed = await client.SendAsync(Patch(location, Random(1000)));
+        Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
+        Assert.Equal("1000", resumed.Headers.GetValues("Upload-Offset").Single());
+    }
+
+    [Fact]
+    public async Task A_project_at_its_quota_is_refused_before_and_while_an_upload_is_written()
+    {
+        var quota = long.Parse(Environment.GetEnvironmentVariable("Assets__MaxProjectBytes") ?? (100L << 30).ToString(CultureInfo.InvariantCulture),
+            CultureInfo.InvariantCulture);
+        var t = await Gw.NewTenantAsync();
+        var (stored, _, _) = await RequestUploadAsync(t);
+        await SetStoredSizeAsync(stored, quota - 1000); // a source that leaves 1000 bytes of the quota
+        var (id, url, _) = await RequestUploadAsync(t);
+        using var client = Gw.Client();
+
+        // Declared (Content-Length): refused before a byte is written.
+        using (var declared = await client.PutAsync(url, new ByteArrayContent(Random(2000))))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, declared.StatusCode);
+            Assert.Contains("storage quota", (await Json.ErrorsAsync(declared))[0], StringComparison.Ordinal);
+        }
+        // Undeclared (chunked): stopped once it passes the quota, and nothing of it is kept.
+        using (var chunked = await client.PutAsync(url, new Body(Random(2000), declared: false)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, chunked.StatusCode);
+        }
+        Assert.Empty(Directory.Exists(WorkDir(id)) ? Directory.GetFiles(WorkDir(id)) : []);
+
+        using (var fits = await client.PutAsync(url, new ByteArrayContent(Random(500))))
+        {
+            Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        }
+        await SetStoredSizeAsync(stored, quota - 500); // with the 500 just stored, the quota is used up
+        using var full = await t.Http.PostAsJsonAsync("api/asset/request-upload", new { name = "one too many" });
+        Assert.Equal(HttpStatusCode.Forbidden, full.StatusCode);
+        Assert.Contains("storage quota", (await Json.ErrorsAsync(full))[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Upload_urls_start_uploads_for_an_hour_at_most()
+    {
+        var t = await Gw.NewTenantAsync();
+        var (_, url, tus) = await RequestUploadAsync(t);
+        foreach (var link in new[] { url, tus })
+        {
+            // The token is {asset}.{expiry in unix seconds}.{signature}.
+            var token = Uri.UnescapeDataString(link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
+            var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(token.Split('.')[1], CultureInfo.InvariantCulture));
+            Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(50), TimeSpan.FromMinutes(61));
+        }
+    }
+
+    private static async Task<(string Id, string Url, string Tus)> RequestUploadAsync(Tenant t)
+    {
+        using var response = await t.Http.PostAsJsonAsync("api/asset/request-upload", new { name = "limits" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await Json.ReadObjectAsync(response))!;
+        return (body["asset"]!["id"]!.GetValue<string>(), body["url"]!.GetValue<string>(), body["tusEndpoint"]!.GetValue<string>());
+    }
+
+    private static async Task SetStoredSizeAsync(string id, long size)
+    {
+        await using var db = Gw.Db();
+        var assetId = Guid.Parse(id);
+        await db.Assets.Where(a => a.Id == assetId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Phase, "ready").SetProperty(a => a.Size, size));
+    }
+
+    private static HttpRequestMessage Tus(HttpMethod method, string url, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+        return request;
+    }
+
+    private static HttpRequestMessage Patch(Uri location, byte[] bytes)
+    {
+        var request = Tus(HttpMethod.Patch, location.ToString(), ("Upload-Offset", "0"));
+        request.Content = new ByteArrayContent(bytes);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
+        return request;
+    }
+
+    private static byte[] Random(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
+
+    /// <summary>A request body that can stop after its first bytes until released, and can leave its length undeclared (chunked).</summary>
+    private sealed class Body(byte[] bytes, bool declared, int holdAfter = 0, Task? release = null) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(bytes.AsMemory(0, holdAfter));
+            await stream.FlushAsync();
+            await (release ?? Task.CompletedTask);
+            await stream.WriteAsync(bytes.AsMemory(holdAfter));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return declared;
+        }
+    }
+}
