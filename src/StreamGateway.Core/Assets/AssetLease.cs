@@ -38,12 +38,15 @@ public sealed class AssetLease : IAsyncDisposable
     /// <param name="ttl">How long the lease outlives its holder's last renewal (it renews every third of it).</param>
     public static Task<AssetLease?> TryTakeAsync(IConnectionMultiplexer redis, IServiceScopeFactory scopes, Guid assetId, TimeSpan ttl,
         TimeProvider clock) =>
-        TryTakeAsync(new AssetLease(redis.GetDatabase(), $"sg:vod:{assetId:N}:lease", JobPhases), scopes, assetId, ttl, clock);
+        TryTakeAsync(new AssetLease(redis.GetDatabase(), JobKey(assetId), JobPhases), scopes, assetId, ttl, clock);
 
     /// <summary>The right to write the asset's upload (a direct PUT, a tus POST, PATCH or DELETE), or null while another request has it.</summary>
     public static Task<AssetLease?> TryTakeUploadAsync(IConnectionMultiplexer redis, IServiceScopeFactory scopes, Guid assetId, TimeSpan ttl,
         TimeProvider clock) =>
         TryTakeAsync(new AssetLease(redis.GetDatabase(), UploadKey(assetId), UploadPhases), scopes, assetId, ttl, clock);
+
+    /// <summary>The Redis key of an asset job's lease (processing, or an import fetching its file).</summary>
+    public static string JobKey(Guid assetId) => $"sg:vod:{assetId:N}:lease";
 
     /// <summary>The Redis key of an upload's writer lease.</summary>
     public static string UploadKey(Guid assetId) => $"sg:vod:{assetId:N}:upload";

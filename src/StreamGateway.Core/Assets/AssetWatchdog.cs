@@ -13,7 +13,7 @@ namespace StreamGateway.Core.Assets;
 /// stopped moving. An upload left unfinished past <see cref="AssetOptions.UploadTimeoutSeconds"/> (a tus upload
 /// abandoned half-way, a URL never used) fails and its partial file goes. Any other partial upload file on this node
 /// that nobody has written for as long (its asset failed or deleted on another node, its writer's node killed) goes
-/// too, unless a writer holds its upload. Processing or waiting with no progress for
+/// too, unless a writer holds its upload or a job (an import) holds its asset. Processing or waiting with no progress for
 /// <see cref="AssetOptions.StuckSeconds"/> (its job lost to a restart) is queued again once — finished chunks are
 /// kept — and fails if it stops again. Each change is one conditional update, so nodes never act twice.
 /// </summary>
@@ -114,7 +114,9 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IConnectionMultip
             }
             foreach (var part in Directory.EnumerateFiles(dir, "*.part"))
             {
-                if (File.GetLastWriteTimeUtc(part) >= cutoff.UtcDateTime || await redis.GetDatabase().KeyExistsAsync(AssetLease.UploadKey(assetId)))
+                // A writer or a job (an import waiting on a slow server) that holds the asset may still finish the file.
+                if (File.GetLastWriteTimeUtc(part) >= cutoff.UtcDateTime ||
+                    await redis.GetDatabase().KeyExistsAsync([AssetLease.UploadKey(assetId), AssetLease.JobKey(assetId)]) > 0)
                 {
                     continue;
                 }

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
+using StreamGateway.Tests.Integration.Transcoding;
 
 namespace StreamGateway.Tests.Integration;
 
@@ -52,7 +53,7 @@ public sealed class UploadLimitTests
         var location = created.Headers.Location!;
 
         // Another gateway node holds the upload's writer lease in the shared Redis.
-        var redis = (await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("SG_REDIS_URL")!.Trim('\''))).GetDatabase();
+        var redis = await RedisAsync();
         var lease = $"sg:vod:{Guid.Parse(id):N}:upload";
         await redis.StringSetAsync(lease, "another node", TimeSpan.FromSeconds(60));
         using (var patch = await client.SendAsync(Patch(location, Random(1000))))
@@ -106,6 +107,44 @@ public sealed class UploadLimitTests
     }
 
     [Fact]
+    public async Task A_disk_short_of_the_free_space_floor_refuses_every_upload_with_507_and_keeps_nothing()
+    {
+        // A floor of 1 EiB: no disk has that much free, so this gateway's work disk is always short of space.
+        const int httpPort = 18095, rtmpPort = 11950;
+        await using var gateway = await SecondGateway.StartAsync(httpPort, rtmpPort, redisDatabase: 10,
+            new Dictionary<string, string> { ["Assets__MinFreeDiskBytes"] = (1L << 60).ToString(CultureInfo.InvariantCulture) });
+        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await gateway.NewApiKeyAsync());
+        using var requested = await api.PostAsJsonAsync("api/asset/request-upload", new { name = "disk full" });
+        Assert.Equal(HttpStatusCode.OK, requested.StatusCode);
+        var body = (await Json.ReadObjectAsync(requested))!;
+        var id = body["asset"]!["id"]!.GetValue<string>();
+        using var client = new HttpClient();
+
+        // Declared (Content-Length), undeclared (chunked) and a tus upload's declared length: each refused, with why.
+        using (var declared = await client.PutAsync(body["url"]!.GetValue<string>(), new ByteArrayContent(Random(2000))))
+        {
+            Assert.Equal(HttpStatusCode.InsufficientStorage, declared.StatusCode);
+            Assert.Contains("short of disk space", (await Json.ErrorsAsync(declared))[0], StringComparison.Ordinal);
+        }
+        using (var chunked = await client.PutAsync(body["url"]!.GetValue<string>(), new Body(Random(2000), declared: false)))
+        {
+            Assert.Equal(HttpStatusCode.InsufficientStorage, chunked.StatusCode);
+        }
+        using (var tus = await client.SendAsync(Tus(HttpMethod.Post, body["tusEndpoint"]!.GetValue<string>(), ("Upload-Length", "2000"))))
+        {
+            Assert.Equal(HttpStatusCode.InsufficientStorage, tus.StatusCode);
+            Assert.Contains("short of disk space", (await Json.ErrorsAsync(tus))[0], StringComparison.Ordinal);
+        }
+
+        var work = Path.Combine(gateway.AssetWorkDir, Guid.Parse(id).ToString("N"));
+        Assert.Empty(Directory.Exists(work) ? Directory.GetFiles(work, "*", SearchOption.AllDirectories) : []);
+        var asset = (await Json.ReadObjectAsync(await api.GetAsync($"api/asset/{id}")))!;
+        Assert.Null(asset["size"]);
+        Assert.Equal("uploading", asset["status"]!["phase"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Upload_urls_start_uploads_for_an_hour_at_most()
     {
         var t = await Gw.NewTenantAsync();
@@ -143,6 +182,33 @@ public sealed class UploadLimitTests
         await Poll.UntilAsync(() => Task.FromResult(!File.Exists(part)), 60, "the abandoned tus.part to be deleted");
     }
 
+    [Fact]
+    public async Task A_part_file_whose_asset_a_job_holds_is_kept_however_long_its_server_stalls()
+    {
+        // Two imports' part files, untouched for an hour: one import still runs (its job holds the asset's lease, as a
+        // fetch from a server that stalls does), the other's node died.
+        var running = Guid.NewGuid().ToString();
+        var dead = Guid.NewGuid().ToString();
+        foreach (var id in new[] { running, dead })
+        {
+            Directory.CreateDirectory(WorkDir(id));
+            await File.WriteAllBytesAsync(Path.Combine(WorkDir(id), "import.part"), Random(1000));
+            File.SetLastWriteTimeUtc(Path.Combine(WorkDir(id), "import.part"), DateTime.UtcNow.AddHours(-1));
+        }
+        var redis = await RedisAsync();
+        var lease = StreamGateway.Core.Assets.AssetLease.JobKey(Guid.Parse(running));
+        await redis.StringSetAsync(lease, "an import on this node", TimeSpan.FromSeconds(60));
+
+        await Poll.UntilAsync(() => Task.FromResult(!File.Exists(Path.Combine(WorkDir(dead), "import.part"))), 30,
+            "the dead import's part file to be deleted");
+        await Task.Delay(TimeSpan.FromSeconds(5)); // two more rounds of the watchdog (every 2 s under ./dev test)
+        Assert.True(File.Exists(Path.Combine(WorkDir(running), "import.part")), "the running import's part file was deleted");
+
+        await redis.KeyDeleteAsync(lease);
+        await Poll.UntilAsync(() => Task.FromResult(!File.Exists(Path.Combine(WorkDir(running), "import.part"))), 30,
+            "the part file to be deleted once no job holds its asset");
+    }
+
     private static async Task<(string Id, string Url, string Tus)> RequestUploadAsync(Tenant t)
     {
         using var response = await t.Http.PostAsJsonAsync("api/asset/request-upload", new { name = "limits" });
@@ -150,6 +216,10 @@ public sealed class UploadLimitTests
         var body = (await Json.ReadObjectAsync(response))!;
         return (body["asset"]!["id"]!.GetValue<string>(), body["url"]!.GetValue<string>(), body["tusEndpoint"]!.GetValue<string>());
     }
+
+    /// <summary>The suite's Redis, which the suite's gateway keeps its leases in.</summary>
+    private static async Task<IDatabase> RedisAsync() =>
+        (await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("SG_REDIS_URL")!.Trim('\''))).GetDatabase();
 
     private static async Task SetStoredSizeAsync(string id, long size)
     {
