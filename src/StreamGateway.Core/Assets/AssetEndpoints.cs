@@ -60,7 +60,7 @@ public static class AssetEndpoints
     {
         var assets = api.MapGroup("/asset").WithTags("Asset");
         assets.MapPost("/request-upload", RequestUploadAsync).WithName("requestUpload")
-            .Accepts<NewAssetPayload>("application/json").Produces<RequestUploadResponse>();
+            .Accepts<NewAssetPayload>("application/json").Produces<RequestUploadResponse>().Produces<ErrorBody>(StatusCodes.Status403Forbidden);
         assets.MapPost("/upload/url", UploadFromUrlAsync).WithName("uploadAsset")
             .Accepts<NewAssetFromUrlPayload>("application/json").Produces<NewAssetFromUrlResponse>(StatusCodes.Status201Created)
             .Produces<NewAssetFromUrlResponse>().Produces<ErrorBody>(StatusCodes.Status422UnprocessableEntity);
@@ -83,13 +83,14 @@ public static class AssetEndpoints
         app.MapPut("/api/asset/upload/direct", (HttpContext http, DirectUpload upload, CancellationToken ct) => upload.HandleAsync(http, ct))
             .WithTags("Asset").WithName("uploadDirect").WithSummary("Upload an asset's file as the request body (the url from request-upload)")
             .Produces(StatusCodes.Status200OK).Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
-            .Produces<ErrorBody>(StatusCodes.Status409Conflict).Produces<ErrorBody>(StatusCodes.Status413PayloadTooLarge);
+            .Produces<ErrorBody>(StatusCodes.Status403Forbidden).Produces<ErrorBody>(StatusCodes.Status409Conflict)
+            .Produces<ErrorBody>(StatusCodes.Status413PayloadTooLarge).Produces<ErrorBody>(StatusCodes.Status507InsufficientStorage);
         TusUploads.MapTus(app);
         return app;
     }
 
     private static async Task<IResult> RequestUploadAsync(HttpContext http, GatewayDbContext db, UploadTokens tokens, AssetEvents events,
-        IOptions<GatewayUrlOptions> urls, TimeProvider clock, CancellationToken ct)
+        UploadLimits limits, IOptions<GatewayUrlOptions> urls, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<NewAssetPayload>(http.Request, ct);
         if (!body.Ok)
@@ -99,6 +100,10 @@ public static class AssetEndpoints
         if (Check(body.Value!, out var creator) is { } invalid)
         {
             return invalid;
+        }
+        if ((await limits.BudgetAsync(Caller.From(http).ProjectId, Guid.Empty, ct)).CheckRoomLeft() is { } full)
+        {
+            return full.ToResult();
         }
         var baseUrl = urls.Value.BaseFor(http.Request);
         var (asset, task) = await CreateAsync(http, db, events, clock, body.Value!, creator, baseUrl, "directUpload", null, ct);

@@ -5,9 +5,10 @@ using StreamGateway.Core.Data;
 namespace StreamGateway.Core.Assets;
 
 /// <summary>
-/// One job at a time per asset, across every gateway node: a Redis lease that the job holding it renews while it
-/// runs, and that lapses on its own when its node dies. While renewing, it also touches the asset's
-/// <c>updatedAt</c>, so the watchdog leaves a slow but living job alone and only picks up one whose node went away.
+/// One job at a time per asset, and one writer at a time per upload, across every gateway node: a Redis lease that
+/// its holder renews while it works, and that lapses on its own when its node dies. While renewing, it also touches
+/// the asset's <c>updatedAt</c> (while the asset is still in the phases the holder works in), so the watchdog leaves
+/// a slow but living job or upload alone and only picks up one whose node went away.
 /// </summary>
 public sealed class AssetLease : IAsyncDisposable
 {
@@ -16,24 +17,42 @@ public sealed class AssetLease : IAsyncDisposable
     private static readonly LuaScript ReleaseScript = LuaScript.Prepare(
         "if redis.call('GET', @key) == @token then return redis.call('DEL', @key) else return 0 end");
 
+    private static readonly string[] JobPhases = [AssetPhase.Processing, AssetPhase.Waiting];
+    private static readonly string[] UploadPhases = [AssetPhase.Uploading];
+
     private readonly IDatabase _redis;
     private readonly string _key;
+    private readonly string[] _phases;
     private readonly string _token = Guid.NewGuid().ToString("N");
     private readonly CancellationTokenSource _stop = new();
     private Task _renewing = Task.CompletedTask;
 
-    private AssetLease(IDatabase redis, Guid assetId)
+    private AssetLease(IDatabase redis, string key, string[] phases)
     {
         _redis = redis;
-        _key = $"sg:vod:{assetId:N}:lease";
+        _key = key;
+        _phases = phases;
     }
 
-    /// <summary>The lease, or null when another job holds it.</summary>
+    /// <summary>The processing lease, or null when another job holds it.</summary>
     /// <param name="ttl">How long the lease outlives its holder's last renewal (it renews every third of it).</param>
-    public static async Task<AssetLease?> TryTakeAsync(IConnectionMultiplexer redis, IServiceScopeFactory scopes, Guid assetId, TimeSpan ttl,
-        TimeProvider clock)
+    public static Task<AssetLease?> TryTakeAsync(IConnectionMultiplexer redis, IServiceScopeFactory scopes, Guid assetId, TimeSpan ttl,
+        TimeProvider clock) =>
+        TryTakeAsync(new AssetLease(redis.GetDatabase(), JobKey(assetId), JobPhases), scopes, assetId, ttl, clock);
+
+    /// <summary>The right to write the asset's upload (a direct PUT, a tus POST, PATCH or DELETE), or null while another request has it.</summary>
+    public static Task<AssetLease?> TryTakeUploadAsync(IConnectionMultiplexer redis, IServiceScopeFactory scopes, Guid assetId, TimeSpan ttl,
+        TimeProvider clock) =>
+        TryTakeAsync(new AssetLease(redis.GetDatabase(), UploadKey(assetId), UploadPhases), scopes, assetId, ttl, clock);
+
+    /// <summary>The Redis key of an asset job's lease (processing, or an import fetching its file).</summary>
+    public static string JobKey(Guid assetId) => $"sg:vod:{assetId:N}:lease";
+
+    /// <summary>The Redis key of an upload's writer lease.</summary>
+    public static string UploadKey(Guid assetId) => $"sg:vod:{assetId:N}:upload";
+
+    private static async Task<AssetLease?> TryTakeAsync(AssetLease lease, IServiceScopeFactory scopes, Guid assetId, TimeSpan ttl, TimeProvider clock)
     {
-        var lease = new AssetLease(redis.GetDatabase(), assetId);
         if (!await lease._redis.StringSetAsync(lease._key, lease._token, ttl, When.NotExists))
         {
             return null;
@@ -70,7 +89,7 @@ public sealed class AssetLease : IAsyncDisposable
         await touching;
     }
 
-    /// <summary>Shows the watchdog that the job is alive.</summary>
+    /// <summary>Shows the watchdog that the job or upload is alive.</summary>
     private async Task TouchAsync(IServiceScopeFactory scopes, Guid assetId, TimeProvider clock)
     {
         try
@@ -78,7 +97,7 @@ public sealed class AssetLease : IAsyncDisposable
             await using var scope = scopes.CreateAsyncScope();
             var now = clock.GetUtcNow();
             await scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Assets
-                .Where(a => a.Id == assetId && (a.Phase == AssetPhase.Processing || a.Phase == AssetPhase.Waiting))
+                .Where(a => a.Id == assetId && _phases.Contains(a.Phase))
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), _stop.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or DbUpdateException or Npgsql.NpgsqlException or TimeoutException)

@@ -13,9 +13,28 @@ public sealed class AssetOptions : IValidatableObject
     [Range(1, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
-    /// <summary>How long the upload URLs of <c>request-upload</c> stay valid.</summary>
+    /// <summary>
+    /// Bytes one project may keep in uploads: the sources of its assets that are not deleted, plus the declared length of
+    /// every tus upload it has in progress. An upload that would go past it is refused (403) before it is written, or
+    /// stopped when it does.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxProjectBytes { get; set; } = 100L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Free space kept on the disk of <see cref="WorkDir"/>: an upload that would leave less is refused (507) before it
+    /// starts, and one that leaves less as it arrives is stopped. 0 turns the floor off.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeDiskBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// How long the upload URLs of <c>request-upload</c> may be used to start an upload. An upload started in time may
+    /// finish later: a direct PUT is checked when it starts, and a tus upload once created goes on with the same URL
+    /// for as long as it makes progress (<see cref="UploadTimeoutSeconds"/>).
+    /// </summary>
     [Range(1, 7 * 24 * 60)]
-    public int UploadUrlMinutes { get; set; } = 24 * 60;
+    public int UploadUrlMinutes { get; set; } = 60;
 
     /// <summary>Secret the upload URLs are signed with (shared by every gateway node). Unset: one kept in Redis.</summary>
     public string? UploadSecret { get; set; }

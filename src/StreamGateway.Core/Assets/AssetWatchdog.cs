@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using StreamGateway.Core.Data;
 
 namespace StreamGateway.Core.Assets;
@@ -10,12 +11,14 @@ namespace StreamGateway.Core.Assets;
 /// <summary>
 /// Nothing stays stuck: every <see cref="AssetOptions.WatchdogSeconds"/> each gateway node looks for assets that
 /// stopped moving. An upload left unfinished past <see cref="AssetOptions.UploadTimeoutSeconds"/> (a tus upload
-/// abandoned half-way, a URL never used) fails and its partial file goes. Processing or waiting with no progress for
+/// abandoned half-way, a URL never used) fails and its partial file goes. Any other partial upload file on this node
+/// that nobody has written for as long (its asset failed or deleted on another node, its writer's node killed) goes
+/// too, unless a writer holds its upload or a job (an import) holds its asset. Processing or waiting with no progress for
 /// <see cref="AssetOptions.StuckSeconds"/> (its job lost to a restart) is queued again once — finished chunks are
 /// kept — and fails if it stops again. Each change is one conditional update, so nodes never act twice.
 /// </summary>
-public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOptions> options, TimeProvider clock, ILogger<AssetWatchdog> logger)
-    : BackgroundService
+public sealed class AssetWatchdog(IServiceScopeFactory scopes, IConnectionMultiplexer redis, IOptions<AssetOptions> options, TimeProvider clock,
+    ILogger<AssetWatchdog> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +55,8 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOpt
                 Directory.Delete(work, recursive: true);
             }
         }
+
+        await RemoveAbandonedPartsAsync(uploadCutoff);
 
         var stuckCutoff = now.AddSeconds(-o.StuckSeconds);
         var stuck = await db.Assets.Where(a => (a.Phase == AssetPhase.Processing || a.Phase == AssetPhase.Waiting) && a.DeletedAt == null &&
@@ -90,6 +95,34 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IOptions<AssetOpt
                 jobs.Enqueue<ProcessAsset>(job => job.RunAsync(asset.Id, CancellationToken.None));
             }
             logger.LogWarning("Asset {Asset} made no progress for {Seconds} s while {Phase}; queued its job again", asset.Id, o.StuckSeconds, asset.Phase);
+        }
+    }
+
+    /// <summary>Deletes the partial upload files (<c>{WorkDir}/{asset}/*.part</c>) nobody has written since <paramref name="cutoff"/>.</summary>
+    private async Task RemoveAbandonedPartsAsync(DateTimeOffset cutoff)
+    {
+        var root = Path.GetFullPath(options.Value.WorkDir);
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+        foreach (var dir in Directory.EnumerateDirectories(root))
+        {
+            if (!Guid.TryParseExact(Path.GetFileName(dir), "N", out var assetId))
+            {
+                continue;
+            }
+            foreach (var part in Directory.EnumerateFiles(dir, "*.part"))
+            {
+                // A writer or a job (an import waiting on a slow server) that holds the asset may still finish the file.
+                if (File.GetLastWriteTimeUtc(part) >= cutoff.UtcDateTime ||
+                    await redis.GetDatabase().KeyExistsAsync([AssetLease.UploadKey(assetId), AssetLease.JobKey(assetId)]) > 0)
+                {
+                    continue;
+                }
+                File.Delete(part);
+                logger.LogInformation("Deleted {File}: a partial upload nobody wrote to since {Cutoff}", part, cutoff);
+            }
         }
     }
 

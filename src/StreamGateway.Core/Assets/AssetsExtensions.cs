@@ -19,6 +19,7 @@ public static class AssetsExtensions
         services.AddScoped<DirectUpload>();
         services.AddScoped<TusUploads>();
         services.AddScoped<AssetUploads>();
+        services.AddScoped<UploadLimits>();
         services.AddScoped<ProcessAsset>();
         services.AddSingleton<SessionRecordings>();
         services.AddSingleton<Live.ILiveRecorder>(provider => provider.GetRequiredService<SessionRecordings>());

@@ -1,28 +1,27 @@
-using Hangfire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
-using StreamGateway.Core.Storage;
 
 namespace StreamGateway.Core.Assets;
 
 /// <summary>
-/// <c>PUT /api/asset/upload/direct?token=…</c>: the whole file as the request body. It is written to the work folder
-/// as it arrives (never held in memory), checked against <see cref="AssetOptions.MaxUploadBytes"/> (413 beyond it),
-/// stored as the asset's source, and the asset moves to <c>waiting</c> with its processing job queued.
+/// <c>PUT /api/asset/upload/direct?token=…</c>: the whole file as the request body. One request at a time writes an
+/// asset's upload (a second answers 409). The file is written to the work folder as it arrives (never held in
+/// memory) under the <see cref="UploadBudget"/>: the size cap, the project's quota and the disk's free-space floor,
+/// checked against Content-Length before anything is written and again as the bytes arrive. It is then stored as the
+/// asset's source, and the asset moves to <c>waiting</c> with its processing job queued.
 /// </summary>
-public sealed class DirectUpload(UploadTokens tokens, GatewayDbContext db, AssetStorage storage, AssetUploads uploads,
-    IOptions<AssetOptions> options)
+public sealed class DirectUpload(UploadTokens tokens, GatewayDbContext db, AssetStorage storage, AssetUploads uploads, UploadLimits limits)
 {
     public async Task<IResult> HandleAsync(HttpContext http, CancellationToken ct)
     {
-        if (await tokens.ValidateAsync(http.Request.Query["token"]) is not { } assetId)
+        if (await tokens.ReadAsync(http.Request.Query["token"]) is not { Expired: false } grant)
         {
-            return ApiError.Unauthorized("the upload URL is invalid or has expired; ask for a new one with POST /api/asset/request-upload");
+            return ApiError.Unauthorized(UploadTokens.InvalidMessage);
         }
+        var assetId = grant.AssetId;
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId && a.DeletedAt == null, ct);
         if (asset is null)
         {
@@ -32,42 +31,36 @@ public sealed class DirectUpload(UploadTokens tokens, GatewayDbContext db, Asset
         {
             return ApiError.Status(StatusCodes.Status409Conflict, $"the asset's file has already been uploaded (it is {asset.Phase})");
         }
-        var max = options.Value.MaxUploadBytes;
-        if (http.Request.ContentLength > max)
+        var size = http.Request.ContentLength;
+        var budget = await limits.BudgetAsync(asset, ct);
+        if (budget.Check(size, 0, limits.FreeBytes()) is { } refused)
         {
-            return ApiError.PayloadTooLarge($"the file is larger than the {max} byte upload limit");
+            return refused.ToResult();
         }
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        await using var writer = await limits.TakeWriterAsync(assetId);
+        if (writer is null)
         {
-            limit.MaxRequestBodySize = max;
+            return UploadLimits.Busy();
+        }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = budget.MaxUploadBytes;
         }
 
         var work = storage.WorkDir(assetId);
         Directory.CreateDirectory(work);
         var partial = Path.Combine(work, $"direct-{Guid.NewGuid():N}.part");
-        long size;
+        long written;
         try
         {
-            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            await using var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            if (await limits.CopyAsync(http.Request, file, budget, size, ct) is { } stopped)
             {
-                var buffer = new byte[1 << 16];
-                size = 0;
-                int read;
-                while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
-                {
-                    size += read;
-                    if (size > max)
-                    {
-                        throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
-                    }
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                }
+                await file.DisposeAsync();
+                File.Delete(partial);
+                return stopped.ToResult();
             }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            File.Delete(partial);
-            return ApiError.PayloadTooLarge($"the file is larger than the {max} byte upload limit");
+            written = file.Length;
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
         {
@@ -75,7 +68,7 @@ public sealed class DirectUpload(UploadTokens tokens, GatewayDbContext db, Asset
             File.Delete(partial);
             return ApiError.BadRequest("the upload was interrupted before the whole file arrived; send it again");
         }
-        return await uploads.CompleteAsync(assetId, partial, size, ct)
+        return await uploads.CompleteAsync(assetId, partial, written, ct)
             ? TypedResults.Ok()
             : ApiError.Status(StatusCodes.Status409Conflict, "the asset's file has already been uploaded");
     }

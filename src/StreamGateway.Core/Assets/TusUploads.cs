@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,15 +16,18 @@ namespace StreamGateway.Core.Assets;
 /// <c>tusEndpoint</c> that <c>request-upload</c> returns. The upload is the asset's file: POST declares its length and
 /// answers with the upload's URL; PATCH appends at the offset the client names (409 when it is not where the file
 /// ends); HEAD says how much arrived, so a client that lost its connection resumes from there; DELETE abandons it.
-/// Authorised by the same signed token as the direct upload. The partial file lives in this node's
-/// <see cref="AssetOptions.WorkDir"/>, so behind a load balancer tus needs sticky routing or a shared WorkDir.
+/// Authorised by the same signed token as the direct upload; an upload created before the token expired goes on with
+/// it. One request at a time writes an upload, on any node (another answers 409), and every write stays within the
+/// <see cref="UploadBudget"/>: the declared length is checked against the size cap, the project's quota and the
+/// disk's free-space floor when the upload is created, and the free space again as each PATCH arrives. The partial
+/// file lives in this node's <see cref="AssetOptions.WorkDir"/>, so behind a load balancer tus needs sticky routing or
+/// a shared WorkDir.
 /// </summary>
-public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetStorage storage, AssetUploads uploads,
+public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetStorage storage, AssetUploads uploads, UploadLimits limits,
     IOptions<AssetOptions> options, IOptions<GatewayUrlOptions> urls, TimeProvider clock)
 {
     public const string Version = "1.0.0";
     private const string OffsetContentType = "application/offset+octet-stream";
-    private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> Locks = new();
 
     public static WebApplication MapTus(WebApplication app)
     {
@@ -66,26 +68,35 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
         return TypedResults.NoContent();
     }
 
-    /// <summary>The checks every tus request passes: protocol version, a valid token, and (for an upload URL) the same asset.</summary>
-    private async Task<(Guid AssetId, IResult? Error)> AuthoriseAsync(HttpContext http, string? id)
+    /// <summary>
+    /// The checks every tus request passes: protocol version, a genuine token, and (for an upload URL) the same asset.
+    /// Creating an upload needs a token that has not expired; see <see cref="Continues"/> for the rest.
+    /// </summary>
+    private async Task<(Guid AssetId, bool Expired, IResult? Error)> AuthoriseAsync(HttpContext http, string? id)
     {
         Common(http);
         if (http.Request.Headers["Tus-Resumable"].ToString() != Version)
         {
             http.Response.Headers["Tus-Version"] = Version;
-            return (default, ApiError.Status(StatusCodes.Status412PreconditionFailed, $"this server speaks tus {Version}; send Tus-Resumable: {Version}"));
+            return (default, false, ApiError.Status(StatusCodes.Status412PreconditionFailed, $"this server speaks tus {Version}; send Tus-Resumable: {Version}"));
         }
-        if (await tokens.ValidateAsync(http.Request.Query["token"]) is not { } assetId ||
-            (id is not null && (!Guid.TryParseExact(id, "N", out var named) || named != assetId)))
+        if (await tokens.ReadAsync(http.Request.Query["token"]) is not { } grant || (id is null && grant.Expired) ||
+            (id is not null && (!Guid.TryParseExact(id, "N", out var named) || named != grant.AssetId)))
         {
-            return (default, ApiError.Unauthorized("the upload URL is invalid or has expired; ask for a new one with POST /api/asset/request-upload"));
+            return (default, false, ApiError.Unauthorized(UploadTokens.InvalidMessage));
         }
-        return (assetId, null);
+        return (grant.AssetId, grant.Expired, null);
     }
+
+    /// <summary>An expired token still serves an upload it created, while that upload is alive (the watchdog ends it).</summary>
+    private static bool Continues(bool expired, Asset? asset) =>
+        !expired || asset is { UploadLength: not null, Phase: AssetPhase.Uploading };
+
+    private static IResult Expired() => ApiError.Unauthorized(UploadTokens.InvalidMessage);
 
     private async Task<IResult> CreateAsync(HttpContext http, CancellationToken ct)
     {
-        var (assetId, error) = await AuthoriseAsync(http, null);
+        var (assetId, _, error) = await AuthoriseAsync(http, null);
         if (error is not null)
         {
             return error;
@@ -93,10 +104,6 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
         if (!long.TryParse(http.Request.Headers["Upload-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
         {
             return ApiError.BadRequest("Upload-Length is required: the file's size in bytes (deferred lengths are not supported)");
-        }
-        if (length > options.Value.MaxUploadBytes)
-        {
-            return ApiError.PayloadTooLarge($"the file is larger than the {options.Value.MaxUploadBytes} byte upload limit");
         }
         var asset = await db.Assets.FirstOrDefaultAsync(a => a.Id == assetId && a.DeletedAt == null, ct);
         if (asset is null)
@@ -107,24 +114,26 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
         {
             return ApiError.Status(StatusCodes.Status409Conflict, $"the asset's file has already been uploaded (it is {asset.Phase})");
         }
-        var gate = Locks.GetOrAdd(assetId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        try
+        if ((await limits.BudgetAsync(asset, ct)).Check(length, 0, limits.FreeBytes()) is { } refused)
         {
+            return refused.ToResult();
+        }
+        await using (var writer = await limits.TakeWriterAsync(assetId))
+        {
+            if (writer is null)
+            {
+                return UploadLimits.Busy();
+            }
             // A new upload of the same asset starts the file again.
             Directory.CreateDirectory(storage.WorkDir(assetId));
             await File.WriteAllBytesAsync(PartialPath(assetId), [], ct);
             asset.UploadLength = length;
             asset.UploadOffset = 0;
             await db.SaveChangesAsync(ct);
-        }
-        finally
-        {
-            gate.Release();
-        }
-        if (length == 0)
-        {
-            await uploads.CompleteAsync(assetId, PartialPath(assetId), 0, ct);
+            if (length == 0)
+            {
+                await uploads.CompleteAsync(assetId, PartialPath(assetId), 0, ct);
+            }
         }
         var location = $"{urls.Value.BaseFor(http.Request)}/api/asset/upload/tus/{assetId:N}?token={Uri.EscapeDataString(http.Request.Query["token"].ToString())}";
         http.Response.Headers.Location = location;
@@ -134,12 +143,16 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
 
     private async Task<IResult> HeadAsync(string id, HttpContext http, CancellationToken ct)
     {
-        var (assetId, error) = await AuthoriseAsync(http, id);
+        var (assetId, expired, error) = await AuthoriseAsync(http, id);
         if (error is not null)
         {
             return error;
         }
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId && a.DeletedAt == null, ct);
+        if (!Continues(expired, asset))
+        {
+            return Expired();
+        }
         if (asset?.UploadLength is not { } length)
         {
             return TypedResults.NotFound();
@@ -157,7 +170,7 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
 
     private async Task<IResult> PatchAsync(string id, HttpContext http, CancellationToken ct)
     {
-        var (assetId, error) = await AuthoriseAsync(http, id);
+        var (assetId, expired, error) = await AuthoriseAsync(http, id);
         if (error is not null)
         {
             return error;
@@ -171,41 +184,42 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
             return ApiError.BadRequest("Upload-Offset is required");
         }
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId && a.DeletedAt == null, ct);
+        if (!Continues(expired, asset))
+        {
+            return Expired();
+        }
         var partial = PartialPath(assetId);
         if (asset?.UploadLength is not { } length || asset.Phase != AssetPhase.Uploading || !File.Exists(partial))
         {
             return TypedResults.NotFound();
         }
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        // The rest of the file must still fit: checked before a byte of this request is written.
+        var budget = await limits.BudgetAsync(asset, ct);
+        if (budget.Check(length, new FileInfo(partial).Length, limits.FreeBytes()) is { } refused)
         {
-            limit.MaxRequestBodySize = length;
+            return refused.ToResult();
         }
-        var gate = Locks.GetOrAdd(assetId, _ => new SemaphoreSlim(1, 1));
-        if (!await gate.WaitAsync(TimeSpan.FromSeconds(5), ct))
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
-            return ApiError.Status(StatusCodes.Status423Locked, "another request is writing this upload");
+            bodyLimit.MaxRequestBodySize = length;
         }
+        await using var writer = await limits.TakeWriterAsync(assetId);
+        if (writer is null)
+        {
+            return UploadLimits.Busy();
+        }
+        UploadRefusal? stopped;
         long written;
-        try
+        await using (var file = new FileStream(partial, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
         {
-            await using var file = new FileStream(partial, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
             if (file.Length != offset)
             {
                 http.Response.Headers["Upload-Offset"] = file.Length.ToString(CultureInfo.InvariantCulture);
                 return ApiError.Status(StatusCodes.Status409Conflict, $"the upload is at offset {file.Length}, not {offset}");
             }
-            var buffer = new byte[1 << 16];
-            int read;
             try
             {
-                while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
-                {
-                    if (file.Length + read > length)
-                    {
-                        return ApiError.BadRequest($"the body goes past the declared Upload-Length of {length} bytes");
-                    }
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                }
+                stopped = await limits.CopyAsync(http.Request, file, budget, length, ct);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
             {
@@ -215,13 +229,14 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
             }
             written = file.Length;
         }
-        finally
-        {
-            gate.Release();
-        }
         var now = clock.GetUtcNow();
         await db.Assets.Where(a => a.Id == assetId).ExecuteUpdateAsync(s => s.SetProperty(a => a.UploadOffset, written).SetProperty(a => a.UpdatedAt, now), ct);
         http.Response.Headers["Upload-Offset"] = written.ToString(CultureInfo.InvariantCulture);
+        if (stopped is not null)
+        {
+            // What arrived before the stop stays: the client may resume from it once there is room again.
+            return stopped.ToResult();
+        }
         if (written == length)
         {
             await uploads.CompleteAsync(assetId, partial, length, ct);
@@ -231,15 +246,24 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
 
     private async Task<IResult> DeleteAsync(string id, HttpContext http, CancellationToken ct)
     {
-        var (assetId, error) = await AuthoriseAsync(http, id);
+        var (assetId, expired, error) = await AuthoriseAsync(http, id);
         if (error is not null)
         {
             return error;
         }
         var asset = await db.Assets.FirstOrDefaultAsync(a => a.Id == assetId && a.DeletedAt == null, ct);
+        if (!Continues(expired, asset))
+        {
+            return Expired();
+        }
         if (asset?.UploadLength is null || asset.Phase != AssetPhase.Uploading)
         {
             return TypedResults.NotFound();
+        }
+        await using var writer = await limits.TakeWriterAsync(assetId);
+        if (writer is null)
+        {
+            return UploadLimits.Busy();
         }
         File.Delete(PartialPath(assetId));
         asset.UploadLength = null;

@@ -11,13 +11,16 @@ namespace StreamGateway.Core.Assets;
 /// <summary>
 /// The short-lived token in an upload URL: the asset id and an expiry, signed with HMAC-SHA256 under a secret every
 /// gateway node shares: <see cref="AssetOptions.UploadSecret"/>, or else one made by the first node that needs it and
-/// kept in PostgreSQL (a cache flush must not leave nodes with different secrets). Whoever holds the URL may upload
-/// that one asset's file until it expires, with no API key.
+/// kept in PostgreSQL (a cache flush must not leave nodes with different secrets). Whoever holds the URL may start
+/// uploading that one asset's file until it expires, with no API key; a tus upload started in time may go on with it
+/// afterwards (<see cref="AssetOptions.UploadUrlMinutes"/>).
 /// </summary>
 public sealed class UploadTokens(IServiceScopeFactory scopes, IOptions<AssetOptions> options, TimeProvider clock)
 {
     private const string SecretName = "upload-token";
     private byte[]? _secret;
+
+    public const string InvalidMessage = "the upload URL is invalid or has expired; ask for a new one with POST /api/asset/request-upload";
 
     public async Task<string> IssueAsync(Guid assetId)
     {
@@ -26,8 +29,11 @@ public sealed class UploadTokens(IServiceScopeFactory scopes, IOptions<AssetOpti
         return $"{body}.{Base64Url.EncodeToString(HMACSHA256.HashData(await SecretAsync(), Encoding.ASCII.GetBytes(body)))}";
     }
 
-    /// <returns>The asset the token is for, or null when it is forged, malformed or expired.</returns>
-    public async Task<Guid?> ValidateAsync(string? token)
+    /// <returns>
+    /// The asset a genuine token is for and whether its time to start an upload is over; null when it is forged or
+    /// malformed.
+    /// </returns>
+    public async Task<UploadGrant?> ReadAsync(string? token)
     {
         var parts = token?.Split('.') ?? [];
         if (parts.Length != 3 || !Guid.TryParseExact(parts[0], "N", out var assetId) ||
@@ -45,11 +51,11 @@ public sealed class UploadTokens(IServiceScopeFactory scopes, IOptions<AssetOpti
         {
             return null;
         }
-        if (!CryptographicOperations.FixedTimeEquals(expected, given) || clock.GetUtcNow().ToUnixTimeSeconds() > expires)
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
         {
             return null;
         }
-        return assetId;
+        return new UploadGrant(assetId, clock.GetUtcNow().ToUnixTimeSeconds() > expires);
     }
 
     private async Task<byte[]> SecretAsync()
@@ -71,3 +77,6 @@ public sealed class UploadTokens(IServiceScopeFactory scopes, IOptions<AssetOpti
         return _secret = await db.Secrets.AsNoTracking().Where(s => s.Name == SecretName).Select(s => s.Value).SingleAsync();
     }
 }
+
+/// <summary>What a genuine upload token grants: the asset, and whether it may still start an upload (not expired).</summary>
+public readonly record struct UploadGrant(Guid AssetId, bool Expired);

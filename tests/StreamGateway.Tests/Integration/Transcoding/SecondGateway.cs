@@ -32,6 +32,9 @@ internal sealed class SecondGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>Where this gateway writes uploads as they arrive, one folder per asset.</summary>
+    public string AssetWorkDir => Path.Combine(_work, "asset-work");
+
     public string LogTail()
     {
         lock (_log)
@@ -57,6 +60,9 @@ internal sealed class SecondGateway : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Ingest__RtmpPort"] = $"{rtmpPort}",
             ["Ingest__WorkDir"] = Path.Combine(work, "work"),
+            // Its own upload folder: its watchdog would otherwise count the suite's part files as abandoned (their
+            // writers' leases are in another Redis database) and delete them.
+            ["Assets__WorkDir"] = Path.Combine(work, "asset-work"),
             ["Storage__LocalRoot"] = Path.Combine(work, "media"),
             ["Transcoding__RpcUrl"] = Env("SG_ETH_RPC"),
             ["Transcoding__Controller"] = Env("SG_CONTROLLER"),
