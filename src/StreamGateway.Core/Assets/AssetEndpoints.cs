@@ -97,7 +97,7 @@ public static class AssetEndpoints
         {
             return body.Error!;
         }
-        if (Check(body.Value!, out var creator) is { } invalid)
+        if (Check(http, body.Value!, out var creator) is { } invalid)
         {
             return invalid;
         }
@@ -129,7 +129,7 @@ public static class AssetEndpoints
         {
             return ApiError.Unprocessable(["url: must be an absolute http or https URL"]);
         }
-        if (Check(payload, out var creator) is { } invalid)
+        if (Check(http, payload, out var creator) is { } invalid)
         {
             return invalid;
         }
@@ -150,7 +150,7 @@ public static class AssetEndpoints
 
     /// <summary>The checks both ways of creating an asset share; null when the payload is good.</summary>
     /// <param name="creator">The payload's creatorId in its stored form.</param>
-    private static IResult? Check(NewAssetPayload payload, out System.Text.Json.Nodes.JsonObject? creator)
+    private static IResult? Check(HttpContext http, NewAssetPayload payload, out System.Text.Json.Nodes.JsonObject? creator)
     {
         creator = null;
         var errors = new List<string>();
@@ -159,7 +159,8 @@ public static class AssetEndpoints
         {
             return ApiError.BadRequest("profiles: must not be empty; leave it out for the default ladder");
         }
-        StreamRules.CheckTranscodeProfiles(payload.Profiles ?? [], "profiles", errors);
+        StreamRules.CheckTranscodeProfiles(payload.Profiles ?? [], "profiles",
+            http.RequestServices.GetRequiredService<IOptions<MediaLimitsOptions>>().Value, errors);
         if (payload.PlaybackPolicy is { } policy)
         {
             StreamRules.CheckPlaybackPolicy(policy, errors);

@@ -47,6 +47,18 @@ public sealed class AssetOptions : IValidatableObject
     [Range(1, 60)]
     public double SegmentSeconds { get; set; } = 6;
 
+    /// <summary>
+    /// A chunk cut without re-encoding runs to the source's next keyframe, so sparse keyframes (or none) make long chunks,
+    /// each read whole into memory to be sent: a source whose chunks would be longer than this is re-encoded with a
+    /// keyframe every <see cref="SegmentSeconds"/>. At least <see cref="SegmentSeconds"/>.
+    /// </summary>
+    [Range(1, 600)]
+    public double MaxChunkSeconds { get; set; } = 20;
+
+    /// <summary>The same for size: a source whose chunks would be larger is re-encoded; a chunk still larger after that fails the asset.</summary>
+    [Range(1024 * 1024, 4L * 1024 * 1024 * 1024)]
+    public long MaxChunkBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Chunks of one asset in flight at once, each on its own orchestrator attempt.</summary>
     [Range(1, 64)]
     public int ParallelSegments { get; set; } = 3;
@@ -114,6 +126,10 @@ public sealed class AssetOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (MaxChunkSeconds < SegmentSeconds)
+        {
+            yield return new ValidationResult($"{nameof(MaxChunkSeconds)} must be at least {nameof(SegmentSeconds)}", [nameof(MaxChunkSeconds)]);
+        }
         if (ContainerFormats.Problem(AllowedContainerFormats ?? "") is { } problem)
         {
             yield return new ValidationResult($"{nameof(AllowedContainerFormats)} {problem}", [nameof(AllowedContainerFormats)]);

@@ -36,6 +36,7 @@ public sealed partial class ProcessAsset(
     IServiceScopeFactory scopes,
     IBackgroundJobClient jobs,
     IOptions<AssetOptions> options,
+    IOptions<Streams.MediaLimitsOptions> limits,
     IOptions<HlsOptions> hls,
     TimeProvider clock,
     ILogger<ProcessAsset> logger)
@@ -120,6 +121,10 @@ public sealed partial class ProcessAsset(
 
         var sourceBitrate = probe.Tracks?.FirstOrDefault(t => t.Type == "video")?.Bitrate ?? probe.Bitrate ?? 0;
         var ladder = VodLadder.For(asset.Profiles, probe.Width!.Value, probe.Height!.Value, sourceBitrate);
+        if (asset.Profiles is not null && VodLadder.CheckRequested(ladder, probe.FrameRate, limits.Value) is { } outOfBounds)
+        {
+            throw new AssetFailedException(outOfBounds);
+        }
         var chunks = await ChunkAsync(source, format, work, probe, ct);
         var results = await TranscodeAllAsync(asset, task, chunks, ladder, ct);
         await usage.AddAsync(Usage.UsageSubject.ForAsset(asset.ProjectId, asset.Id), clock.GetUtcNow(), sourceSeconds: duration);
@@ -162,6 +167,10 @@ public sealed partial class ProcessAsset(
             throw new AssetFailedException(probe.HasAudio
                 ? "the file has no video track (audio-only assets are not supported)"
                 : "the file has no video track this service can read");
+        }
+        if (Streams.StreamRules.CheckSourceSize(probe.Width.Value, probe.Height.Value, limits.Value) is { } tooLarge)
+        {
+            throw new AssetFailedException(tooLarge);
         }
         var duration = probe.Duration ?? 0;
         if (duration <= 0)
@@ -263,6 +272,15 @@ public sealed partial class ProcessAsset(
             {
                 throw new AssetFailedException("the video has no frames that can be decoded");
             }
+            if (ChunkTooLarge(chunks, o) is { } large)
+            {
+                if (reencode)
+                {
+                    throw new AssetFailedException($"the video cannot be cut into small enough segments: {large}");
+                }
+                logger.LogInformation("Cutting {Source} at its keyframes made {Large}; re-encoding it", source, large);
+                continue;
+            }
             // A file cut off in transit still declares its full length in its header; what is really there is shorter.
             var held = chunks.Sum(c => c.seconds);
             if (probe.Duration is { } declared && held < 0.9 * declared - 1)
@@ -273,6 +291,20 @@ public sealed partial class ProcessAsset(
             return chunks;
         }
         throw new AssetFailedException("the video cannot be cut into segments");
+    }
+
+    /// <summary>Null when every chunk is within <see cref="AssetOptions.MaxChunkSeconds"/> and <see cref="AssetOptions.MaxChunkBytes"/>.</summary>
+    private static string? ChunkTooLarge(List<(long Seq, string Path, double Seconds)> chunks, AssetOptions o)
+    {
+        var longest = chunks.MaxBy(c => c.Seconds);
+        if (longest.Seconds > o.MaxChunkSeconds)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"a chunk of {longest.Seconds:0.0} s between keyframes (at most {o.MaxChunkSeconds} s)");
+        }
+        var largest = chunks.Max(c => new FileInfo(c.Path).Length);
+        return largest > o.MaxChunkBytes
+            ? string.Create(CultureInfo.InvariantCulture, $"a chunk of {largest} bytes (at most {o.MaxChunkBytes})")
+            : null;
     }
 
     private async Task<Dictionary<long, ChunkResult>> TranscodeAllAsync(Asset asset, AssetTask? task, List<(long Seq, string Path, double Duration)> chunks,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using StreamGateway.Core.Http;
 using StreamGateway.Core.Streams;
@@ -46,6 +47,30 @@ public static class VodLadder
         var sourceRate = sourceBitrate > 0 ? Math.Min((long)(1.2 * sourceBitrate), MaxSourceBitrate) : 6_000_000;
         ladder.Add(new Rendition($"{shortSide}p0", Even(sourceWidth), Even(sourceHeight), (int)Math.Max(100_000, sourceRate)));
         return ladder;
+    }
+
+    /// <summary>
+    /// Requested profiles are checked when the asset is created, but a size or rate left out is the source's, known only
+    /// once it is probed: null when every rendition keeps within the limits, else the message naming the profile.
+    /// </summary>
+    public static string? CheckRequested(IReadOnlyList<Rendition> ladder, double? sourceFps, MediaLimitsOptions limits)
+    {
+        for (var i = 0; i < ladder.Count; i++)
+        {
+            var r = ladder[i];
+            var at = string.Create(CultureInfo.InvariantCulture, $"profiles[{i}]");
+            if (StreamRules.CheckProfilePixels(r.Width, r.Height, at, limits) is { } large)
+            {
+                return large;
+            }
+            var fps = r.Fps > 0 ? (double)r.Fps / Math.Max(1, r.FpsDen)
+                : sourceFps is { } f and > 0 ? Math.Min(f, limits.MaxProfileFps) : StreamRules.AssumedSourceFps;
+            if (StreamRules.CheckBitrateFloor(r.BitrateBps, r.Width, r.Height, fps, intra: false, at, limits) is { } low)
+            {
+                return low;
+            }
+        }
+        return null;
     }
 
     private static int Even(int size) => Math.Max(2, size / 2 * 2);

@@ -24,6 +24,21 @@ public sealed class IngestOptions
     [Range(0.5, 10)]
     public double SegmentSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// A publish whose video goes this long without a keyframe is ended with the stream issue "no keyframe in N s".
+    /// Segments are cut at keyframes, so without them one segment would grow for as long as the publish lasts and then
+    /// be read whole into memory to be transcoded.
+    /// </summary>
+    [Range(2, 300)]
+    public int KeyframeTimeoutSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// A publish that sends more than this into one segment (a keyframe-less stream, or timestamps that stand still)
+    /// is ended the same way: a segment is read whole into memory to be transcoded.
+    /// </summary>
+    [Range(1024 * 1024, 4L * 1024 * 1024 * 1024)]
+    public long MaxSegmentBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>A publisher that sends nothing for this long is dropped and the stream goes idle.</summary>
     [Range(1, 300)]
     public int IdleTimeoutSeconds { get; set; } = 10;

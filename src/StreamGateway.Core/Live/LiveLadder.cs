@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using StreamGateway.Core.Http;
 using StreamGateway.Core.Streams;
 using StreamGateway.Core.Transcoding;
@@ -11,7 +10,7 @@ namespace StreamGateway.Core.Live;
 /// A stream's profiles as renditions to ask orchestrators for. Profiles taller than the source are left out (a
 /// ladder never upscales), and each rendition is named for its playlist path. Pure.
 /// </summary>
-public static partial class LiveLadder
+public static class LiveLadder
 {
     public static IReadOnlyList<Rendition> For(string profilesJson, int? sourceWidth, int? sourceHeight)
     {
@@ -29,7 +28,7 @@ public static partial class LiveLadder
             {
                 continue;
             }
-            var name = p.Name is { } n && PathSafe().IsMatch(n) && names.Add(n) ? n : Unique(names, i);
+            var name = p.Name is { } n && StreamRules.IsRenditionName(n) && names.Add(n) ? n : Unique(names, i);
             result.Add(new Rendition(name, width, height, bitrate, p.Fps ?? 0, p.FpsDen is > 0 ? p.FpsDen.Value : 1, GopMilliseconds(p.Gop)));
         }
         return result;
@@ -51,7 +50,4 @@ public static partial class LiveLadder
         : gop == "intra" ? 1
         : double.TryParse(gop, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? (int)(seconds * 1000)
         : 0;
-
-    [GeneratedRegex("^[0-9A-Za-z_-]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex PathSafe();
 }

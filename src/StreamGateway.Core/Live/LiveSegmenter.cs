@@ -18,13 +18,16 @@ namespace StreamGateway.Core.Live;
 /// and updates the stream's and session's statistics and health. The first segment marks the stream live
 /// (<c>stream.started</c>); the end of the publish ends the playlist and marks it idle (<c>stream.idle</c>). Every
 /// database write is a <see cref="DurableWrites"/> of the session: the media goes on while PostgreSQL is away, and
-/// the writes, events included, land when it is back.
+/// the writes, events included, land when it is back. A publish is ended with a stream issue when its source picture
+/// is larger than <see cref="MediaLimitsOptions.MaxSourcePixels"/>, or when a segment cannot end: no keyframe for
+/// <see cref="IngestOptions.KeyframeTimeoutSeconds"/>, or <see cref="IngestOptions.MaxSegmentBytes"/> sent into it.
 /// </summary>
 internal sealed class LiveSegmenter(
     StreamKeyInfo stream,
     Guid sessionId,
     CancellationTokenSource connection,
     IngestOptions options,
+    MediaLimitsOptions limits,
     LivePublishers publishers,
     LiveRenditions renditions,
     LiveStatistics statistics,
@@ -50,6 +53,12 @@ internal sealed class LiveSegmenter(
     private bool _metadataSaysVideo, _metadataSaysAudio, _metadataSeen, _sawVideo, _sawAudio, _failed;
     private string? _videoCodec, _audioCodec;
     private int _segments;
+    /// <summary>When the last video keyframe (or, before one, the first video message) arrived; null before any video.</summary>
+    private long? _keyframeAt;
+    /// <summary>Its media timestamp.</summary>
+    private long _keyframeMediaMs;
+    /// <summary>Bytes sent since the last segment closed; added to by the publish, reset by the segment reader.</summary>
+    private long _segmentBytes;
     private long _heldBytes;
     private IReadOnlyList<Rendition> _ladder = [];
     private RenditionInfo _source = new(null, null, null, null);
@@ -67,7 +76,14 @@ internal sealed class LiveSegmenter(
         {
             case RtmpMessageKind.Video when payload.Length > 0:
                 _sawVideo = true;
-                _health.OnVideo(message.Timestamp, FlvVideo.IsKeyframe(payload));
+                // A sequence header is flagged as a keyframe but starts no picture.
+                var keyframe = FlvVideo.IsKeyframe(payload) && !FlvVideo.IsAvcSequenceHeader(payload);
+                _health.OnVideo(message.Timestamp, keyframe);
+                if (keyframe || _keyframeAt is null)
+                {
+                    _keyframeAt = clock.GetTimestamp();
+                    _keyframeMediaMs = message.Timestamp;
+                }
                 _videoCodec = FlvVideo.AvcCodecString(payload) ?? _videoCodec;
                 break;
             case RtmpMessageKind.Audio when payload.Length > 0:
@@ -86,6 +102,11 @@ internal sealed class LiveSegmenter(
                 break;
         }
 
+        if (SegmentCannotEnd(message.Timestamp, payload.Length) is { } issue)
+        {
+            await StopAsync(issue);
+            return;
+        }
         if (_ffmpeg is null)
         {
             _heldBytes += message.Payload.Length;
@@ -110,6 +131,39 @@ internal sealed class LiveSegmenter(
             return;
         }
         await WriteTagAsync(message.Kind, message.Timestamp, message.Payload, ct);
+    }
+
+    /// <summary>
+    /// Why the segment being cut can never end well, or null: its video has had no keyframe for too long (a segment
+    /// closes only at a keyframe), or too many bytes went into it. Time without a keyframe counts both on the clock and
+    /// in media time, and the shorter one is taken: a pause of this process, or a publisher sending faster than real time
+    /// (which the byte limit bounds), ends nobody's publish.
+    /// </summary>
+    private string? SegmentCannotEnd(uint timestamp, int bytes)
+    {
+        if (_keyframeAt is { } at &&
+            Math.Min(clock.GetElapsedTime(at).TotalMilliseconds, timestamp - _keyframeMediaMs) > options.KeyframeTimeoutSeconds * 1000.0)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Publish ended: no keyframe in {options.KeyframeTimeoutSeconds} s; set the encoder's keyframe interval to 2 s");
+        }
+        return Interlocked.Add(ref _segmentBytes, bytes) > options.MaxSegmentBytes
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"Publish ended: more than {options.MaxSegmentBytes / (1024 * 1024)} MiB without a segment boundary; send a keyframe every 2 s")
+            : null;
+    }
+
+    /// <summary>
+    /// Ends the publish with an issue on the stream and its session. The segment ffmpeg is cutting is dropped with it:
+    /// it is the one that could not end.
+    /// </summary>
+    private async Task StopAsync(string issue)
+    {
+        _failed = true;
+        _ffmpeg?.Kill();
+        logger.LogWarning("Ending session {SessionId} of stream {StreamId}: {Issue}", sessionId, stream.StreamId, issue);
+        statistics.MarkUnhealthy(stream.StreamId, sessionId, issue);
+        await connection.CancelAsync();
     }
 
     /// <summary>Tracks are known from metadata, from having seen both, or after holding media long enough.</summary>
@@ -190,13 +244,20 @@ internal sealed class LiveSegmenter(
     {
         var duration = end - start;
         var bytes = new FileInfo(file).Length;
-        var index = _segments++;
+        // What was sent since ffmpeg cut this segment is forgotten too: at most what the pipe to ffmpeg holds.
+        Interlocked.Exchange(ref _segmentBytes, 0);
+        if (_failed)
+        {
+            return;
+        }
         // A segment closes when the keyframe after it arrives, so its end is about now on the wall clock.
         _originMs ??= clock.GetUtcNow().ToUnixTimeMilliseconds() - end * 1000;
-        if (index == 0)
+        if (_segments == 0 && await DescribeRenditionAsync(file) is { } refused)
         {
-            await DescribeRenditionAsync(file);
+            await StopAsync(refused);
+            return;
         }
+        var index = _segments++;
         var segment = new LiveSegment(stream.PlaybackId, sessionId, MediaKeys.LiveFile(sessionId, index), duration,
             (long)(_originMs.Value + start * 1000), stream.Record);
         var settled = await renditions.PublishAsync(segment, LivePlaylists.Source, file, _source, _ladder.Select(r => r.Name).ToList());
@@ -237,8 +298,11 @@ internal sealed class LiveSegmenter(
         _ = writes.Run(sessionId, "usage", _ => usage.AddAsync(UsageSubject.ForStream(stream.ProjectId, stream.StreamId), at, sourceSeconds: duration));
     }
 
-    /// <summary>Resolution and frame rate from ffprobe of the first segment; codec strings from the FLV sequence headers.</summary>
-    private async Task DescribeRenditionAsync(string file)
+    /// <summary>
+    /// Resolution and frame rate from ffprobe of the first segment; codec strings from the FLV sequence headers.
+    /// Returns why the source cannot be taken (a picture too large), or null.
+    /// </summary>
+    private async Task<string?> DescribeRenditionAsync(string file)
     {
         MediaProbe? probe = null;
         try
@@ -250,10 +314,15 @@ internal sealed class LiveSegmenter(
         {
             logger.LogWarning("Could not probe the first segment of session {SessionId}: {Error}", sessionId, e.Message);
         }
+        if (probe is { Width: { } width, Height: { } height } && StreamRules.CheckSourceSize(width, height, limits) is { } tooLarge)
+        {
+            return $"Publish ended: {tooLarge}";
+        }
         _ladder = transcoding.Enabled && probe is { HasVideo: true } ? LiveLadder.For(stream.Profiles, probe.Width, probe.Height) : [];
         var codecs = string.Join(',', new[] { _videoCodec, _audioCodec }.Where(c => c is not null));
         _source = new RenditionInfo(probe?.Width, probe?.Height, probe?.FrameRate, codecs.Length > 0 ? codecs : null);
         _ = segments.SetLadderAsync(sessionId, new SessionLadder(_ladder, _source));
+        return null;
     }
 
     public async ValueTask CompleteAsync(string reason)

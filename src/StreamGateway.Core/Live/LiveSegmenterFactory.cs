@@ -7,6 +7,7 @@ namespace StreamGateway.Core.Live;
 /// <summary>Makes the <see cref="LiveSegmenter"/> of each accepted publish, with the services it shares.</summary>
 public sealed class LiveSegmenterFactory(
     IOptions<IngestOptions> options,
+    IOptions<Streams.MediaLimitsOptions> limits,
     LivePublishers publishers,
     LiveRenditions renditions,
     LiveStatistics statistics,
@@ -20,6 +21,7 @@ public sealed class LiveSegmenterFactory(
     ILoggerFactory loggers)
 {
     internal LiveSegmenter Create(StreamKeyInfo stream, Guid sessionId, CancellationTokenSource connection) =>
-        new(stream, sessionId, connection, options.Value, publishers, renditions, statistics, end, transcoding, segments, usage, writes, scopes, clock,
+        new(stream, sessionId, connection, options.Value, limits.Value, publishers, renditions, statistics, end, transcoding, segments, usage, writes,
+            scopes, clock,
             loggers.CreateLogger<LiveSegmenter>());
 }

@@ -43,7 +43,7 @@ public static partial class HlsEndpoints
     private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists,
         IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, CancellationToken ct)
     {
-        var text = Id().IsMatch(playbackId) && RenditionName().IsMatch(rendition) && !await gate.IsBlockedAsync(playbackId, ct)
+        var text = Id().IsMatch(playbackId) && Streams.StreamRules.IsRenditionName(rendition) && !await gate.IsBlockedAsync(playbackId, ct)
             ? await CachedAsync(cache, options.Value, $"hls:{playbackId}:{rendition}",
                 async () => await playlists.MediaAsync(playbackId, rendition) ??
                             await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct))
@@ -94,7 +94,7 @@ public static partial class HlsEndpoints
         ISegmentStore store, PlaybackGate gate, CancellationToken ct)
     {
         Cors(http);
-        if (!Id().IsMatch(playbackId) || !RenditionName().IsMatch(rendition) || !SegmentName().IsMatch(segment) ||
+        if (!Id().IsMatch(playbackId) || !Streams.StreamRules.IsRenditionName(rendition) || !SegmentName().IsMatch(segment) ||
             await gate.IsBlockedAsync(playbackId, ct))
         {
             return NotFound(http);
@@ -152,10 +152,6 @@ public static partial class HlsEndpoints
 
     [GeneratedRegex("^[0-9a-z]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex Id();
-
-    /// <summary>"source" or a profile name (see LiveLadder).</summary>
-    [GeneratedRegex("^[0-9A-Za-z_-]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex RenditionName();
 
     [GeneratedRegex("^[0-9a-z_]{1,64}\\.(ts|jpg|vtt)$", RegexOptions.CultureInvariant)]
     private static partial Regex SegmentName();

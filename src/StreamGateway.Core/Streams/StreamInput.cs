@@ -34,6 +34,7 @@ internal sealed class StreamInput
         MultistreamSpec? multistream,
         RecordingSpec? recordingSpec,
         IReadOnlyCollection<string> currentProfileNames,
+        MediaLimitsOptions limits,
         CancellationToken ct)
     {
         var input = new StreamInput();
@@ -63,7 +64,7 @@ internal sealed class StreamInput
         var profileNames = currentProfileNames;
         if (profiles is not null)
         {
-            StreamRules.CheckProfiles(profiles, input.Errors);
+            StreamRules.CheckProfiles(profiles, limits, input.Errors);
             input.ProfilesJson = StreamRules.ToJson(profiles);
             profileNames = [.. profiles.Where(p => p?.Name is not null).Select(p => p.Name!)];
         }
@@ -75,7 +76,7 @@ internal sealed class StreamInput
         }
         if (recordingSpec is not null)
         {
-            StreamRules.CheckRecordingSpec(recordingSpec, input.Errors);
+            StreamRules.CheckRecordingSpec(recordingSpec, limits, input.Errors);
             input.RecordingSpecJson = StreamRules.ToJson(recordingSpec);
         }
         return input;

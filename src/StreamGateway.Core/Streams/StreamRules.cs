@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -10,6 +11,22 @@ public static partial class StreamRules
 {
     public const int MaxNameLength = 500;
     public const int MaxProfiles = 10;
+    /// <summary>Profile sides: Studio's minimum, and a maximum that keeps boxes sane whatever the pixel limit allows.</summary>
+    public const int MinProfileSide = 128;
+    public const int MaxProfileSide = 4096;
+    /// <summary>Enough for NTSC rates (30000/1001); a larger denominator only hides an absurd rate.</summary>
+    public const int MaxFpsDen = 1001;
+    /// <summary>A GOP shorter than this is nearly intra-only (see <see cref="IntraFloorFactor"/>); a longer one than this
+    /// outlasts any segment.</summary>
+    public const double MinGopSeconds = 0.5;
+    public const double MaxGopSeconds = 20;
+    /// <summary>An intra-only profile codes every frame as a keyframe, which takes several times the bits; its floor is this
+    /// many times the usual one.</summary>
+    public const int IntraFloorFactor = 4;
+    /// <summary>fps 0 keeps the source's rate, unknown when a profile is checked; its bitrate floor counts it as this.</summary>
+    public const int AssumedSourceFps = 30;
+    /// <summary>Names are path segments of playlist and segment URLs.</summary>
+    public const int MaxProfileNameLength = 64;
     public const int MaxUserTagsChars = 2048;
     public const string SourceProfileName = "source";
 
@@ -47,52 +64,43 @@ public static partial class StreamRules
         }
     }
 
-    public static void CheckProfiles(List<FfmpegProfile> profiles, List<string> errors)
+    /// <summary>Live profiles: name, size and bitrate are required.</summary>
+    public static void CheckProfiles(List<FfmpegProfile> profiles, MediaLimitsOptions limits, List<string> errors) =>
+        CheckProfiles(profiles, "profiles", live: true, limits, errors);
+
+    public static void CheckRecordingSpec(RecordingSpec spec, MediaLimitsOptions limits, List<string> errors) =>
+        CheckTranscodeProfiles(spec.Profiles ?? [], "recordingSpec.profiles", limits, errors);
+
+    /// <summary>TranscodeProfiles (VOD and recordings): only the bitrate is required; a missing size is the source's.</summary>
+    public static void CheckTranscodeProfiles(List<FfmpegProfile> profiles, string path, MediaLimitsOptions limits, List<string> errors) =>
+        CheckProfiles(profiles, path, live: false, limits, errors);
+
+    /// <summary>
+    /// Whether a rendition of this size and frame rate may ask for this bitrate (<see cref="MediaLimitsOptions.MinBitsPerPixel"/>);
+    /// null when it may, else the message naming <paramref name="at"/>.
+    /// </summary>
+    public static string? CheckBitrateFloor(int bitrate, int width, int height, double fps, bool intra, string at, MediaLimitsOptions limits)
+    {
+        var floor = Math.Max(limits.MinProfileBitrate,
+            (long)Math.Ceiling(limits.MinBitsPerPixel * width * height * fps * (intra ? IntraFloorFactor : 1)));
+        return bitrate >= floor ? null : string.Create(CultureInfo.InvariantCulture,
+            $"{at}.bitrate: {width}x{height} at {fps:0.##} fps{(intra ? " intra-only" : "")} needs at least {floor} bits/s " +
+            $"({limits.MinBitsPerPixel:0.###} bits per pixel per frame{(intra ? $", ×{IntraFloorFactor} for intra-only" : "")}, " +
+            $"and never under {limits.MinProfileBitrate})");
+    }
+
+    /// <summary>Null when a source picture of this size may be transcoded, else why not.</summary>
+    public static string? CheckSourceSize(int width, int height, MediaLimitsOptions limits) =>
+        (long)width * height <= limits.MaxSourcePixels ? null : string.Create(CultureInfo.InvariantCulture,
+            $"the video is {width}x{height} ({(long)width * height} pixels); sources of at most {limits.MaxSourcePixels} pixels are accepted");
+
+    private static void CheckProfiles(List<FfmpegProfile> profiles, string path, bool live, MediaLimitsOptions limits, List<string> errors)
     {
         if (profiles.Count > MaxProfiles)
         {
-            errors.Add($"profiles: at most {MaxProfiles} profiles are allowed");
+            errors.Add($"{path}: at most {MaxProfiles} profiles are allowed");
         }
         var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < profiles.Count; i++)
-        {
-            var p = profiles[i];
-            var at = $"profiles[{i}]";
-            if (p is null)
-            {
-                errors.Add($"{at}: must be an object");
-                continue;
-            }
-            if (string.IsNullOrEmpty(p.Name))
-            {
-                errors.Add($"{at}.name: is required");
-            }
-            else if (p.Name.Length > MaxNameLength)
-            {
-                errors.Add($"{at}.name: must be at most {MaxNameLength} characters");
-            }
-            else if (p.Name == SourceProfileName)
-            {
-                errors.Add($"{at}.name: \"{SourceProfileName}\" is reserved for the source rendition");
-            }
-            else if (!names.Add(p.Name))
-            {
-                errors.Add($"{at}.name: \"{p.Name}\" is used by more than one profile");
-            }
-            Require(p.Width, $"{at}.width", 128, errors);
-            Require(p.Height, $"{at}.height", 128, errors);
-            Require(p.Bitrate, $"{at}.bitrate", 400, errors);
-            Require(p.Fps, $"{at}.fps", 0, errors);
-            CheckOptional(p.FpsDen, p.Quality, p.Gop, p.Profile, p.Encoder, LiveEncoders, at, errors);
-        }
-    }
-
-    public static void CheckRecordingSpec(RecordingSpec spec, List<string> errors) =>
-        CheckTranscodeProfiles(spec.Profiles ?? [], "recordingSpec.profiles", errors);
-
-    /// <summary>TranscodeProfiles (VOD and recordings): only the bitrate is required.</summary>
-    public static void CheckTranscodeProfiles(List<FfmpegProfile> profiles, string path, List<string> errors)
-    {
         for (var i = 0; i < profiles.Count; i++)
         {
             var p = profiles[i];
@@ -102,54 +110,150 @@ public static partial class StreamRules
                 errors.Add($"{at}: must be an object");
                 continue;
             }
-            Require(p.Bitrate, $"{at}.bitrate", 400, errors);
-            Minimum(p.Width, $"{at}.width", 128, errors);
-            Minimum(p.Height, $"{at}.height", 128, errors);
-            Minimum(p.Fps, $"{at}.fps", 0, errors);
-            CheckOptional(p.FpsDen, p.Quality, p.Gop, p.Profile, p.Encoder, VodEncoders, at, errors);
+            CheckProfileName(p.Name, required: live, at, names, errors);
+            if (live)
+            {
+                Require(p.Width, $"{at}.width", errors);
+                Require(p.Height, $"{at}.height", errors);
+                Require(p.Fps, $"{at}.fps", errors);
+            }
+            Require(p.Bitrate, $"{at}.bitrate", errors);
+            CheckSize(p.Width, p.Height, at, limits, errors);
+            var fps = CheckFrameRate(p.Fps, p.FpsDen, at, limits, errors);
+            var intra = CheckGop(p.Gop, at, errors);
+            CheckBitrate(p, fps, intra, at, limits, errors);
+            if (p.Quality is < 0 or > 44)
+            {
+                errors.Add($"{at}.quality: must be between 0 and 44");
+            }
+            if (p.Profile is not null && !ProfileNames.Contains(p.Profile))
+            {
+                errors.Add($"{at}.profile: must be one of {string.Join(", ", ProfileNames)}");
+            }
+            var encoders = live ? LiveEncoders : VodEncoders;
+            if (p.Encoder is not null && !encoders.Contains(p.Encoder))
+            {
+                errors.Add($"{at}.encoder: must be one of {string.Join(", ", encoders)}");
+            }
         }
     }
 
-    private static void CheckOptional(int? fpsDen, int? quality, string? gop, string? profile, string? encoder,
-        string[] encoders, string at, List<string> errors)
+    /// <summary>A profile's name is a path segment of its playlist and segment URLs (see <see cref="IsRenditionName"/>).</summary>
+    private static void CheckProfileName(string? name, bool required, string at, HashSet<string> names, List<string> errors)
     {
-        Minimum(fpsDen, $"{at}.fpsDen", 1, errors);
-        if (quality is < 0 or > 44)
+        if (string.IsNullOrEmpty(name))
         {
-            errors.Add($"{at}.quality: must be between 0 and 44");
+            if (required)
+            {
+                errors.Add($"{at}.name: is required");
+            }
         }
-        if (gop is not null && gop != "intra" &&
-            (!double.TryParse(gop, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 0))
+        else if (!IsRenditionName(name))
         {
-            errors.Add($"{at}.gop: must be a number of seconds such as \"2.0\", or \"intra\"");
+            errors.Add($"{at}.name: must be 1 to {MaxProfileNameLength} letters, digits, '_' or '-'");
         }
-        if (profile is not null && !ProfileNames.Contains(profile))
+        else if (name == SourceProfileName)
         {
-            errors.Add($"{at}.profile: must be one of {string.Join(", ", ProfileNames)}");
+            errors.Add($"{at}.name: \"{SourceProfileName}\" is reserved for the source rendition");
         }
-        if (encoder is not null && !encoders.Contains(encoder))
+        else if (!names.Add(name))
         {
-            errors.Add($"{at}.encoder: must be one of {string.Join(", ", encoders)}");
+            errors.Add($"{at}.name: \"{name}\" is used by more than one profile");
         }
     }
 
-    private static void Require(int? value, string at, int min, List<string> errors)
+    private static void CheckSize(int? width, int? height, string at, MediaLimitsOptions limits, List<string> errors)
+    {
+        var sizeOk = true;
+        foreach (var (value, field) in new[] { (width, "width"), (height, "height") })
+        {
+            if (value is < MinProfileSide or > MaxProfileSide)
+            {
+                errors.Add($"{at}.{field}: must be an integer from {MinProfileSide} to {MaxProfileSide}");
+                sizeOk = false;
+            }
+        }
+        if (sizeOk && width is { } w && height is { } h && CheckProfilePixels(w, h, at, limits) is { } large)
+        {
+            errors.Add(large);
+        }
+    }
+
+    /// <summary>Null when a rendition of this size is within <see cref="MediaLimitsOptions.MaxProfilePixels"/>, else the message.</summary>
+    public static string? CheckProfilePixels(int width, int height, string at, MediaLimitsOptions limits) =>
+        (long)width * height <= limits.MaxProfilePixels ? null : string.Create(CultureInfo.InvariantCulture,
+            $"{at}: {width}x{height} is {(long)width * height} pixels; a profile may have at most {limits.MaxProfilePixels}");
+
+    /// <summary>The frame rate the bitrate floor counts with: the asked one, or <see cref="AssumedSourceFps"/> for the source's.</summary>
+    private static double CheckFrameRate(int? fps, int? fpsDen, string at, MediaLimitsOptions limits, List<string> errors)
+    {
+        if (fpsDen is < 1 or > MaxFpsDen)
+        {
+            errors.Add($"{at}.fpsDen: must be an integer from 1 to {MaxFpsDen}");
+            return AssumedSourceFps;
+        }
+        if (fps is not { } f || f == 0)
+        {
+            return AssumedSourceFps;
+        }
+        var rate = (double)f / (fpsDen ?? 1);
+        if (f < 0 || rate < 1 || rate > limits.MaxProfileFps)
+        {
+            errors.Add($"{at}.fps: must be 0 (the source's rate) or a rate (fps / fpsDen) from 1 to {limits.MaxProfileFps} frames per second");
+            return AssumedSourceFps;
+        }
+        return rate;
+    }
+
+    /// <summary>Studio's gop: seconds as a string ("2.0"), or "intra". Returns whether it asks for intra-only coding.</summary>
+    private static bool CheckGop(string? gop, string at, List<string> errors)
+    {
+        if (gop is null)
+        {
+            return false;
+        }
+        if (gop == "intra")
+        {
+            return true;
+        }
+        if (!double.TryParse(gop, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ||
+            seconds != 0 && seconds is < MinGopSeconds or > MaxGopSeconds)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{at}.gop: must be \"intra\", \"0\" (the encoder's default) or a number of seconds from {MinGopSeconds} to {MaxGopSeconds} such as \"2.0\""));
+        }
+        return false;
+    }
+
+    private static void CheckBitrate(FfmpegProfile p, double fps, bool intra, string at, MediaLimitsOptions limits, List<string> errors)
+    {
+        if (p.Bitrate is not { } bitrate)
+        {
+            return;
+        }
+        if (bitrate > limits.MaxProfileBitrate)
+        {
+            errors.Add($"{at}.bitrate: must be at most {limits.MaxProfileBitrate} bits/s");
+        }
+        else if (p.Width is { } w and >= MinProfileSide and <= MaxProfileSide && p.Height is { } h and >= MinProfileSide and <= MaxProfileSide)
+        {
+            if (CheckBitrateFloor(bitrate, w, h, fps, intra, at, limits) is { } low)
+            {
+                errors.Add(low);
+            }
+        }
+        else if (bitrate < limits.MinProfileBitrate)
+        {
+            // The size is the source's (checked once it is known) or already refused above.
+            errors.Add($"{at}.bitrate: must be at least {limits.MinProfileBitrate} bits/s");
+        }
+    }
+
+    private static void Require(int? value, string at, List<string> errors)
     {
         if (value is null)
         {
             errors.Add($"{at}: is required");
-        }
-        else
-        {
-            Minimum(value, at, min, errors);
-        }
-    }
-
-    private static void Minimum(int? value, string at, int min, List<string> errors)
-    {
-        if (value < min)
-        {
-            errors.Add($"{at}: must be an integer >= {min}");
         }
     }
 
@@ -274,6 +378,12 @@ public static partial class StreamRules
     }
 
     public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, GatewayJson.Options);
+
+    /// <summary>Whether a name can be a rendition's path segment: "source" or a profile's name.</summary>
+    public static bool IsRenditionName(string name) => RenditionName().IsMatch(name);
+
+    [GeneratedRegex("^[0-9A-Za-z_-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RenditionName();
 
     [GeneratedRegex("^(srt|rtmps?)://", RegexOptions.CultureInvariant)]
     private static partial Regex TargetUrl();

@@ -2,9 +2,10 @@ namespace StreamGateway.Core.Streams;
 
 public static class StreamsExtensions
 {
-    /// <summary>Streams: create, update, activity (stream.started / stream.idle).</summary>
+    /// <summary>Streams: create, update, activity (stream.started / stream.idle), and the media limits every profile and source meets.</summary>
     public static IServiceCollection AddStreams(this IServiceCollection services)
     {
+        services.AddOptions<MediaLimitsOptions>().BindConfiguration(MediaLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<CreateStream>();
         services.AddScoped<UpdateStream>();
         services.AddScoped<SetStreamActive>();

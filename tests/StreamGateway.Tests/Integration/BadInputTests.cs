@@ -18,7 +18,7 @@ public sealed class BadInputTests
 
     [Theory]
     [InlineData("{}", "name: is required")]
-    [InlineData("{\"name\":\"x\",\"profiles\":[{\"name\":\"a\",\"width\":100,\"height\":360,\"bitrate\":500000,\"fps\":30}]}", "profiles[0].width: must be an integer >= 128")]
+    [InlineData("{\"name\":\"x\",\"profiles\":[{\"name\":\"a\",\"width\":100,\"height\":360,\"bitrate\":500000,\"fps\":30}]}", "profiles[0].width: must be an integer from 128 to 4096")]
     [InlineData("{\"name\":\"x\",\"profiles\":[{\"name\":\"a\",\"width\":640,\"height\":360,\"bitrate\":500000,\"fps\":29.97}]}", "$.profiles[0].fps: has the wrong type or an invalid value")]
     [InlineData("{\"name\":\"x\",\"colour\":\"blue\"}", "$.colour: unknown field (additional properties are not allowed)")]
     [InlineData("{\"name\":\"x\",\"profiles\":[{\"name\":\"a\",\"width\":640,\"height\":360,\"bitrate\":500000,\"fps\":30,\"profile\":\"H265\"}]}", "profiles[0].profile: must be one of H264Baseline, H264Main, H264High, H264ConstrainedHigh")]

@@ -22,8 +22,9 @@ public sealed class Broadcaster : IAsyncDisposable
     /// <param name="audio">Whether to send an AAC tone.</param>
     /// <param name="bFrames">Encode with B-frames (decode order differs from presentation order), as most encoders do.</param>
     /// <param name="rtmpUrl">The ingest URL without the key; the suite's gateway unless a test runs its own.</param>
+    /// <param name="pattern">The lavfi picture source: "testsrc2", or "color" for a picture that costs nothing to encode at any size.</param>
     public static Broadcaster Start(string streamKey, double seconds, string? video = "320x240", bool audio = true, int gopFrames = 30,
-        bool bFrames = false, string? rtmpUrl = null)
+        bool bFrames = false, string? rtmpUrl = null, string pattern = "testsrc2", int rate = 15)
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in new[] { "-hide_banner", "-loglevel", "error", "-re" })
@@ -32,7 +33,7 @@ public sealed class Broadcaster : IAsyncDisposable
         }
         if (video is not null)
         {
-            Add(info, "-f", "lavfi", "-i", $"testsrc2=size={video}:rate=15");
+            Add(info, "-f", "lavfi", "-i", $"{pattern}=size={video}:rate={rate}");
         }
         if (audio)
         {

@@ -38,7 +38,7 @@ public sealed class UntrustedMediaTests : IAsyncLifetime
         var url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/next.ts";
         var playlist = $"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\n{_video}\n#EXTINF:2.0,\n{url}\n#EXT-X-ENDLIST\n";
 
-        var asset = await UploadAsync(Encoding.UTF8.GetBytes(playlist));
+        var asset = await Uploads.UploadAsync(Encoding.UTF8.GetBytes(playlist));
 
         Assert.Equal("failed", asset["status"]!["phase"]!.GetValue<string>());
         Assert.StartsWith("unsupported container format 'hls'", asset["status"]!["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class UntrustedMediaTests : IAsyncLifetime
     {
         var list = $"ffconcat version 1.0\nfile '{_video}'\nfile elsewhere.ts\n";
 
-        var asset = await UploadAsync(Encoding.UTF8.GetBytes(list));
+        var asset = await Uploads.UploadAsync(Encoding.UTF8.GetBytes(list));
 
         Assert.Equal("failed", asset["status"]!["phase"]!.GetValue<string>());
         Assert.StartsWith("unsupported container format 'concat'", asset["status"]!["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -62,32 +62,11 @@ public sealed class UntrustedMediaTests : IAsyncLifetime
         var file = Path.Combine(_dir.FullName, "clip.mkv");
         await MakeVideoAsync(file, "matroska");
 
-        var asset = await UploadAsync(await File.ReadAllBytesAsync(file), staticMp4: true);
+        var asset = await Uploads.UploadAsync(await File.ReadAllBytesAsync(file), staticMp4: true);
 
         Assert.Equal("ready", asset["status"]!["phase"]!.GetValue<string>());
         Assert.Equal("matroska,webm", asset["videoSpec"]!["format"]!.GetValue<string>());
         Assert.NotNull(asset["downloadUrl"]);
-    }
-
-    /// <summary>request-upload, PUT the bytes, and wait until the asset is ready or failed.</summary>
-    private static async Task<JsonObject> UploadAsync(byte[] bytes, bool staticMp4 = false)
-    {
-        var t = await Gw.NewTenantAsync();
-        using var created = await t.Http.PostAsJsonAsync("api/asset/request-upload", new { name = "untrusted", staticMp4 });
-        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        var body = (await Json.ReadObjectAsync(created))!;
-        var id = body["asset"]!["id"]!.GetValue<string>();
-        using (var put = await Gw.Client().PutAsync(body["url"]!.GetValue<string>(), new ByteArrayContent(bytes)))
-        {
-            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        }
-        JsonObject? asset = null;
-        await Poll.UntilAsync(async () =>
-        {
-            asset = await Json.ReadObjectAsync(await t.Http.GetAsync($"api/asset/{id}"));
-            return asset!["status"]!["phase"]!.GetValue<string>() is "ready" or "failed";
-        }, 180, $"asset {id} to be ready or failed");
-        return asset!;
     }
 
     private static async Task MakeVideoAsync(string path, string format)

@@ -1,4 +1,5 @@
 using StreamGateway.Core.Assets;
+using StreamGateway.Core.Streams;
 using StreamGateway.Core.Transcoding;
 
 namespace StreamGateway.Tests.Unit.Assets;
@@ -46,5 +47,20 @@ public sealed class VodLadderTests
     {
         var ladder = VodLadder.For("""[{"name":"low","width":426,"height":240,"bitrate":300000},{"bitrate":2000000}]""", 1280, 720, 3_000_000);
         Assert.Equal([new Rendition("low", 426, 240, 300_000), new Rendition("720p1", 1280, 720, 2_000_000)], ladder);
+    }
+
+    [Fact]
+    public void Requested_profiles_meet_the_floor_at_the_source_size_and_rate_once_probed()
+    {
+        var limits = new MediaLimitsOptions();
+        var ladder = VodLadder.For("""[{"name":"ok","width":640,"height":360,"bitrate":800000},{"bitrate":500000}]""", 1920, 1080, 8_000_000);
+        Assert.Equal("profiles[1].bitrate: 1920x1080 at 30 fps needs at least 1866240 bits/s (0.03 bits per pixel per frame, and never under 50000)",
+            VodLadder.CheckRequested(ladder, 30, limits));
+        // A source far above the frame-rate limit counts at the limit.
+        Assert.StartsWith("profiles[0].bitrate: 640x360 at 60 fps needs at least 414720 bits/s",
+            VodLadder.CheckRequested(VodLadder.For("""[{"bitrate":400000}]""", 640, 360, 0), 240, limits), StringComparison.Ordinal);
+        Assert.Null(VodLadder.CheckRequested(VodLadder.For("""[{"bitrate":2000000}]""", 1920, 1080, 0), 29.97, limits));
+        Assert.Equal("profiles[0]: 4096x2160 is 8847360 pixels; a profile may have at most 8294400",
+            VodLadder.CheckRequested(VodLadder.For("""[{"bitrate":20000000}]""", 4096, 2160, 0), 24, limits));
     }
 }
