@@ -115,6 +115,20 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         await db.KeyExpireAsync(meta, TimeSpan.FromSeconds(options.Value.StateTtlSeconds));
     }
 
+    /// <summary>
+    /// Describes the source with each of its segments, and names the session publishing it if nothing does: playlist
+    /// state that Redis forgot (a flush, a restart) is whole again after the next segment, so the master playlist keeps
+    /// its picture and the session's end still ends the playlist.
+    /// </summary>
+    public async Task DescribeSourceAsync(string playbackId, Guid sessionId, RenditionInfo info)
+    {
+        var db = redis.GetDatabase();
+        var meta = Meta(playbackId);
+        // Sent together: this runs for every source segment.
+        await Task.WhenAll(db.HashSetAsync(meta, $"{Source}:info", JsonSerializer.Serialize(info)),
+            db.HashSetAsync(meta, "session", sessionId.ToString(), When.NotExists));
+    }
+
     public Task SetRenditionAsync(string playbackId, string rendition, RenditionInfo info, bool onlyIfMissing = false) =>
         redis.GetDatabase().HashSetAsync(Meta(playbackId), $"{rendition}:info", JsonSerializer.Serialize(info),
             onlyIfMissing ? When.NotExists : When.Always);

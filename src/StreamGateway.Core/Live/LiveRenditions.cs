@@ -19,11 +19,15 @@ public sealed class LiveRenditions(ISegmentStore store, LivePlaylists playlists,
     {
         var bytes = new FileInfo(path).Length;
         var source = rendition == LivePlaylists.Source;
-        // The source is described by each publish's first segment (a new publish may change it); a transcoded
-        // rendition by the first of its segments to land.
-        if (!source || segment.Index == 0)
+        // The source is described by each of its segments (a new publish may change it, a Redis flush forget it); a
+        // transcoded rendition by the first of its segments to land.
+        if (source)
         {
-            await playlists.SetRenditionAsync(segment.PlaybackId, rendition, picture, onlyIfMissing: !source);
+            await playlists.DescribeSourceAsync(segment.PlaybackId, segment.SessionId, picture);
+        }
+        else
+        {
+            await playlists.SetRenditionAsync(segment.PlaybackId, rendition, picture, onlyIfMissing: true);
         }
         await store.PutFileAsync(MediaKeys.Live(segment.PlaybackId, rendition, segment.File), path, CancellationToken.None);
         // Queued, not awaited: the playlist must not wait for the database.

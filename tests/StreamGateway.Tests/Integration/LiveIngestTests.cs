@@ -313,7 +313,8 @@ public sealed partial class LiveIngestTests
         await broadcaster.FreezeAsync();
         // `./dev test` sets a 3 s idle timeout; the deadline leaves room for the last segment's flush.
         await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
-        Assert.False((bool)(await GetStreamAsync(t, id))["isActive"]!);
+        // The session's end closes the playlist, then marks the stream idle: a read between the two still sees it live.
+        await WaitForStreamAsync(t, id, st => !(bool)st["isActive"]!);
         var hooks = (await receiver.WaitForAsync(2)).Select(h => JsonNode.Parse(h.Text)!).ToList();
         Assert.Equal(["recording.started", "stream.idle"], hooks.Select(h => (string)h["event"]!));
         var session = hooks[0]["payload"]!["session"]!;

@@ -19,7 +19,7 @@ public sealed class StoreOutages
 /// <summary>
 /// What must survive lives in PostgreSQL, and what the live path writes there waits out an outage: a Redis flush in
 /// the middle of a recorded publish, with webhook deliveries waiting for a retry, loses neither the recording nor a
-/// delivery; PostgreSQL stopped for 30 s while a stream publishes stops neither the stream nor its events.
+/// delivery, and the live playlist is whole again with the next segment; PostgreSQL stopped for 30 s while a stream publishes stops neither the stream nor its events.
 /// </summary>
 [Collection(StoreOutages.Name)]
 public sealed partial class OutageTests
@@ -60,12 +60,19 @@ public sealed partial class OutageTests
             Assert.True(exit == 0, stderr);
         }
 
+        // Live playlist state that Redis forgot is whole again after the next segment: the master playlist keeps the
+        // source's picture, and the session's end still ends the playlist.
+        using var http = new HttpClient();
+        var live = (string)stream["playbackId"]!;
+        await Poll.UntilAsync(async () => (await http.GetStringAsync(HlsUrl(live, "source/index.m3u8"))).Contains("#EXT-X-ENDLIST", StringComparison.Ordinal),
+            30, "the end of the live playlist");
+        Assert.Contains("RESOLUTION=640x360", await http.GetStringAsync(HlsUrl(live, "index.m3u8")), StringComparison.Ordinal);
+
         // The recording holds the whole session, the segments from before the flush too.
         var session = await t.RecordedSessionAsync(stream);
         var seconds = session["sourceSegmentsDuration"]!.GetValue<double>();
         Assert.True(seconds >= 14, session.ToJsonString());
         var asset = (await Json.ReadObjectAsync(await t.Http.GetAsync($"api/asset/{session["id"]}")))!;
-        using var http = new HttpClient();
         var media = await http.GetStringAsync(HlsUrl((string)asset["playbackId"]!, "source/index.m3u8"));
         var listed = Entry().Matches(media).Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         Assert.True(Math.Abs(listed - seconds) < 0.5, $"the recording lists {listed} s of the session's {seconds} s:\n{media}");

@@ -54,10 +54,10 @@ public sealed class LivepeerPoolTests
             addresses.Add(address);
             var amount = stakes[i] * Lpt;
             await Send(deployer, token, new MintFunction { To = address, Amount = amount });
-            await InitializeRoundIfNeededAsync(o, contracts.RoundsManager);
             await Send(o, token, new ApproveFunction { Spender = contracts.BondingManager, Value = amount });
-            await Send(o, contracts.BondingManager, new BondFunction { Amount = amount, To = address });
-            await Send(o, contracts.BondingManager, new TranscoderFunction { RewardCut = 100_000 * (i + 1), FeeShare = 500_000 });
+            await InRoundAsync(o, contracts.RoundsManager, () => Send(o, contracts.BondingManager, new BondFunction { Amount = amount, To = address }));
+            await InRoundAsync(o, contracts.RoundsManager,
+                () => Send(o, contracts.BondingManager, new TranscoderFunction { RewardCut = 100_000 * (i + 1), FeeShare = 500_000 }));
             await Send(o, contracts.ServiceRegistry, new SetServiceUriFunction { ServiceUri = $"https://127.0.0.1:{9 + i}" });
         }
 
@@ -90,6 +90,26 @@ public sealed class LivepeerPoolTests
                 .QueryAsync<bool>(roundsManager, new CurrentRoundInitializedFunction()))
         {
             await Send(web3, roundsManager, new InitializeRoundFunction());
+        }
+    }
+
+    /// <summary>
+    /// Runs a stake change in an initialized round. Other tests' transactions mine blocks, so a round can begin between
+    /// the check and the change: then the round is initialized and the change sent again.
+    /// </summary>
+    private static async Task InRoundAsync(Web3 web3, string roundsManager, Func<Task> change)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            await InitializeRoundIfNeededAsync(web3, roundsManager);
+            try
+            {
+                await change();
+                return;
+            }
+            catch (Nethereum.ABI.FunctionEncoding.SmartContractRevertException e) when (tries < 5 && e.Message.Contains("round is not initialized", StringComparison.Ordinal))
+            {
+            }
         }
     }
 
