@@ -54,6 +54,25 @@ public sealed class Broadcaster : IAsyncDisposable
     }
 
     /// <summary>GStreamer's RTMP client (rtmp2sink) publishing H.264 + AAC, as a second encoder implementation.</summary>
+    /// <summary>
+    /// ffmpeg with OBS Studio's default x264 output settings: 30 fps, a keyframe every 2 s, two B-frames, high profile,
+    /// constant bitrate, and 48 kHz stereo AAC at 160 kbit/s.
+    /// </summary>
+    public static Broadcaster StartObsLike(string streamKey, double seconds, string video = "640x360", string bitrate = "1000k")
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        Add(info, "-hide_banner", "-loglevel", "error", "-re",
+            "-f", "lavfi", "-i", $"testsrc2=size={video}:rate=30",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-bf", "2", "-g", "60", "-keyint_min", "60",
+            "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate,
+            "-x264-params", "nal-hrd=cbr",
+            "-c:a", "aac", "-b:a", "160k", "-ac", "2", "-ar", "48000",
+            "-f", "flv", RtmpUrl(streamKey));
+        return new Broadcaster(Process.Start(info)!);
+    }
+
     public static Broadcaster StartGStreamer(string streamKey, int frames, int width = 320, int height = 240)
     {
         var info = new ProcessStartInfo("gst-launch-1.0") { RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };

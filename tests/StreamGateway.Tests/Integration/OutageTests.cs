@@ -34,6 +34,20 @@ public sealed partial class OutageTests
     [Fact]
     public async Task A_Redis_flush_during_a_recorded_publish_with_deliveries_pending_loses_neither_the_recording_nor_a_webhook()
     {
+        try
+        {
+            await FlushDuringRecordedPublishAsync();
+        }
+        finally
+        {
+            // A flush also empties Hangfire's list of servers, which its Redis storage never announces again (SECURITY.md,
+            // Known gaps): jobs still run, but the tests after this one, which read that list, get a fresh gateway.
+            await DevCommand.RunAsync("gateway", "restart");
+        }
+    }
+
+    private static async Task FlushDuringRecordedPublishAsync()
+    {
         var t = await Gw.NewTenantAsync();
         var refusing = 1;
         await using var receiver = new WebhookReceiver(_ => Volatile.Read(ref refusing) == 1 ? 503 : 200);
@@ -113,6 +127,8 @@ public sealed partial class OutageTests
             finally
             {
                 await DevCommand.RunAsync("postgres", "start");
+                // This process's pooled connections died with the server; the tests after this one start afresh.
+                Npgsql.NpgsqlConnection.ClearAllPools();
             }
             var (exit, stderr) = await broadcaster.WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(exit == 0, stderr);
