@@ -185,17 +185,34 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
         // A well-formed body (two segments back to back, its hash right) that is merely too big.
         byte[] oversize = [.. source.Bytes, .. source.Bytes];
 
-        foreach (var chunked in new[] { false, true })
+        var answered = 0;
+        for (var seq = 1; seq <= 4; seq++)
         {
-            using var refused = await orchestrator.PostSegmentAsync(
-                RunningOrchestrator.Segment(info.AuthToken, chunked ? 2 : 1, oversize, P240), oversize, chunked: chunked);
-            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
-            Assert.Equal($"segment too large: more than {limit} bytes\n", await refused.Content.ReadAsStringAsync());
+            var chunked = seq % 2 == 0;
+            HttpResponseMessage refused;
+            try
+            {
+                refused = await orchestrator.PostSegmentAsync(
+                    RunningOrchestrator.Segment(info.AuthToken, seq, oversize, P240), oversize, chunked: chunked);
+            }
+            catch (HttpRequestException e) when (e.InnerException is IOException)
+            {
+                // The node answered and closed the connection while the rest of the body was still being sent: the
+                // sender sees a broken pipe instead of the answer. Refused either way.
+                continue;
+            }
+            using (refused)
+            {
+                Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+                Assert.Equal($"segment too large: more than {limit} bytes\n", await refused.Content.ReadAsStringAsync());
+                answered++;
+            }
         }
+        Assert.True(answered > 0, "no oversize post got its 413 back, only broken connections");
         Assert.Empty(Directory.EnumerateFiles(orchestrator.WorkDir, "*", SearchOption.AllDirectories));
 
         using var accepted = await orchestrator.PostSegmentAsync(
-            RunningOrchestrator.Segment(info.AuthToken, 3, source.Bytes, P240), source.Bytes, chunked: true);
+            RunningOrchestrator.Segment(info.AuthToken, 5, source.Bytes, P240), source.Bytes, chunked: true);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         var result = TranscodeResult.Parser.ParseFrom(await accepted.Content.ReadAsByteArrayAsync());
         Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
