@@ -95,7 +95,9 @@ public sealed class LivepeerPoolTests
 
     /// <summary>
     /// Runs a stake change in an initialized round. Other tests' transactions mine blocks, so a round can begin between
-    /// the check and the change: then the round is initialized and the change sent again.
+    /// the check and the change; and when the latest block is a round's last, the check (at that block) passes while
+    /// the change (estimated for the next block, in the next round) reverts. Either way one block is mined, the new
+    /// round initialized, and the change sent again.
     /// </summary>
     private static async Task InRoundAsync(Web3 web3, string roundsManager, Func<Task> change)
     {
@@ -109,6 +111,7 @@ public sealed class LivepeerPoolTests
             }
             catch (Nethereum.ABI.FunctionEncoding.SmartContractRevertException e) when (tries < 5 && e.Message.Contains("round is not initialized", StringComparison.Ordinal))
             {
+                await web3.Client.SendRequestAsync(new Nethereum.JsonRpc.Client.RpcRequest(tries, "evm_mine"));
             }
         }
     }
