@@ -35,7 +35,11 @@ public sealed class Gateway
             : throw new InvalidOperationException(
                 $"{name} is not set: integration tests run against the services `./dev test` starts (run `./dev test`).");
 
-    public HttpClient Client(string? apiKey = null)
+    /// <summary>A viewer's URL under the suite's HLS base: the master playlist unless <paramref name="path"/> names another file.</summary>
+    public static string HlsUrl(string playbackId, string path = "index.m3u8") =>
+        $"{Environment.GetEnvironmentVariable("SG_HLS_URL")}/{playbackId}/{path}";
+
+        public HttpClient Client(string? apiKey = null)
     {
         var client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         if (apiKey is not null)

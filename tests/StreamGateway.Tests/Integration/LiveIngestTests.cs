@@ -12,8 +12,6 @@ public sealed partial class LiveIngestTests
     private static readonly Gateway Gw = Gateway.Instance;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(40);
 
-    private static string HlsUrl(string playbackId, string path = "index.m3u8") =>
-        $"{Environment.GetEnvironmentVariable("SG_HLS_URL")}/{playbackId}/{path}";
 
     /// <summary>Polls a URL until <paramref name="ready"/> holds for its body, or fails at the deadline.</summary>
     private static async Task<string> WaitForAsync(HttpClient client, string url, Func<string, bool> ready, string what)
@@ -49,13 +47,13 @@ public sealed partial class LiveIngestTests
         var (id, key, playbackId) = ((string)s["id"]!, (string)s["streamKey"]!, (string)s["playbackId"]!);
         using var viewer = Gw.Client();
 
-        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(HlsUrl(playbackId))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(Gateway.HlsUrl(playbackId))).StatusCode);
 
         await using var broadcaster = Broadcaster.Start(key, seconds: 7, video: "320x240", bFrames: true);
-        var media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 2, "two live segments");
+        var media = await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 2, "two live segments");
         Assert.DoesNotContain("#EXT-X-ENDLIST", media);
 
-        using (var master = await viewer.GetAsync(HlsUrl(playbackId)))
+        using (var master = await viewer.GetAsync(Gateway.HlsUrl(playbackId)))
         {
             Assert.Equal("application/vnd.apple.mpegurl", master.Content.Headers.ContentType!.MediaType);
             Assert.Equal("*", master.Headers.GetValues("Access-Control-Allow-Origin").Single());
@@ -71,7 +69,7 @@ public sealed partial class LiveIngestTests
 
         var (exit, stderr) = await broadcaster.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(exit == 0, stderr);
-        media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
+        media = await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
 
         // Segments are ~2 s (cut at the 2 s keyframes), numbered from 0, and each one decodes.
         var durations = ExtInf().Matches(media).Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
@@ -79,7 +77,7 @@ public sealed partial class LiveIngestTests
         Assert.All(durations[..^1], d => Assert.InRange(d, 1.8, 2.3));
         Assert.Contains("#EXT-X-MEDIA-SEQUENCE:0\n", media);
         var first = media.Split('\n').First(l => l.EndsWith(".ts", StringComparison.Ordinal));
-        using (var segment = await viewer.GetAsync(HlsUrl(playbackId, "source/" + first)))
+        using (var segment = await viewer.GetAsync(Gateway.HlsUrl(playbackId, "source/" + first)))
         {
             Assert.Equal(HttpStatusCode.OK, segment.StatusCode);
             Assert.Equal("video/mp2t", segment.Content.Headers.ContentType!.MediaType);
@@ -90,18 +88,18 @@ public sealed partial class LiveIngestTests
         foreach (var name in media.Split('\n').Where(l => l.EndsWith(".ts", StringComparison.Ordinal)))
         {
             var start = await Viewer.RunAsync("ffprobe", "-v", "error", "-show_entries", "format=start_time", "-of", "csv=p=0",
-                HlsUrl(playbackId, "source/" + name));
+                Gateway.HlsUrl(playbackId, "source/" + name));
             starts.Add(double.Parse(start.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture));
         }
         Assert.Equal(starts.Order(), starts);
         Assert.Equal(starts.Count, starts.Distinct().Count());
         Assert.InRange(starts[^1] - starts[0], 1.8 * (starts.Count - 1), 2.3 * (starts.Count - 1));
         var probe = await Viewer.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0",
-            HlsUrl(playbackId));
+            Gateway.HlsUrl(playbackId));
         Assert.True(probe.ExitCode == 0, probe.Stderr);
         Assert.Contains("h264,320,240", probe.Stdout);
         Assert.Contains("aac", probe.Stdout);
-        var decode = await Viewer.RunAsync("ffmpeg", "-v", "error", "-i", HlsUrl(playbackId, "source/index.m3u8"), "-f", "null", "-");
+        var decode = await Viewer.RunAsync("ffmpeg", "-v", "error", "-i", Gateway.HlsUrl(playbackId, "source/index.m3u8"), "-f", "null", "-");
         Assert.True(decode.ExitCode == 0 && decode.Stderr.Trim().Length == 0, decode.Stderr);
 
         // The stream went idle, with statistics; the session is listed.
@@ -119,7 +117,7 @@ public sealed partial class LiveIngestTests
         var info = (await Json.ReadObjectAsync(await viewer.GetAsync($"api/playback/{playbackId}")))!;
         Assert.Equal("live", (string?)info["type"]);
         Assert.Equal(0, (int)info["meta"]!["live"]!);
-        Assert.Equal(HlsUrl(playbackId), (string?)info["meta"]!["source"]![0]!["url"]);
+        Assert.Equal(Gateway.HlsUrl(playbackId), (string?)info["meta"]!["source"]![0]!["url"]);
         Assert.Equal("HLS (TS)", (string?)info["meta"]!["source"]![0]!["hrn"]);
 
         // stream.started then stream.idle, signed, without the key.
@@ -157,12 +155,12 @@ public sealed partial class LiveIngestTests
             var (exit, stderr) = await gst.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.True(exit == 0, stderr);
         }
-        var media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
+        var media = await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
         Assert.True(SegmentCount(media) >= 2, media);
-        var master = await WaitForAsync(viewer, HlsUrl(playbackId), p => p.Contains("RESOLUTION"), "the master playlist");
+        var master = await WaitForAsync(viewer, Gateway.HlsUrl(playbackId), p => p.Contains("RESOLUTION"), "the master playlist");
         Assert.Contains("RESOLUTION=320x240", master);
         Assert.Contains("mp4a.40.2", master);
-        var decode = await Viewer.RunAsync("ffmpeg", "-v", "error", "-i", HlsUrl(playbackId, "source/index.m3u8"), "-f", "null", "-");
+        var decode = await Viewer.RunAsync("ffmpeg", "-v", "error", "-i", Gateway.HlsUrl(playbackId, "source/index.m3u8"), "-f", "null", "-");
         Assert.True(decode.ExitCode == 0, decode.Stderr);
     }
 
@@ -185,8 +183,8 @@ public sealed partial class LiveIngestTests
         using var viewer = Gw.Client();
 
         await using var broadcaster = Broadcaster.Start(key, seconds: 60);
-        var playlist = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "a live segment");
-        var segment = HlsUrl(playbackId, "source/" + playlist.Split('\n').First(l => l.EndsWith(".ts", StringComparison.Ordinal)));
+        var playlist = await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "a live segment");
+        var segment = Gateway.HlsUrl(playbackId, "source/" + playlist.Split('\n').First(l => l.EndsWith(".ts", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(segment)).StatusCode);
         using (var patch = await t.Http.PatchAsJsonAsync($"api/stream/{id}", new { suspended = true }))
         {
@@ -199,7 +197,7 @@ public sealed partial class LiveIngestTests
         // Nothing of it is served while it is suspended (every node knows within the gate's cache period): not the
         // playlists, not a segment a viewer already knew.
         await Task.Delay(Core.Playback.PlaybackGate.CacheFor);
-        foreach (var url in new[] { HlsUrl(playbackId, "index.m3u8"), HlsUrl(playbackId, "source/index.m3u8"), segment })
+        foreach (var url in new[] { Gateway.HlsUrl(playbackId, "index.m3u8"), Gateway.HlsUrl(playbackId, "source/index.m3u8"), segment })
         {
             Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(url)).StatusCode);
         }
@@ -221,19 +219,19 @@ public sealed partial class LiveIngestTests
         {
             Assert.Equal(0, (await first.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode);
         }
-        await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the first session's end");
+        await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the first session's end");
         await using (var second = Broadcaster.Start(key, seconds: 4.5))
         {
             Assert.Equal(0, (await second.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode);
         }
-        var media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"),
+        var media = await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"),
             p => p.Contains("#EXT-X-DISCONTINUITY\n") && p.Contains("#EXT-X-ENDLIST"), "the second session in the same playlist");
         var before = media[..media.IndexOf("#EXT-X-DISCONTINUITY\n", StringComparison.Ordinal)];
         Assert.True(SegmentCount(before) >= 2, media);
         var sessions = await Json.ReadArrayAsync(await t.Http.GetAsync($"api/stream/{id}/sessions"));
         Assert.Equal(2, sessions.Count);
 
-        var decode = await Viewer.RunAsync("ffmpeg", "-v", "error", "-i", HlsUrl(playbackId, "source/index.m3u8"), "-f", "null", "-");
+        var decode = await Viewer.RunAsync("ffmpeg", "-v", "error", "-i", Gateway.HlsUrl(playbackId, "source/index.m3u8"), "-f", "null", "-");
         Assert.True(decode.ExitCode == 0, decode.Stderr);
     }
 
@@ -250,18 +248,18 @@ public sealed partial class LiveIngestTests
         Assert.Equal(0, (await a.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode);
         Assert.Equal(0, (await b.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode);
 
-        var videoMaster = await WaitForAsync(viewer, HlsUrl((string)video["playbackId"]!), p => p.Contains("RESOLUTION"), "the video master playlist");
+        var videoMaster = await WaitForAsync(viewer, Gateway.HlsUrl((string)video["playbackId"]!), p => p.Contains("RESOLUTION"), "the video master playlist");
         Assert.Contains("RESOLUTION=480x270", videoMaster);
         Assert.DoesNotContain("mp4a", videoMaster);
-        var audioMaster = await WaitForAsync(viewer, HlsUrl((string)audio["playbackId"]!), p => p.Contains("BANDWIDTH"), "the audio master playlist");
+        var audioMaster = await WaitForAsync(viewer, Gateway.HlsUrl((string)audio["playbackId"]!), p => p.Contains("BANDWIDTH"), "the audio master playlist");
         Assert.DoesNotContain("RESOLUTION", audioMaster);
         Assert.Contains("CODECS=\"mp4a.40.2\"", audioMaster);
 
         var probeVideo = await Viewer.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0",
-            HlsUrl((string)video["playbackId"]!, "source/index.m3u8"));
+            Gateway.HlsUrl((string)video["playbackId"]!, "source/index.m3u8"));
         Assert.Equal(["video"], probeVideo.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct());
         var probeAudio = await Viewer.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0",
-            HlsUrl((string)audio["playbackId"]!, "source/index.m3u8"));
+            Gateway.HlsUrl((string)audio["playbackId"]!, "source/index.m3u8"));
         Assert.Equal(["audio"], probeAudio.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct());
 
         var audioStream = await WaitForStreamAsync(t, (string)audio["id"]!, st => !(bool)st["isActive"]! && st.ContainsKey("issues"));
@@ -278,10 +276,10 @@ public sealed partial class LiveIngestTests
         using var viewer = Gw.Client();
 
         await using var first = Broadcaster.Start(key, seconds: 60);
-        await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "the first publisher's segment");
+        await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "the first publisher's segment");
         await using var second = Broadcaster.Start(key, seconds: 60, video: "480x270");
         Assert.NotEqual(0, (await first.WaitAsync(TimeSpan.FromSeconds(15))).ExitCode);
-        var media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"),
+        var media = await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"),
             p => p.Contains("#EXT-X-DISCONTINUITY\n", StringComparison.Ordinal) &&
                  SegmentCount(p[p.IndexOf("#EXT-X-DISCONTINUITY\n", StringComparison.Ordinal)..]) >= 1,
             "the second publisher's segments after a discontinuity");
@@ -309,10 +307,10 @@ public sealed partial class LiveIngestTests
         using var viewer = Gw.Client();
 
         await using var broadcaster = Broadcaster.Start(key, seconds: 60);
-        await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "a live segment");
+        await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 1, "a live segment");
         await broadcaster.FreezeAsync();
         // `./dev test` sets a 3 s idle timeout; the deadline leaves room for the last segment's flush.
-        await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
+        await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
         // The session's end closes the playlist, then marks the stream idle: a read between the two still sees it live.
         await WaitForStreamAsync(t, id, st => !(bool)st["isActive"]!);
         var hooks = (await receiver.WaitForAsync(2)).Select(h => JsonNode.Parse(h.Text)!).ToList();
@@ -337,15 +335,15 @@ public sealed partial class LiveIngestTests
             Assert.Equal(0, (await broadcaster.WaitAsync(TimeSpan.FromSeconds(40))).ExitCode);
         }
         // `./dev test` keeps a 6-segment window and 6 segments in storage; 16 s makes 8 segments.
-        var media = await WaitForAsync(viewer, HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
+        var media = await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => p.Contains("#EXT-X-ENDLIST"), "the end of the playlist");
         Assert.Equal(6, SegmentCount(media));
         var sequence = long.Parse(Regex.Match(media, "#EXT-X-MEDIA-SEQUENCE:(\\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(sequence >= 2, media);
         var listed = media.Split('\n').Where(l => l.EndsWith(".ts", StringComparison.Ordinal)).ToList();
         Assert.EndsWith($"_{sequence}.ts", listed[0]);
         var expired = listed[0][..listed[0].LastIndexOf('_')] + "_0.ts";
-        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(HlsUrl(playbackId, "source/" + expired))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(HlsUrl(playbackId, "source/" + listed[0]))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(Gateway.HlsUrl(playbackId, "source/" + expired))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(Gateway.HlsUrl(playbackId, "source/" + listed[0]))).StatusCode);
     }
 
     [GeneratedRegex("#EXTINF:([0-9.]+),")]

@@ -99,9 +99,9 @@ public sealed partial class MediaLimitsTests : IAsyncLifetime
         Assert.Equal("ready", asset["status"]!["phase"]!.GetValue<string>());
         using var http = Gw.Client();
         var playbackId = asset["playbackId"]!.GetValue<string>();
-        var master = await http.GetStringAsync(HlsUrl(playbackId, "index.m3u8"));
+        var master = await http.GetStringAsync(Gateway.HlsUrl(playbackId, "index.m3u8"));
         var variant = master.Split('\n').First(l => l.EndsWith(".m3u8", StringComparison.Ordinal));
-        var media = await http.GetStringAsync(HlsUrl(playbackId, variant));
+        var media = await http.GetStringAsync(Gateway.HlsUrl(playbackId, variant));
         var durations = ExtInf().Matches(media).Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         Assert.True(durations.Count >= 4, media);
         Assert.All(durations, d => Assert.InRange(d, 0.1, 6.5)); // Assets:SegmentSeconds is 6
@@ -167,7 +167,6 @@ public sealed partial class MediaLimitsTests : IAsyncLifetime
         return path;
     }
 
-    private static string HlsUrl(string playbackId, string path) => $"{Environment.GetEnvironmentVariable("SG_HLS_URL")}/{playbackId}/{path}";
 
     [GeneratedRegex(@"#EXTINF:([0-9.]+),")]
     private static partial Regex ExtInf();

@@ -29,7 +29,6 @@ public sealed partial class OutageTests
     [GeneratedRegex(@"#EXTINF:([0-9.]+),")]
     private static partial Regex Entry();
 
-    private static string HlsUrl(string playbackId, string path) => $"{Environment.GetEnvironmentVariable("SG_HLS_URL")}/{playbackId}/{path}";
 
     [Fact]
     public async Task A_Redis_flush_during_a_recorded_publish_with_deliveries_pending_loses_neither_the_recording_nor_a_webhook()
@@ -78,16 +77,16 @@ public sealed partial class OutageTests
         // source's picture, and the session's end still ends the playlist.
         using var http = new HttpClient();
         var live = (string)stream["playbackId"]!;
-        await Poll.UntilAsync(async () => (await http.GetStringAsync(HlsUrl(live, "source/index.m3u8"))).Contains("#EXT-X-ENDLIST", StringComparison.Ordinal),
+        await Poll.UntilAsync(async () => (await http.GetStringAsync(Gateway.HlsUrl(live, "source/index.m3u8"))).Contains("#EXT-X-ENDLIST", StringComparison.Ordinal),
             30, "the end of the live playlist");
-        Assert.Contains("RESOLUTION=640x360", await http.GetStringAsync(HlsUrl(live, "index.m3u8")), StringComparison.Ordinal);
+        Assert.Contains("RESOLUTION=640x360", await http.GetStringAsync(Gateway.HlsUrl(live, "index.m3u8")), StringComparison.Ordinal);
 
         // The recording holds the whole session, the segments from before the flush too.
         var session = await t.RecordedSessionAsync(stream);
         var seconds = session["sourceSegmentsDuration"]!.GetValue<double>();
         Assert.True(seconds >= 14, session.ToJsonString());
         var asset = (await Json.ReadObjectAsync(await t.Http.GetAsync($"api/asset/{session["id"]}")))!;
-        var media = await http.GetStringAsync(HlsUrl((string)asset["playbackId"]!, "source/index.m3u8"));
+        var media = await http.GetStringAsync(Gateway.HlsUrl((string)asset["playbackId"]!, "source/index.m3u8"));
         var listed = Entry().Matches(media).Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         Assert.True(Math.Abs(listed - seconds) < 0.5, $"the recording lists {listed} s of the session's {seconds} s:\n{media}");
 
@@ -118,9 +117,9 @@ public sealed partial class OutageTests
                 // The stream goes on: its playlist keeps growing while the database is away.
                 using var http = new HttpClient();
                 await Task.Delay(TimeSpan.FromSeconds(8));
-                var early = Entry().Count(await http.GetStringAsync(HlsUrl(playbackId, "source/index.m3u8")));
+                var early = Entry().Count(await http.GetStringAsync(Gateway.HlsUrl(playbackId, "source/index.m3u8")));
                 await Task.Delay(TimeSpan.FromSeconds(15));
-                var later = Entry().Count(await http.GetStringAsync(HlsUrl(playbackId, "source/index.m3u8")));
+                var later = Entry().Count(await http.GetStringAsync(Gateway.HlsUrl(playbackId, "source/index.m3u8")));
                 Assert.True(later > early, $"the playlist listed {early} segments, then {later} while PostgreSQL was stopped");
                 await Task.Delay(stopped.AddSeconds(30) - DateTime.UtcNow);
             }

@@ -17,7 +17,6 @@ public sealed partial class RecordingTests
 
     private static readonly object[] Ladder = [new { name = "240p", width = 426, height = 240, bitrate = 300_000, fps = 0 }];
 
-    private static string HlsUrl(string playbackId, string path) => $"{Environment.GetEnvironmentVariable("SG_HLS_URL")}/{playbackId}/{path}";
 
     [GeneratedRegex(@"#EXTINF:([0-9.]+),\s*\n(\S+)")]
     private static partial Regex Entry();
@@ -61,7 +60,7 @@ public sealed partial class RecordingTests
         Assert.Contains("240p/index.m3u8", master, StringComparison.Ordinal);
         foreach (var rendition in new[] { "source", "240p" })
         {
-            var media = await http.GetStringAsync(HlsUrl(playbackId, $"{rendition}/index.m3u8"));
+            var media = await http.GetStringAsync(Gateway.HlsUrl(playbackId, $"{rendition}/index.m3u8"));
             Assert.Contains("#EXT-X-ENDLIST", media, StringComparison.Ordinal);
             Assert.DoesNotContain("#EXT-X-GAP", media, StringComparison.Ordinal);
             var entries = Entry().Matches(media);
@@ -71,14 +70,14 @@ public sealed partial class RecordingTests
         }
 
         // Reused, not transcoded again: the recording's rendition segments are the very files made live.
-        var live = await http.GetStringAsync(HlsUrl((string)stream["playbackId"]!, "240p/index.m3u8"));
+        var live = await http.GetStringAsync(Gateway.HlsUrl((string)stream["playbackId"]!, "240p/index.m3u8"));
         var liveSegments = Entry().Matches(live).Select(m => m.Groups[2].Value).Where(u => !u.StartsWith("gap_", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(liveSegments);
         foreach (var name in liveSegments)
         {
             var index = name[(name.LastIndexOf('_') + 1)..^3];
-            Assert.Equal(await http.GetByteArrayAsync(HlsUrl((string)stream["playbackId"]!, $"240p/{name}")),
-                await http.GetByteArrayAsync(HlsUrl(playbackId, $"240p/{index}.ts")));
+            Assert.Equal(await http.GetByteArrayAsync(Gateway.HlsUrl((string)stream["playbackId"]!, $"240p/{name}")),
+                await http.GetByteArrayAsync(Gateway.HlsUrl(playbackId, $"240p/{index}.ts")));
         }
         // Usage of an asset counts what was transcoded for it; none at all answers 404.
         var usage = await t.Http.GetAsync($"api/data/usage/query?assetId={sessionId}");
@@ -135,7 +134,7 @@ public sealed partial class RecordingTests
 
         // A player clips by the wall-clock times the live playlist gives each segment (EXT-X-PROGRAM-DATE-TIME).
         using var http = new HttpClient();
-        var live = await http.GetStringAsync(HlsUrl(streamPlaybackId, "source/index.m3u8"));
+        var live = await http.GetStringAsync(Gateway.HlsUrl(streamPlaybackId, "source/index.m3u8"));
         var listed = ProgramDates().Matches(live).Select(m => (
             At: DateTimeOffset.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
             Seconds: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();

@@ -43,7 +43,6 @@ public sealed partial class TranscodingTests
         new { name = "144p", width = 256, height = 144, bitrate = 150_000, fps = 0 },
     ];
 
-    private static string HlsUrl(string playbackId, string path) => $"{Environment.GetEnvironmentVariable("SG_HLS_URL")}/{playbackId}/{path}";
 
     [Fact]
     public async Task A_published_stream_plays_as_a_ladder_made_by_all_three_orchestrators()
@@ -72,11 +71,11 @@ public sealed partial class TranscodingTests
         Assert.All(Orchestrators, o => Assert.True(done.GetValueOrDefault(o) > 0,
             $"orchestrator {o} transcoded nothing of this stream: {string.Join(", ", done.Select(d => $"{d.Key}={d.Value}"))}"));
         await WaitUntilAsync(async () => Variant().Count(await new HttpClient().GetStringAsync(
-            HlsUrl(stream["playbackId"]!.GetValue<string>(), "index.m3u8"))) >= 4, 20, "four renditions in the master playlist");
+            Gateway.HlsUrl(stream["playbackId"]!.GetValue<string>(), "index.m3u8"))) >= 4, 20, "four renditions in the master playlist");
 
         var playbackId = stream["playbackId"]!.GetValue<string>();
         using var http = new HttpClient();
-        var master = await http.GetStringAsync(HlsUrl(playbackId, "index.m3u8"));
+        var master = await http.GetStringAsync(Gateway.HlsUrl(playbackId, "index.m3u8"));
         var variants = Variant().Matches(master).Select(m => (Uri: m.Groups["uri"].Value, W: int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture),
             H: int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture), Codecs: m.Groups["codecs"].Value)).ToList();
         Assert.True(variants.Count >= 4, "master playlist:\n" + master);
@@ -88,10 +87,10 @@ public sealed partial class TranscodingTests
             Assert.StartsWith("avc1.", variant.Codecs, StringComparison.Ordinal);
 
             // Each rendition's newest segment decodes at its resolution.
-            var media = await http.GetStringAsync(HlsUrl(playbackId, variant.Uri));
+            var media = await http.GetStringAsync(Gateway.HlsUrl(playbackId, variant.Uri));
             var segment = media.Split('\n').Last(l => l.EndsWith(".ts", StringComparison.Ordinal) && !l.StartsWith("gap_", StringComparison.Ordinal));
             var file = Path.Combine(Path.GetTempPath(), $"sg-{Guid.NewGuid():N}.ts");
-            await File.WriteAllBytesAsync(file, await http.GetByteArrayAsync(HlsUrl(playbackId, $"{name}/{segment}")));
+            await File.WriteAllBytesAsync(file, await http.GetByteArrayAsync(Gateway.HlsUrl(playbackId, $"{name}/{segment}")));
             try
             {
                 var (code, json, error) = await Viewer.RunAsync("ffprobe", [.. FfmpegArguments.InspectRendition(file)]);
@@ -162,7 +161,7 @@ public sealed partial class TranscodingTests
             {
                 await Dev("orchestrator", "kill", n);
             }
-            await WaitUntilAsync(async () => (await http.GetStringAsync(HlsUrl(playbackId, "144p/index.m3u8"))).Contains("#EXT-X-GAP", StringComparison.Ordinal),
+            await WaitUntilAsync(async () => (await http.GetStringAsync(Gateway.HlsUrl(playbackId, "144p/index.m3u8"))).Contains("#EXT-X-GAP", StringComparison.Ordinal),
                 40, "a gap in the rendition playlist");
             var info = await StreamAsync(t, stream);
             Assert.False(info["isHealthy"]!.GetValue<bool>(), info.ToJsonString());
@@ -170,7 +169,7 @@ public sealed partial class TranscodingTests
             // The tenant reads why in our words; which orchestrators failed and what they said is the operator's.
             Assert.DoesNotContain("https://", info["issues"]!.ToJsonString(), StringComparison.Ordinal);
             // The source rendition keeps growing meanwhile.
-            var before = Regex.Count(await http.GetStringAsync(HlsUrl(playbackId, "source/index.m3u8")), "#EXTINF");
+            var before = Regex.Count(await http.GetStringAsync(Gateway.HlsUrl(playbackId, "source/index.m3u8")), "#EXTINF");
             var sourceBefore = info["sourceSegments"]!.GetValue<long>();
             await WaitUntilAsync(async () => (await StreamAsync(t, stream))["sourceSegments"]!.GetValue<long>() >= sourceBefore + 2, 20, "more source segments");
             Assert.True(before > 0);
@@ -313,7 +312,7 @@ public sealed partial class TranscodingTests
         using var http = new HttpClient();
         foreach (var rendition in new[] { "240p", "144p" })
         {
-            Assert.DoesNotContain("#EXT-X-GAP", await http.GetStringAsync(HlsUrl(playbackId, $"{rendition}/index.m3u8")), StringComparison.Ordinal);
+            Assert.DoesNotContain("#EXT-X-GAP", await http.GetStringAsync(Gateway.HlsUrl(playbackId, $"{rendition}/index.m3u8")), StringComparison.Ordinal);
         }
         foreach (var address in Orchestrators)
         {
@@ -404,7 +403,7 @@ public sealed partial class TranscodingTests
             var session = await WaitForSettledSessionAsync(t, stream);
             Assert.True(session["transcodedSegments"]!.GetValue<long>() >= session["sourceSegments"]!.GetValue<long>() - 1, session.ToJsonString());
             using var http = new HttpClient();
-            var media = await http.GetStringAsync(HlsUrl(playbackId, "240p/index.m3u8"));
+            var media = await http.GetStringAsync(Gateway.HlsUrl(playbackId, "240p/index.m3u8"));
             Assert.DoesNotContain("#EXT-X-GAP", media, StringComparison.Ordinal);
             foreach (var segment in media.Split('\n').Where(l => l.EndsWith(".ts", StringComparison.Ordinal)).TakeLast(6))
             {
@@ -412,8 +411,8 @@ public sealed partial class TranscodingTests
                 var source = Path.Combine(Path.GetTempPath(), $"sg-{Guid.NewGuid():N}.ts");
                 try
                 {
-                    await File.WriteAllBytesAsync(rendition, await http.GetByteArrayAsync(HlsUrl(playbackId, $"240p/{segment}")));
-                    await File.WriteAllBytesAsync(source, await http.GetByteArrayAsync(HlsUrl(playbackId, $"source/{segment}")));
+                    await File.WriteAllBytesAsync(rendition, await http.GetByteArrayAsync(Gateway.HlsUrl(playbackId, $"240p/{segment}")));
+                    await File.WriteAllBytesAsync(source, await http.GetByteArrayAsync(Gateway.HlsUrl(playbackId, $"source/{segment}")));
                     var (code, stats, error) = await Viewer.RunAsync("ffmpeg", [.. FfmpegArguments.CompareWithSource(rendition, source, 426, 240)]);
                     Assert.True(code == 0, error);
                     Assert.True(Similarity.Parse(stats).Mean > 0.9, $"{segment}: SSIM {Similarity.Parse(stats).Mean}");
