@@ -45,6 +45,9 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
             redis.call('HSETNX', @meta, p .. ':next', seq)
           end
           redis.call('HSET', @meta, 'ended', '0')
+          -- Described with every segment, so state Redis forgot (a flush) is whole again with the next one.
+          if @info ~= '' then redis.call('HSET', @meta, r .. ':info', @info) end
+          if @session ~= '' then redis.call('HSETNX', @meta, 'session', @session) end
         elseif nxt < 0 then
           nxt = seq
         end
@@ -115,31 +118,22 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         await db.KeyExpireAsync(meta, TimeSpan.FromSeconds(options.Value.StateTtlSeconds));
     }
 
-    /// <summary>
-    /// Describes the source with each of its segments, and names the session publishing it if nothing does: playlist
-    /// state that Redis forgot (a flush, a restart) is whole again after the next segment, so the master playlist keeps
-    /// its picture and the session's end still ends the playlist.
-    /// </summary>
-    public async Task DescribeSourceAsync(string playbackId, Guid sessionId, RenditionInfo info)
-    {
-        var db = redis.GetDatabase();
-        var meta = Meta(playbackId);
-        // Sent together: this runs for every source segment.
-        await Task.WhenAll(db.HashSetAsync(meta, $"{Source}:info", JsonSerializer.Serialize(info)),
-            db.HashSetAsync(meta, "session", sessionId.ToString(), When.NotExists));
-    }
-
-    public Task SetRenditionAsync(string playbackId, string rendition, RenditionInfo info, bool onlyIfMissing = false) =>
-        redis.GetDatabase().HashSetAsync(Meta(playbackId), $"{rendition}:info", JsonSerializer.Serialize(info),
-            onlyIfMissing ? When.NotExists : When.Always);
+    /// <summary>Describes a transcoded rendition unless it already is (the source is described by its appends).</summary>
+    public Task DescribeRenditionAsync(string playbackId, string rendition, RenditionInfo info) =>
+        redis.GetDatabase().HashSetAsync(Meta(playbackId), $"{rendition}:info", JsonSerializer.Serialize(info), When.NotExists);
 
     /// <summary>Adds a finished source segment; returns its sequence number, whether it opens a discontinuity, and
     /// the URIs of stored segments that fell out of retention. Each profile named in <paramref name="profiles"/>
     /// that has no segment yet will start at this sequence number.</summary>
     /// <param name="programDateMs">When the segment's media reached the gateway (Unix ms); 0 leaves out EXT-X-PROGRAM-DATE-TIME.</param>
+    /// <param name="picture">What the source carries, for the master playlist; set with every segment (a new publish may
+    /// change it, a Redis flush forget it).</param>
+    /// <param name="sessionId">The session publishing it, recorded unless one already is, so that its end ends the
+    /// playlist even after a Redis flush.</param>
     public async Task<SettledSegment> AppendAsync(string playbackId, string rendition, string uri, double duration, long bytes,
-        bool keepAll, IReadOnlyList<string>? profiles = null, long programDateMs = 0) =>
-        await SettleAsync(playbackId, rendition, -1, uri, duration, bytes, discontinuity: false, gap: false, keepAll, profiles, programDateMs);
+        bool keepAll, IReadOnlyList<string>? profiles = null, long programDateMs = 0, RenditionInfo? picture = null, Guid? sessionId = null) =>
+        await SettleAsync(playbackId, rendition, -1, uri, duration, bytes, discontinuity: false, gap: false, keepAll, profiles, programDateMs,
+            picture, sessionId);
 
     /// <summary>
     /// Settles a rendition's segment under the source's sequence number: done (<paramref name="gap"/> false) or
@@ -147,10 +141,11 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
     /// </summary>
     public Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration, long bytes,
         bool discontinuity, bool gap, bool keepAll, long programDateMs = 0) =>
-        SettleAsync(playbackId, rendition, seq, uri, duration, bytes, discontinuity, gap, keepAll, null, programDateMs);
+        SettleAsync(playbackId, rendition, seq, uri, duration, bytes, discontinuity, gap, keepAll, null, programDateMs, null, null);
 
     private async Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration,
-        long bytes, bool discontinuity, bool gap, bool keepAll, IReadOnlyList<string>? profiles, long programDateMs)
+        long bytes, bool discontinuity, bool gap, bool keepAll, IReadOnlyList<string>? profiles, long programDateMs, RenditionInfo? picture,
+        Guid? sessionId)
     {
         var o = options.Value;
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(SettleScript, new
@@ -175,6 +170,8 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
             maxWait = (long)(o.RenditionWaitSeconds * 1000),
             profiles = string.Join(',', profiles ?? []),
             pdt = programDateMs,
+            info = picture is null ? "" : JsonSerializer.Serialize(picture),
+            session = sessionId?.ToString() ?? "",
         }))!;
         return new SettledSegment(long.Parse((string)result[0]!, CultureInfo.InvariantCulture), (string)result[1]! == "1",
             result.Skip(2).Select(r => (string)r!).ToArray());

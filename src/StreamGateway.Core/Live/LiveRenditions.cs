@@ -19,22 +19,19 @@ public sealed class LiveRenditions(ISegmentStore store, LivePlaylists playlists,
     {
         var bytes = new FileInfo(path).Length;
         var source = rendition == LivePlaylists.Source;
-        // The source is described by each of its segments (a new publish may change it, a Redis flush forget it); a
-        // transcoded rendition by the first of its segments to land.
-        if (source)
+        // A transcoded rendition is described by the first of its segments to land; the source by each of its own, in
+        // the append below.
+        if (!source)
         {
-            await playlists.DescribeSourceAsync(segment.PlaybackId, segment.SessionId, picture);
-        }
-        else
-        {
-            await playlists.SetRenditionAsync(segment.PlaybackId, rendition, picture, onlyIfMissing: true);
+            await playlists.DescribeRenditionAsync(segment.PlaybackId, rendition, picture);
         }
         await store.PutFileAsync(MediaKeys.Live(segment.PlaybackId, rendition, segment.File), path, CancellationToken.None);
         // Queued, not awaited: the playlist must not wait for the database.
         _ = log.AddAsync(segment.SessionId, rendition, new LoggedSegment(segment.Index, segment.Duration, source ? segment.StartMs : 0, bytes,
             picture.Width ?? 0, picture.Height ?? 0, picture.Codecs));
         var settled = source
-            ? await playlists.AppendAsync(segment.PlaybackId, rendition, segment.File, segment.Duration, bytes, segment.KeepAll, ladder, segment.StartMs)
+            ? await playlists.AppendAsync(segment.PlaybackId, rendition, segment.File, segment.Duration, bytes, segment.KeepAll, ladder, segment.StartMs,
+                picture, segment.SessionId)
             : await playlists.SettleAsync(segment.PlaybackId, rendition, segment.Seq, segment.File, segment.Duration, bytes,
                 segment.Discontinuity, gap: false, segment.KeepAll, segment.StartMs);
         foreach (var old in settled.Expired)
