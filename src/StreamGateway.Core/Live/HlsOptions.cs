@@ -28,6 +28,25 @@ public sealed class HlsOptions
     [Range(1, 600)]
     public double RenditionWaitSeconds { get; set; } = 20;
 
+    /// <summary>
+    /// A playlist a stream will have but does not yet (its master before the source's first segment, a rendition's
+    /// before its first) is held this long for it to appear, then answered 503 with Retry-After, which players retry
+    /// (they give up on a 404). Under hls.js's 10 s wait for a media playlist's first byte.
+    /// </summary>
+    [Range(0, 9)]
+    public double HoldSeconds { get; set; } = 8;
+
+    /// <summary>Playlist requests held at once on a node; more are answered 503 at once, without being held.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxHeldRequests { get; set; } = 10_000;
+
+    /// <summary>
+    /// The master playlist lists every rendition from the source's first segment on (true), or only once each has its
+    /// first segment, the source's first segment being at most <see cref="HoldSeconds"/> old (false). See
+    /// <see cref="LivePlaylists.MasterAsync"/> for why listing ahead is the default.
+    /// </summary>
+    public bool ListRenditionsAhead { get; set; } = true;
+
     /// <summary>How long a finished stream's playlist state stays in Redis.</summary>
     [Range(60, 30 * 86400)]
     public int StateTtlSeconds { get; set; } = 86400;

@@ -16,6 +16,11 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
 {
     public const string Source = "source";
 
+    /// <summary>The Redis channel that names a playback id whenever one of its playlists changed.</summary>
+    public static readonly RedisChannel Changed = RedisChannel.Literal(ChangedChannel);
+
+    private const string ChangedChannel = "sg:hls:changed";
+
     private static string Meta(string playbackId) => $"sg:hls:{playbackId}";
     private static string Window(string playbackId, string rendition) => $"sg:hls:{playbackId}:{rendition}";
     private static string Kept(string playbackId, string rendition) => $"sg:hls:{playbackId}:{rendition}:kept";
@@ -48,6 +53,8 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
           -- Described with every segment, so state Redis forgot (a flush) is whole again with the next one.
           if @info ~= '' then redis.call('HSET', @meta, r .. ':info', @info) end
           if @session ~= '' then redis.call('HSETNX', @meta, 'session', @session) end
+          redis.call('HSET', @meta, 'ladder', @ladder)
+          redis.call('HSETNX', @meta, 'since', now)
         elseif nxt < 0 then
           nxt = seq
         end
@@ -61,7 +68,10 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         local removed = {}
         local function publish(e)
           redis.call('RPUSH', @window, cjson.encode({s = e.s, d = e.d, u = e.u, x = e.x, g = e.g, p = e.p}))
-          if e.g == 1 then return end
+          if e.g == 1 then
+            redis.call('HSET', @meta, r .. ':gaps', '1') -- a rendition with nothing but gaps is no longer announced
+            return
+          end
           local target = math.floor(e.d + 0.5)
           if target > tonumber(redis.call('HGET', @meta, r .. ':target') or '0') then
             redis.call('HSET', @meta, r .. ':target', target)
@@ -101,6 +111,7 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
           if e.x == 1 then redis.call('HINCRBY', @meta, r .. ':dseq', 1) end
         end
         for _, k in ipairs({@meta, @window, @kept, @renditions, @pending}) do redis.call('EXPIRE', k, @ttl) end
+        redis.call('PUBLISH', @channel, @playback) -- wakes the playlist requests held for this stream
         local result = {tostring(seq), tostring(disc)}
         for _, u in ipairs(removed) do table.insert(result, u) end
         return result
@@ -115,12 +126,17 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         var fields = new List<HashEntry> { new("session", sessionId.ToString()), new("ended", "0") };
         fields.AddRange(renditions.Select(r => new HashEntry($"{r}:disc", "1")));
         await db.HashSetAsync(meta, [.. fields]);
+        // What the last publish's renditions carried and when it began to play are that publish's: the new one may
+        // send another picture.
+        var ladder = await db.HashGetAsync(meta, "ladder");
+        var names = renditions.Select(r => (string)r!).Union(ladder.IsNullOrEmpty ? [] : Variants(ladder!).Select(v => v.Name));
+        await db.HashDeleteAsync(meta, [.. names.SelectMany(r => new RedisValue[] { $"{r}:info", $"{r}:gaps" }), "since"]);
         await db.KeyExpireAsync(meta, TimeSpan.FromSeconds(options.Value.StateTtlSeconds));
     }
 
-    /// <summary>Describes a transcoded rendition unless it already is (the source is described by its appends).</summary>
+    /// <summary>Describes a transcoded rendition as its segments show it (the source is described by its appends).</summary>
     public Task DescribeRenditionAsync(string playbackId, string rendition, RenditionInfo info) =>
-        redis.GetDatabase().HashSetAsync(Meta(playbackId), $"{rendition}:info", JsonSerializer.Serialize(info), When.NotExists);
+        redis.GetDatabase().HashSetAsync(Meta(playbackId), $"{rendition}:info", JsonSerializer.Serialize(info));
 
     /// <summary>Adds a finished source segment; returns its sequence number, whether it opens a discontinuity, and
     /// the URIs of stored segments that fell out of retention. Each profile named in <paramref name="profiles"/>
@@ -130,9 +146,11 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
     /// change it, a Redis flush forget it).</param>
     /// <param name="sessionId">The session publishing it, recorded unless one already is, so that its end ends the
     /// playlist even after a Redis flush.</param>
+    /// <param name="ladder">The renditions that will follow the source, as the master playlist announces them; each
+    /// starts at this segment unless it has begun.</param>
     public async Task<SettledSegment> AppendAsync(string playbackId, string rendition, string uri, double duration, long bytes,
-        bool keepAll, IReadOnlyList<string>? profiles = null, long programDateMs = 0, RenditionInfo? picture = null, Guid? sessionId = null) =>
-        await SettleAsync(playbackId, rendition, -1, uri, duration, bytes, discontinuity: false, gap: false, keepAll, profiles, programDateMs,
+        bool keepAll, IReadOnlyList<LiveVariant>? ladder = null, long programDateMs = 0, RenditionInfo? picture = null, Guid? sessionId = null) =>
+        await SettleAsync(playbackId, rendition, -1, uri, duration, bytes, discontinuity: false, gap: false, keepAll, ladder ?? [], programDateMs,
             picture, sessionId);
 
     /// <summary>
@@ -144,7 +162,7 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         SettleAsync(playbackId, rendition, seq, uri, duration, bytes, discontinuity, gap, keepAll, null, programDateMs, null, null);
 
     private async Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration,
-        long bytes, bool discontinuity, bool gap, bool keepAll, IReadOnlyList<string>? profiles, long programDateMs, RenditionInfo? picture,
+        long bytes, bool discontinuity, bool gap, bool keepAll, IReadOnlyList<LiveVariant>? ladder, long programDateMs, RenditionInfo? picture,
         Guid? sessionId)
     {
         var o = options.Value;
@@ -168,7 +186,10 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
             ttl = o.StateTtlSeconds,
             now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             maxWait = (long)(o.RenditionWaitSeconds * 1000),
-            profiles = string.Join(',', profiles ?? []),
+            profiles = string.Join(',', (ladder ?? []).Select(v => v.Name)),
+            ladder = ladder is null ? "" : JsonSerializer.Serialize(ladder),
+            channel = ChangedChannel,
+            playback = playbackId,
             pdt = programDateMs,
             info = picture is null ? "" : JsonSerializer.Serialize(picture),
             session = sessionId?.ToString() ?? "",
@@ -190,35 +211,72 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
 
     public async Task<bool> ExistsAsync(string playbackId) => await redis.GetDatabase().KeyExistsAsync(Meta(playbackId));
 
-    public async Task<string?> MasterAsync(string playbackId)
+    /// <summary>
+    /// The master playlist: from the source's first segment on, the source and every rendition the publish's ladder
+    /// will have, each as its segments show it or, before its first one, as it is predicted (<see cref="LiveLadder.Predict"/>),
+    /// so the master a player reads first is the one it keeps.
+    /// <para>
+    /// Renditions are listed ahead of their first segment (<see cref="HlsOptions.ListRenditionsAhead"/>) because that
+    /// measured better: a player that starts on the first variant listed (Safari, AVPlayer) starts on the source
+    /// as soon as it has a segment instead of waiting for the whole ladder, and hls.js, which starts on the variant
+    /// its first bandwidth guess affords, waits for that rendition's first segment either way, its playlist request
+    /// held until it exists (BENCHMARKS.md, "Live start-up"). The source is listed first, as the variant to start on.
+    /// </para>
+    /// </summary>
+    public async Task<LivePlaylist> MasterAsync(string playbackId)
     {
         var db = redis.GetDatabase();
         var meta = await db.HashGetAllAsync(Meta(playbackId));
         if (meta.Length == 0)
         {
-            return null;
+            return LivePlaylist.Missing;
         }
         var fields = meta.ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
-        var renditions = await db.SetMembersAsync(Renditions(playbackId));
-        var variants = new List<HlsVariant>();
-        foreach (var r in renditions.Select(r => (string)r!).Order(StringComparer.Ordinal))
+        var published = (await db.SetMembersAsync(Renditions(playbackId))).Select(r => (string)r!).ToHashSet(StringComparer.Ordinal);
+        if (!published.Contains(Source))
         {
-            var info = fields.TryGetValue($"{r}:info", out var json) ? JsonSerializer.Deserialize<RenditionInfo>(json) : null;
-            var bandwidth = fields.TryGetValue($"{r}:bw", out var bw) ? long.Parse(bw, CultureInfo.InvariantCulture) : 0;
-            variants.Add(new HlsVariant($"{r}/index.m3u8", bandwidth, info?.Width, info?.Height, info?.FrameRate, info?.Codecs));
+            return LivePlaylist.NotYet;
         }
-        return HlsPlaylist.Master(variants);
+        // A rendition that has settled nothing but gaps (its transcoding failed) is not announced until it has a segment.
+        var ladder = fields.TryGetValue("ladder", out var json)
+            ? Variants(json).Where(v => published.Contains(v.Name) || !fields.ContainsKey($"{v.Name}:gaps")).ToList()
+            : null;
+        if (ladder is not null && !options.Value.ListRenditionsAhead && ladder.Any(v => !published.Contains(v.Name)) &&
+            long.TryParse(fields.GetValueOrDefault("since"), CultureInfo.InvariantCulture, out var since) &&
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - since < options.Value.HoldSeconds * 1000)
+        {
+            return LivePlaylist.NotYet;
+        }
+        // State kept from before ladders were announced lists what was published.
+        var variants = ladder is null
+            ? published.Order(StringComparer.Ordinal).Select(r => new LiveVariant(r, new RenditionInfo(null, null, null, null), 0))
+            : [new LiveVariant(Source, new RenditionInfo(null, null, null, null), 0), .. ladder];
+        return new LivePlaylist(HlsPlaylist.Master(variants.Select(v =>
+        {
+            var info = fields.TryGetValue($"{v.Name}:info", out var described) ? JsonSerializer.Deserialize<RenditionInfo>(described)! : v.Picture;
+            var measured = fields.TryGetValue($"{v.Name}:bw", out var bw) ? long.Parse(bw, CultureInfo.InvariantCulture) : 0;
+            return new HlsVariant($"{v.Name}/index.m3u8", Math.Max(v.Bandwidth, measured), info.Width, info.Height, info.FrameRate, info.Codecs);
+        }).ToList(), firstAsGiven: ladder is not null), Pending: false);
     }
 
-    public async Task<string?> MediaAsync(string playbackId, string rendition)
+    private static List<LiveVariant> Variants(string json) => JsonSerializer.Deserialize<List<LiveVariant>>(json) ?? [];
+
+    /// <summary>A rendition's media playlist; not yet when the rendition is in the ladder but has no segment.</summary>
+    public async Task<LivePlaylist> MediaAsync(string playbackId, string rendition)
     {
         var db = redis.GetDatabase();
         var meta = await db.HashGetAllAsync(Meta(playbackId));
-        if (meta.Length == 0 || !await db.SetContainsAsync(Renditions(playbackId), rendition))
+        if (meta.Length == 0)
         {
-            return null;
+            return LivePlaylist.Missing;
         }
         var fields = meta.ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+        // A rendition in the ladder has a playlist to come until its first segment settles, done or a gap.
+        if (!await db.SetContainsAsync(Renditions(playbackId), rendition) && !fields.ContainsKey($"{rendition}:gaps"))
+        {
+            var coming = rendition == Source || fields.TryGetValue("ladder", out var json) && Variants(json).Any(v => v.Name == rendition);
+            return coming ? LivePlaylist.NotYet : LivePlaylist.Missing;
+        }
         var entries = await db.ListRangeAsync(Window(playbackId, rendition));
         var segments = entries.Select(e =>
         {
@@ -235,6 +293,13 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         long.TryParse(fields.GetValueOrDefault($"{Source}:next"), CultureInfo.InvariantCulture, out var sourceNext);
         long.TryParse(fields.GetValueOrDefault($"{rendition}:next"), CultureInfo.InvariantCulture, out var renditionNext);
         var ended = fields.GetValueOrDefault("ended") == "1" && (rendition == Source || renditionNext >= sourceNext);
-        return HlsPlaylist.Media(segments, Math.Max(1, target), dseq, ended);
+        return new LivePlaylist(HlsPlaylist.Media(segments, Math.Max(1, target), dseq, ended), Pending: false);
     }
+}
+
+/// <summary>A rendered live playlist (<see cref="Text"/>), or none: <see cref="Pending"/> when the stream will have it.</summary>
+public sealed record LivePlaylist(string? Text, bool Pending)
+{
+    public static readonly LivePlaylist Missing = new(null, false);
+    public static readonly LivePlaylist NotYet = new(null, true);
 }

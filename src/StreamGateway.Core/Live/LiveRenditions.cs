@@ -12,15 +12,15 @@ public sealed class LiveRenditions(ISegmentStore store, LivePlaylists playlists,
 {
     /// <summary>Publishes <paramref name="path"/> as <paramref name="segment"/> of <paramref name="rendition"/>.</summary>
     /// <param name="picture">What the rendition carries, for the master playlist and the session's segment log.</param>
-    /// <param name="ladder">Source only: the renditions that will follow it, each starting at this segment if it has none yet.</param>
+    /// <param name="ladder">Source only: the renditions that will follow it, as the master playlist announces them, each
+    /// starting at this segment if it has none yet.</param>
     /// <returns>Where the segment landed in the playlist (for the source: its sequence number and discontinuity).</returns>
     public async Task<SettledSegment> PublishAsync(LiveSegment segment, string rendition, string path, RenditionInfo picture,
-        IReadOnlyList<string>? ladder = null)
+        IReadOnlyList<LiveVariant>? ladder = null)
     {
         var bytes = new FileInfo(path).Length;
         var source = rendition == LivePlaylists.Source;
-        // A transcoded rendition is described by the first of its segments to land; the source by each of its own, in
-        // the append below.
+        // A transcoded rendition is described by each of its segments, as the source is in the append below.
         if (!source)
         {
             await playlists.DescribeRenditionAsync(segment.PlaybackId, rendition, picture);

@@ -61,6 +61,8 @@ internal sealed class LiveSegmenter(
     private long _segmentBytes;
     private long _heldBytes;
     private IReadOnlyList<Rendition> _ladder = [];
+    /// <summary>The ladder as the master playlist announces it, before the renditions exist.</summary>
+    private IReadOnlyList<LiveVariant> _variants = [];
     private RenditionInfo _source = new(null, null, null, null);
     /// <summary>Wall-clock time (Unix ms) of media time 0, fixed when the first segment closes.</summary>
     private double? _originMs;
@@ -260,7 +262,7 @@ internal sealed class LiveSegmenter(
         var index = _segments++;
         var segment = new LiveSegment(stream.PlaybackId, sessionId, MediaKeys.LiveFile(sessionId, index), duration,
             (long)(_originMs.Value + start * 1000), stream.Record);
-        var settled = await renditions.PublishAsync(segment, LivePlaylists.Source, file, _source, _ladder.Select(r => r.Name).ToList());
+        var settled = await renditions.PublishAsync(segment, LivePlaylists.Source, file, _source, _variants);
         transcoding.Enqueue(new LiveSegmentWork
         {
             StreamId = stream.StreamId,
@@ -321,6 +323,7 @@ internal sealed class LiveSegmenter(
         _ladder = transcoding.Enabled && probe is { HasVideo: true } ? LiveLadder.For(stream.Profiles, probe.Width, probe.Height) : [];
         var codecs = string.Join(',', new[] { _videoCodec, _audioCodec }.Where(c => c is not null));
         _source = new RenditionInfo(probe?.Width, probe?.Height, probe?.FrameRate, codecs.Length > 0 ? codecs : null);
+        _variants = [.. _ladder.Select(r => LiveLadder.Predict(r, _source))];
         _ = segments.SetLadderAsync(sessionId, new SessionLadder(_ladder, _source));
         return null;
     }

@@ -12,7 +12,9 @@ namespace StreamGateway.Core.Playback;
 /// <summary>
 /// Viewer-facing HLS: <c>/hls/{playbackId}/index.m3u8</c> (master), <c>/hls/{playbackId}/{rendition}/index.m3u8</c>
 /// (live media playlist) and the segments. Playlists are cached for a second, segments forever (they never change).
-/// A suspended stream's playlists and segments answer 404 (<see cref="PlaybackGate"/>).
+/// A suspended stream's playlists and segments answer 404 (<see cref="PlaybackGate"/>). A playlist a stream will have
+/// but does not yet (before it goes live, a rendition before its first segment) is held for a few seconds
+/// (<see cref="PlaylistWaits"/>), then answered 503 with Retry-After.
 /// </summary>
 public static partial class HlsEndpoints
 {
@@ -28,27 +30,45 @@ public static partial class HlsEndpoints
         return app;
     }
 
-    public static IServiceCollection AddPlayback(this IServiceCollection services) => services.AddSingleton<PlaybackGate>();
+    public static IServiceCollection AddPlayback(this IServiceCollection services) =>
+        services.AddSingleton<PlaybackGate>().AddSingleton<PlaylistWaits>();
 
     private static async Task<IResult> MasterAsync(string playbackId, HttpContext http, LivePlaylists playlists,
-        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, CancellationToken ct)
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, PlaylistWaits waits, CancellationToken ct)
     {
-        var text = Id().IsMatch(playbackId) && !await gate.IsBlockedAsync(playbackId, ct)
-            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}",
-                async () => await playlists.MasterAsync(playbackId) ?? await StoredTextAsync(store, MediaKeys.VodMaster(playbackId), ct))
-            : null;
-        return Playlist(http, text);
+        if (!Id().IsMatch(playbackId))
+        {
+            return Playlist(http, null);
+        }
+        var verdict = await gate.VerdictAsync(playbackId, ct);
+        return verdict == PlaybackVerdict.Blocked ? Playlist(http, null) : await CachedAsync(http, cache, options.Value, $"hls:{playbackId}",
+            () => waits.HoldAsync(playbackId, async () =>
+            {
+                var live = await playlists.MasterAsync(playbackId);
+                if (live.Text is not null || live.Pending)
+                {
+                    return live;
+                }
+                // No live state: a finished asset's master, or a stream that has not gone live (yet, or for a day).
+                return await StoredTextAsync(store, MediaKeys.VodMaster(playbackId), ct) is { } stored ? new LivePlaylist(stored, false)
+                    : verdict == PlaybackVerdict.Stream ? LivePlaylist.NotYet
+                    : LivePlaylist.Missing;
+            }, ct));
     }
 
     private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists,
-        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, CancellationToken ct)
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, PlaylistWaits waits, CancellationToken ct)
     {
-        var text = Id().IsMatch(playbackId) && Streams.StreamRules.IsRenditionName(rendition) && !await gate.IsBlockedAsync(playbackId, ct)
-            ? await CachedAsync(cache, options.Value, $"hls:{playbackId}:{rendition}",
-                async () => await playlists.MediaAsync(playbackId, rendition) ??
-                            await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct))
-            : null;
-        return Playlist(http, text);
+        if (!Id().IsMatch(playbackId) || !Streams.StreamRules.IsRenditionName(rendition) || await gate.IsBlockedAsync(playbackId, ct))
+        {
+            return Playlist(http, null);
+        }
+        return await CachedAsync(http, cache, options.Value, $"hls:{playbackId}:{rendition}", () => waits.HoldAsync(playbackId, async () =>
+        {
+            var live = await playlists.MediaAsync(playbackId, rendition);
+            return live.Text is not null || live.Pending ? live
+                : new LivePlaylist(await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct), false);
+        }, ct));
     }
 
     /// <summary>A finished asset's playlist, written once into the store when it became ready.</summary>
@@ -63,20 +83,30 @@ public static partial class HlsEndpoints
         return await reader.ReadToEndAsync(ct);
     }
 
-    /// <summary>The rendered playlist as UTF-8, from this node's micro-cache or from Redis.</summary>
-    private static async Task<byte[]?> CachedAsync(IMemoryCache cache, HlsOptions options, string key, Func<Task<string?>> render)
+    /// <summary>
+    /// The playlist as UTF-8 from this node's micro-cache, or rendered (from Redis or the store) and cached; one the
+    /// stream will have but does not yet answers 503 with Retry-After, which players retry, and one nobody has 404.
+    /// </summary>
+    private static async Task<IResult> CachedAsync(HttpContext http, IMemoryCache cache, HlsOptions options, string key,
+        Func<Task<LivePlaylist>> render)
     {
-        if (cache.TryGetValue(key, out byte[]? bytes))
+        if (!cache.TryGetValue(key, out byte[]? bytes))
         {
-            return bytes;
+            var playlist = await render();
+            if (playlist.Pending)
+            {
+                Cors(http);
+                http.Response.Headers.CacheControl = "no-cache";
+                http.Response.Headers.RetryAfter = "1";
+                return TypedResults.Text("not live yet: try again in a second\n", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            bytes = playlist.Text is null ? null : System.Text.Encoding.UTF8.GetBytes(playlist.Text);
+            if (bytes is not null && options.PlaylistCacheMilliseconds > 0)
+            {
+                cache.Set(key, bytes, TimeSpan.FromMilliseconds(options.PlaylistCacheMilliseconds));
+            }
         }
-        var text = await render();
-        bytes = text is null ? null : System.Text.Encoding.UTF8.GetBytes(text);
-        if (bytes is not null && options.PlaylistCacheMilliseconds > 0)
-        {
-            cache.Set(key, bytes, TimeSpan.FromMilliseconds(options.PlaylistCacheMilliseconds));
-        }
-        return bytes;
+        return Playlist(http, bytes);
     }
 
     private static IResult Playlist(HttpContext http, byte[]? bytes)

@@ -53,10 +53,15 @@ public static class HlsPlaylist
         return sb.ToString();
     }
 
-    public static string Master(IReadOnlyList<HlsVariant> variants)
+    /// <param name="firstAsGiven">Keep the first variant first (players such as Safari start on the first one listed);
+    /// the rest are listed by bandwidth, highest first.</param>
+    public static string Master(IReadOnlyList<HlsVariant> variants, bool firstAsGiven = false)
     {
         var sb = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
-        foreach (var v in variants.OrderByDescending(v => v.Bandwidth))
+        var ordered = firstAsGiven && variants.Count > 0
+            ? variants.Take(1).Concat(variants.Skip(1).OrderByDescending(v => v.Bandwidth))
+            : variants.OrderByDescending(v => v.Bandwidth);
+        foreach (var v in ordered)
         {
             sb.Append(CultureInfo.InvariantCulture, $"#EXT-X-STREAM-INF:BANDWIDTH={Math.Max(1, v.Bandwidth)}");
             if (v.Width is { } w && v.Height is { } h)

@@ -47,7 +47,15 @@ public sealed partial class LiveIngestTests
         var (id, key, playbackId) = ((string)s["id"]!, (string)s["streamKey"]!, (string)s["playbackId"]!);
         using var viewer = Gw.Client();
 
-        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(Gateway.HlsUrl(playbackId))).StatusCode);
+        // Before the stream has anything to play, its master is held a while (Hls:HoldSeconds) and then answered 503 with
+        // Retry-After, which players retry; they give up on a 404, which only an id nobody has gets.
+        using (var early = await viewer.GetAsync(Gateway.HlsUrl(playbackId)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), early.Headers.RetryAfter!.Delta);
+            Assert.True(early.Headers.CacheControl!.NoCache);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync(Gateway.HlsUrl("n0such1d"))).StatusCode);
 
         await using var broadcaster = Broadcaster.Start(key, seconds: 7, video: "320x240", bFrames: true);
         var media = await WaitForAsync(viewer, Gateway.HlsUrl(playbackId, "source/index.m3u8"), p => SegmentCount(p) >= 2, "two live segments");

@@ -54,7 +54,7 @@ public sealed class UnfundedGatewayTests
         Assert.False(info["isHealthy"]!.GetValue<bool>());
         Assert.Equal(0, info["transcodedSegments"]!.GetValue<long>());
 
-        // Viewers still get the source; a rendition that never had a segment is not offered to players.
+        // Viewers still get the source; a rendition whose segments all failed is no longer offered to players.
         using var viewer = new HttpClient();
         var hls = $"http://127.0.0.1:{HttpPort}/hls/{stream["playbackId"]}";
         var master = await viewer.GetStringAsync($"{hls}/index.m3u8");

@@ -159,3 +159,56 @@ public sealed class RenditionCheckTests
         Assert.Contains("#EXTINF:2.000,\na_7.ts\n#EXT-X-GAP\n#EXTINF:2.000,\ngap_8.ts\n", text, StringComparison.Ordinal);
     }
 }
+
+/// <summary>What the master playlist announces of a rendition before it exists.</summary>
+public sealed class LadderPredictionTests
+{
+    /// <summary>
+    /// Studio's default ladder from a 720p30 source with AAC, as the devnet orchestrators made it (probed renditions:
+    /// 426x240 avc1.640015, 640x360 avc1.64001e, 852x480 avc1.64001f, 1280x720 avc1.64001f; no frame rate of their own).
+    /// </summary>
+    [Theory]
+    [InlineData(426, 240, 250_000, 426, 240, "avc1.640015", 535_000)]
+    [InlineData(640, 360, 800_000, 640, 360, "avc1.64001e", 1_360_000)]
+    [InlineData(854, 480, 1_600_000, 852, 480, "avc1.64001f", 2_560_000)]
+    [InlineData(1280, 720, 3_000_000, 1280, 720, "avc1.64001f", 4_660_000)]
+    public void A_rendition_is_predicted_as_the_orchestrators_make_it(int boxWidth, int boxHeight, int bitrate, int width, int height,
+        string video, long bandwidth)
+    {
+        var source = new RenditionInfo(1280, 720, 30, "avc1.64001F,mp4a.40.2");
+        var predicted = LiveLadder.Predict(new Rendition("r", boxWidth, boxHeight, bitrate), source);
+        Assert.Equal(new RenditionInfo(width, height, 30, $"{video},mp4a.40.2"), predicted.Picture);
+        Assert.Equal(bandwidth, predicted.Bandwidth);
+    }
+
+    [Fact]
+    public void A_prediction_keeps_the_source_shape_its_own_frame_rate_and_no_audio_the_source_lacks()
+    {
+        // 4:3 into a 16:9 box: the box's height, the source's shape; 60 fps asked for from a 30 fps source.
+        var predicted = LiveLadder.Predict(new Rendition("r", 854, 480, 1_000_000, Fps: 60), new RenditionInfo(640, 480, 30, "avc1.4d401e"));
+        Assert.Equal(new RenditionInfo(640, 480, 60, "avc1.64001f"), predicted.Picture);
+        Assert.Equal(1_500_000, predicted.Bandwidth);
+        // Portrait 1080x1920 into a 720p box: 406x720 (405 rounded down to even).
+        Assert.Equal((404, 720), LiveLadder.Fit(1080, 1920, 1280, 720));
+        Assert.Equal((426, 240), LiveLadder.Fit(1280, 720, 426, 240));
+        Assert.Equal((852, 480), LiveLadder.Fit(1920, 1080, 854, 480));
+    }
+
+    [Theory]
+    [InlineData(426, 240, 30, 250, 500, 21)]
+    [InlineData(640, 360, 30, 800, 1600, 30)]
+    [InlineData(852, 480, 30, 1600, 3200, 31)]
+    [InlineData(1280, 720, 30, 3000, 6000, 31)]
+    [InlineData(1280, 720, 60, 4500, 9000, 32)]
+    [InlineData(1920, 1080, 30, 6000, 12000, 40)]
+    [InlineData(1920, 1080, 60, 8000, 16000, 42)]
+    [InlineData(3840, 2160, 30, 20000, 40000, 51)]
+    [InlineData(176, 144, 15, 64, 128, 10)]
+    public void The_level_is_the_lowest_whose_limits_hold_the_picture(int width, int height, double fps, int kbps, int buffer, int level) =>
+        Assert.Equal(level, H264Levels.HighProfileLevel(width, height, fps, kbps, buffer));
+
+    [Fact]
+    public void A_rate_beyond_a_level_moves_to_the_next_one() =>
+        // 720p30 fits level 3.1 by size and macroblock rate, but not at 20 Mbit/s (3.1 allows 17.5 for High).
+        Assert.Equal(32, H264Levels.HighProfileLevel(1280, 720, 30, 20_000, 20_000));
+}
