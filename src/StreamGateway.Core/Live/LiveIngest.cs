@@ -13,7 +13,8 @@ namespace StreamGateway.Core.Live;
 /// <summary>
 /// Decides on each RTMP publish: the stream key must belong to a stream that is neither deleted nor suspended.
 /// An accepted publish becomes a session (with <c>recording.started</c> when the stream records), opens a new
-/// discontinuity in the stream's playlists, replaces any other publisher of the stream, and gets a
+/// discontinuity in the stream's playlists, opens orchestrator sessions for its renditions ahead of its first segment,
+/// replaces any other publisher of the stream, and gets a
 /// <see cref="LiveSegmenter"/> that turns its media into segments. Unknown keys count against the peer's address
 /// (<see cref="FailedKeyLimiter"/>); a blocked address is refused before any lookup.
 /// </summary>
@@ -27,6 +28,7 @@ public sealed class LiveIngest(
     WebhookOutbox outbox,
     DurableWrites writes,
     LiveSegmenterFactory segmenters,
+    LiveTranscoding transcoding,
     TimeProvider clock,
     ILogger<LiveIngest> logger)
 {
@@ -59,6 +61,7 @@ public sealed class LiveIngest(
         // and the session, its events included, appears when it is back.
         var at = clock.GetUtcNow();
         _ = writes.Run(sessionId, "session start", write => CreateSessionAsync(info, sessionId, at, write));
+        transcoding.Prepare(sessionId);
         await playlists.StartSessionAsync(info.PlaybackId, sessionId);
         await publishers.AddAsync(info.StreamId, sessionId, connection);
         logger.LogInformation("Publish started: stream {StreamId} session {SessionId}", info.StreamId, sessionId);

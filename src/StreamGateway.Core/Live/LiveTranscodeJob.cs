@@ -31,6 +31,8 @@ public sealed class LiveTranscodeJob(
     public async Task RunAsync(LiveSegmentWork work, CancellationToken ct)
     {
         var duration = TimeSpan.FromSeconds(work.Duration);
+        logger.LogDebug("Segment {Seq} of {PlaybackId}: job started {Ms} ms after it was queued", work.Seq, work.PlaybackId,
+            clock.GetUtcNow().ToUnixTimeMilliseconds() - work.EnqueuedAtMs);
         var deadline = DateTimeOffset.FromUnixTimeMilliseconds(work.EnqueuedAtMs) + SegmentTiming.SegmentDeadline(duration);
         var source = await ReadSourceAsync(work, ct);
         if (source is null)

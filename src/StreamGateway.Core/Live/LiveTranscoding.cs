@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StreamGateway.Core.Transcoding;
@@ -10,13 +11,36 @@ namespace StreamGateway.Core.Live;
 /// keeps a session's current transcoding problem, so the per-segment health update reports it until a segment is
 /// transcoded again.
 /// </summary>
-public sealed class LiveTranscoding(IOptions<TranscodingOptions> options, IBackgroundJobClient jobs, IConnectionMultiplexer redis)
+public sealed class LiveTranscoding(IOptions<TranscodingOptions> options, IBackgroundJobClient jobs, IConnectionMultiplexer redis,
+    StreamOrchestrators orchestrators, ILogger<LiveTranscoding> logger)
 {
     private static readonly TimeSpan IssueTtl = TimeSpan.FromMinutes(2);
 
     private static string IssueKey(Guid session) => $"sg:tx:{session:N}:issue";
 
     public bool Enabled => options.Value.Enabled;
+
+    /// <summary>
+    /// Opens the publish's orchestrator sessions in the background as soon as it is authorised, so its first segment
+    /// finds them ready (<see cref="StreamOrchestrators.PrepareAsync"/>).
+    /// </summary>
+    public void Prepare(Guid session)
+    {
+        if (Enabled && options.Value.PrepareSessions > 0)
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await orchestrators.PrepareAsync(session, CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Could not open orchestrator sessions ahead of session {SessionId}", session);
+                }
+            });
+        }
+    }
 
     /// <summary>Ends the publish's orchestrator sessions once its last segments have had their deadline.</summary>
     public void ScheduleEnd(Guid session)

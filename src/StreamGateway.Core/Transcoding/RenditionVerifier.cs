@@ -51,13 +51,31 @@ public sealed class RenditionVerifier(IConnectionMultiplexer redis, IOptions<Tra
         return bitsPerPixel >= FullMarkBitsPerPixel ? minSsim : floor + (minSsim - floor) * bitsPerPixel / FullMarkBitsPerPixel;
     }
 
-    /// <returns>Null when every rendition shows the source's picture, else what is wrong.</returns>
-    public async Task<string?> CompareAsync(string source, IReadOnlyList<(Rendition Asked, string Path, RenditionFacts Facts)> renditions,
-        CancellationToken ct)
+    /// <summary>
+    /// How closely each rendition shows the source's picture (<see cref="FfmpegArguments.CompareWithSource"/>, one
+    /// ffmpeg for the whole ladder), to be judged by <see cref="Judge"/> once the renditions' sizes are known.
+    /// </summary>
+    public async Task<Similarity[]> MeasureAsync(string source, IReadOnlyList<string> renditions, CancellationToken ct)
     {
-        var o = options.Value;
-        var scores = await Task.WhenAll(renditions.Select(async r => Similarity.Parse(await FfmpegProcess.RunAsync(o.FfmpegPath,
-            FfmpegArguments.CompareWithSource(r.Path, source, r.Facts.Width, r.Facts.Height), TimeSpan.FromSeconds(30), ct))));
+        var stats = renditions.Select(_ => Path.Combine(Path.GetTempPath(), $"sg-ssim-{Guid.NewGuid():N}.log")).ToList();
+        try
+        {
+            await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.CompareWithSource(source, [.. renditions.Zip(stats)]),
+                TimeSpan.FromSeconds(30), ct);
+            return await Task.WhenAll(stats.Select(async f => Similarity.Parse(File.Exists(f) ? await File.ReadAllTextAsync(f, ct) : "")));
+        }
+        finally
+        {
+            foreach (var f in stats)
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
+    /// <returns>Null when every rendition shows the source's picture well enough for what was asked of it, else what is wrong.</returns>
+    public string? Judge(IReadOnlyList<Similarity> scores, IReadOnlyList<(Rendition Asked, string Path, RenditionFacts Facts)> renditions)
+    {
         for (var i = 0; i < renditions.Count; i++)
         {
             var (asked, _, facts) = renditions[i];
@@ -65,7 +83,7 @@ public sealed class RenditionVerifier(IConnectionMultiplexer redis, IOptions<Tra
             {
                 return $"rendition {asked.Name} could not be compared with the source";
             }
-            var mark = PassMark(o.MinSsim, asked, facts.Width, facts.Height);
+            var mark = PassMark(options.Value.MinSsim, asked, facts.Width, facts.Height);
             if (scores[i].Mean < mark)
             {
                 return string.Create(CultureInfo.InvariantCulture,

@@ -112,10 +112,13 @@ public sealed class SegmentTranscoder(
         try
         {
             var info = await orchestrators.SessionAsync(work.Key, orchestrator, ct);
+            var tSession = clock.GetElapsedTime(started);
             var segment = SegmentRequest.Build(work.ManifestId.ToString("N"), work.Seq, work.Source, duration, info.AuthToken, [.. work.Renditions.Select(r => r.ToWire())], identity);
             var (payment, paid) = await tickets.PayAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration);
+            var tPaid = clock.GetElapsedTime(started);
             var (data, fresh) = await client.SubmitSegmentAsync(info, segment, work.Source, SegmentTiming.UploadDeadline(duration), left, ct, payment);
             // Pixel counts are the orchestrator's to state; one too large to add up is as wrong as a false one.
+            var tTranscoded = clock.GetElapsedTime(started);
             var pixels = data.Segments.Aggregate(0L, (sum, s) => sum + Math.Clamp(s.Pixels, 0, 1L << 48));
             await tickets.DebitAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration, pixels);
             if (fresh is not null)
@@ -138,14 +141,19 @@ public sealed class SegmentTranscoder(
                 // Renditions are fetched and decoded side by side; each must pass before any is published.
                 await Task.WhenAll(files.Select((f, i) =>
                     client.DownloadAsync(data.Segments[i].Url, f.Path, MaxRenditionBytes(work, f.Asked), TimeSpan.FromSeconds(4), ct)));
+                var tFetched = clock.GetElapsedTime(started);
                 var checkedFiles = await VerifyAsync(work, orchestrator, data, files, deepCheck: lastResort, ct);
+                var tChecked = clock.GetElapsedTime(started);
                 var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);
                 await publish(new TranscodedSegment(checkedFiles, pixels, paid, orchestrator.Id, lastResort
                     ? "transcoded by an orchestrator under a ban for bad work, every other being unavailable; its renditions passed every check"
                     : null));
                 await orchestrators.EndAsync(work.Key, orchestrator.Id, work.Seq, score, null);
-                logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00})",
-                    work.Seq, work.PlaybackId, orchestrator.Id, score);
+                logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00}); ms after the " +
+                    "attempt began: session {Session:0}, paid {Paid:0}, transcoded {Transcoded:0}, fetched {Fetched:0}, checked {Checked:0}, " +
+                    "published {Published:0}", work.Seq, work.PlaybackId, orchestrator.Id, score, tSession.TotalMilliseconds,
+                    tPaid.TotalMilliseconds, tTranscoded.TotalMilliseconds, tFetched.TotalMilliseconds, tChecked.TotalMilliseconds,
+                    clock.GetElapsedTime(started).TotalMilliseconds);
                 return (null, null);
             }
             finally
@@ -186,14 +194,24 @@ public sealed class SegmentTranscoder(
     /// <summary>
     /// Every rendition passes the cheap checks (decode, size, frames, duration, pixels) and, on a sampled segment, the
     /// comparison with the source; otherwise the evidence is kept and <see cref="BadWorkException"/> says what failed.
+    /// The comparison runs beside the cheap checks, not after them: on an orchestrator's first segment of a session,
+    /// which is always compared, it would otherwise add its whole time to the first rendition's arrival.
     /// </summary>
     private async Task<List<(Rendition Asked, string Path, RenditionFacts Facts)>> VerifyAsync(SegmentAttempt work,
         KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(Rendition Asked, string Path)> files, bool deepCheck,
         CancellationToken ct)
     {
-        string? problem;
+        string? problem = null;
+        string? sourceFile = null;
+        Task<Media.Ffmpeg.Similarity[]>? measuring = null;
         try
         {
+            if (deepCheck || await verifier.SampleAsync(work.Key, orchestrator.Id))
+            {
+                sourceFile = Path.Combine(Path.GetTempPath(), $"sg-source-{Guid.NewGuid():N}.ts");
+                await File.WriteAllBytesAsync(sourceFile, work.Source, ct);
+                measuring = verifier.MeasureAsync(sourceFile, [.. files.Select(f => f.Path)], ct);
+            }
             var inspected = await Task.WhenAll(files.Select(async f =>
             {
                 try
@@ -212,18 +230,9 @@ public sealed class SegmentTranscoder(
                 problem = RenditionCheck.Problem(files[i].Asked, work.Duration, sourceVideo, data.Segments[i].Pixels, inspected[i].Facts!);
             }
             var result = files.Select((f, i) => (f.Asked, f.Path, inspected[i].Facts!)).ToList();
-            if (problem is null && (deepCheck || await verifier.SampleAsync(work.Key, orchestrator.Id)))
+            if (problem is null && measuring is not null)
             {
-                var sourceFile = Path.Combine(Path.GetTempPath(), $"sg-source-{Guid.NewGuid():N}.ts");
-                try
-                {
-                    await File.WriteAllBytesAsync(sourceFile, work.Source, ct);
-                    problem = await verifier.CompareAsync(sourceFile, result, ct);
-                }
-                finally
-                {
-                    File.Delete(sourceFile);
-                }
+                problem = verifier.Judge(await measuring, result);
             }
             if (problem is null)
             {
@@ -235,6 +244,24 @@ public sealed class SegmentTranscoder(
             // Our own decoder or comparison running out of time says nothing about the orchestrator's work.
             throw new OrchestratorException($"checking the renditions of {orchestrator.ServiceUri} failed: {e.Message}",
                 reason: "its renditions could not be checked in time");
+        }
+        finally
+        {
+            if (measuring is not null)
+            {
+                try
+                {
+                    await measuring;
+                }
+                catch (Exception e) when (e is FfmpegException or IOException or OperationCanceledException)
+                {
+                    // Already answered above, or of no account: renditions that failed a cheap check may fail the comparison too.
+                }
+            }
+            if (sourceFile is not null)
+            {
+                File.Delete(sourceFile);
+            }
         }
         problem = $"{orchestrator.ServiceUri}: {problem}";
         var evidence = await evidenceStore.KeepAsync(orchestrator, work, files.Select(f => (f.Asked.Name, f.Path)), problem);

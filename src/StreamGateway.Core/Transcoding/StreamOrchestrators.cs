@@ -69,6 +69,32 @@ public sealed class StreamOrchestrators(
         return chosen is null ? null : usable.First(k => k.Id == chosen.Address);
     }
 
+    /// <summary>
+    /// Opens sessions with up to <see cref="TranscodingOptions.PrepareSessions"/> orchestrators, drawn as a segment's
+    /// would be, before the publish has a segment. One that fails is left for the segments to find out about.
+    /// </summary>
+    public async Task PrepareAsync(Guid session, CancellationToken ct)
+    {
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        var opening = new List<Task>();
+        for (var i = 0; i < options.Value.PrepareSessions; i++)
+        {
+            if (await PickAsync(session, TimeSpan.FromSeconds(2), tried, ct) is not { } orchestrator)
+            {
+                break;
+            }
+            tried.Add(orchestrator.Id);
+            opening.Add(SessionAsync(session, orchestrator, ct));
+        }
+        try
+        {
+            await Task.WhenAll(opening);
+        }
+        catch (Exception e) when (e is OrchestratorException or OperationCanceledException or RedisException)
+        {
+        }
+    }
+
     /// <summary>This stream's session with the orchestrator: cached, or opened with GetOrchestrator.</summary>
     public async Task<OrchestratorInfo> SessionAsync(Guid session, KnownOrchestrator orchestrator, CancellationToken ct)
     {

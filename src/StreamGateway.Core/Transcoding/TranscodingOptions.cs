@@ -35,6 +35,14 @@ public sealed class TranscodingOptions
     [Range(100, 60_000)]
     public int DiscoveryTimeoutMilliseconds { get; set; } = 3000;
 
+    /// <summary>
+    /// Orchestrator sessions a publish opens as soon as it is authorised, drawn as its segments' orchestrators are, so
+    /// the first segment does not wait for GetOrchestrator (go-livepeer's broadcaster likewise keeps a pool of
+    /// sessions from the start). 0 opens each on first use.
+    /// </summary>
+    [Range(0, 10)]
+    public int PrepareSessions { get; set; } = 3;
+
     /// <summary>Orchestrators tried per segment, each a different one, within max(8 s, 4 × duration).</summary>
     [Range(1, 10)]
     public int MaxAttempts { get; set; } = SegmentTiming.MaxAttempts;

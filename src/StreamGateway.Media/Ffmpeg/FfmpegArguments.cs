@@ -110,18 +110,36 @@ public sealed class FfmpegArguments
     }
 
     /// <summary>
-    /// Compares a rendition with its source scaled to the rendition's size, frame by frame in presentation order
-    /// (both timelines start at 0): ffmpeg's ssim filter writes one line per frame pair to stdout, which
-    /// <see cref="Similarity"/> reads.
+    /// Compares every rendition of a segment with its source in one pass: the source is decoded once and, for each
+    /// rendition, scaled to that rendition's size (<c>scale2ref</c>, so the sizes need not be known first) and compared
+    /// frame by frame in presentation order (both timelines start at 0). Each comparison's ssim filter writes one line
+    /// per frame pair to its stats file, which <see cref="Similarity"/> reads.
     /// </summary>
-    public static IReadOnlyList<string> CompareWithSource(string rendition, string source, int width, int height) => new FfmpegArguments()
-        .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error")
-        .Input(rendition, ContainerFormats.MpegTs).Input(source, ContainerFormats.MpegTs)
-        .Add("-filter_complex",
-            $"[0:v]setpts=PTS-STARTPTS,format=yuv420p[r];[1:v]scale={width}:{height}:flags=bicubic,setpts=PTS-STARTPTS,format=yuv420p[s];" +
-            "[r][s]ssim=stats_file=-")
-        .Add("-an").Add("-f", "null").Add("-")
-        .Build();
+    public static IReadOnlyList<string> CompareWithSource(string source, IReadOnlyList<(string Rendition, string StatsFile)> renditions)
+    {
+        if (renditions.Count == 0)
+        {
+            throw new ArgumentException("nothing to compare", nameof(renditions));
+        }
+        var args = new FfmpegArguments().Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Input(source, ContainerFormats.MpegTs);
+        foreach (var (rendition, _) in renditions)
+        {
+            args.Input(rendition, ContainerFormats.MpegTs);
+        }
+        var graph = new List<string>
+        {
+            "[0:v]setpts=PTS-STARTPTS,format=yuv420p,split=" + renditions.Count + string.Concat(renditions.Select((_, i) => $"[s{i}]")),
+        };
+        graph.AddRange(renditions.Select((r, i) =>
+            $"[{i + 1}:v]setpts=PTS-STARTPTS,format=yuv420p[r{i}];[s{i}][r{i}]scale2ref=flags=bicubic[ss{i}][rr{i}];" +
+            $"[rr{i}][ss{i}]ssim=stats_file={r.StatsFile}[o{i}]"));
+        args.Add("-filter_complex", string.Join(';', graph));
+        for (var i = 0; i < renditions.Count; i++)
+        {
+            args.Add("-map", $"[o{i}]").Add("-f", "null").Add("-");
+        }
+        return args.Build();
+    }
 
     /// <summary>Encodes one frame with NVENC and discards it: succeeds only where a usable NVIDIA encoder exists.</summary>
     public static IReadOnlyList<string> NvencProbe() => new FfmpegArguments()

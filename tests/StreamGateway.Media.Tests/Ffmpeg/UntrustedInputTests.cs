@@ -28,9 +28,10 @@ public sealed class UntrustedInputTests
     {
         AssertInput(FfmpegArguments.InspectRendition("r.ts"), "r.ts", "mpegts");
         AssertInput(FfmpegArguments.CountFrames("r.ts"), "r.ts", "mpegts");
-        var compare = FfmpegArguments.CompareWithSource("r.ts", "s.ts", 426, 240);
-        AssertInput(compare, "r.ts", "mpegts");
+        var compare = FfmpegArguments.CompareWithSource("s.ts", [("r1.ts", "r1.ssim"), ("r2.ts", "r2.ssim")]);
         AssertInput(compare, "s.ts", "mpegts");
+        AssertInput(compare, "r1.ts", "mpegts");
+        AssertInput(compare, "r2.ts", "mpegts");
     }
 
     [Fact]
