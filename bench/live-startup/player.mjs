@@ -5,6 +5,10 @@
 // its levels, and each request for the master (sent, answered, status).
 //
 //   node bench/live-startup/player.mjs --hls http://127.0.0.1:8080/hls --playback <playbackId> [--timeout-ms 30000]
+//        [--attach-at <Unix ms>]
+//
+// --attach-at waits, with Chromium started, until that moment before attaching, so a caller can start Chromium
+// first and have the player open the stream at the same moment as something else (a publish) begins.
 //
 // Uses tests/player's pinned playwright-core and hls.js (`npm ci --prefix tests/player`) and /usr/bin/chromium.
 // Exits 0 once the video plays, 1 when it does not within the timeout or hls.js stops with a fatal error (the JSON
@@ -16,7 +20,12 @@ import { launchBrowser, startup } from "../../tests/player/lib/player.mjs";
 let args;
 try {
   ({ values: args } = parseArgs({
-    options: { hls: { type: "string" }, playback: { type: "string" }, "timeout-ms": { type: "string", default: "30000" } },
+    options: {
+      hls: { type: "string" },
+      playback: { type: "string" },
+      "timeout-ms": { type: "string", default: "30000" },
+      "attach-at": { type: "string", default: "0" },
+    },
   }));
   if (!args.hls || !args.playback || !(Number(args["timeout-ms"]) > 0)) throw new Error("--hls and --playback are required");
 } catch (err) {
@@ -31,6 +40,8 @@ let result;
 try {
   const player = await browser.newPlayer();
   const launchMs = Date.now() - launched;
+  const wait = Number(args["attach-at"]) - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   await player.attach(master);
   let error = null;
   let s;

@@ -253,7 +253,9 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
             : [new LiveVariant(Source, new RenditionInfo(null, null, null, null), 0), .. ladder];
         return new LivePlaylist(HlsPlaylist.Master(variants.Select(v =>
         {
+            // What a rendition's segments show, with what they cannot (the source's frame rate it keeps) as predicted.
             var info = fields.TryGetValue($"{v.Name}:info", out var described) ? JsonSerializer.Deserialize<RenditionInfo>(described)! : v.Picture;
+            info = info with { FrameRate = info.FrameRate ?? v.Picture.FrameRate };
             var measured = fields.TryGetValue($"{v.Name}:bw", out var bw) ? long.Parse(bw, CultureInfo.InvariantCulture) : 0;
             return new HlsVariant($"{v.Name}/index.m3u8", Math.Max(v.Bandwidth, measured), info.Width, info.Height, info.FrameRate, info.Codecs);
         }).ToList(), firstAsGiven: ladder is not null), Pending: false);
