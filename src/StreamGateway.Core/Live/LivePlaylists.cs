@@ -50,14 +50,15 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
             redis.call('HSETNX', @meta, p .. ':next', seq)
           end
           redis.call('HSET', @meta, 'ended', '0')
-          -- Described with every segment, so state Redis forgot (a flush) is whole again with the next one.
-          if @info ~= '' then redis.call('HSET', @meta, r .. ':info', @info) end
           if @session ~= '' then redis.call('HSETNX', @meta, 'session', @session) end
           redis.call('HSET', @meta, 'ladder', @ladder)
           redis.call('HSETNX', @meta, 'since', now)
         elseif nxt < 0 then
           nxt = seq
         end
+        -- Every rendition is described with each of its segments, so state Redis forgot (a flush) is whole again with
+        -- the next one, and a rendition is shown as it is made once its first segment lands.
+        if @info ~= '' then redis.call('HSET', @meta, r .. ':info', @info) end
         if seq >= nxt then
           redis.call('ZREMRANGEBYSCORE', @pending, seq, seq) -- a job that ran twice settles once
           local pdt = tonumber(@pdt)
@@ -134,10 +135,6 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         await db.KeyExpireAsync(meta, TimeSpan.FromSeconds(options.Value.StateTtlSeconds));
     }
 
-    /// <summary>Describes a transcoded rendition as its segments show it (the source is described by its appends).</summary>
-    public Task DescribeRenditionAsync(string playbackId, string rendition, RenditionInfo info) =>
-        redis.GetDatabase().HashSetAsync(Meta(playbackId), $"{rendition}:info", JsonSerializer.Serialize(info));
-
     /// <summary>Adds a finished source segment; returns its sequence number, whether it opens a discontinuity, and
     /// the URIs of stored segments that fell out of retention. Each profile named in <paramref name="profiles"/>
     /// that has no segment yet will start at this sequence number.</summary>
@@ -157,9 +154,10 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
     /// Settles a rendition's segment under the source's sequence number: done (<paramref name="gap"/> false) or
     /// failed for good (an <c>EXT-X-GAP</c> entry that players skip). Returns the URIs that fell out of retention.
     /// </summary>
+    /// <param name="picture">What a done segment carries, for the master playlist (none for a gap).</param>
     public Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration, long bytes,
-        bool discontinuity, bool gap, bool keepAll, long programDateMs = 0) =>
-        SettleAsync(playbackId, rendition, seq, uri, duration, bytes, discontinuity, gap, keepAll, null, programDateMs, null, null);
+        bool discontinuity, bool gap, bool keepAll, long programDateMs = 0, RenditionInfo? picture = null) =>
+        SettleAsync(playbackId, rendition, seq, uri, duration, bytes, discontinuity, gap, keepAll, null, programDateMs, picture, null);
 
     private async Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration,
         long bytes, bool discontinuity, bool gap, bool keepAll, IReadOnlyList<LiveVariant>? ladder, long programDateMs, RenditionInfo? picture,

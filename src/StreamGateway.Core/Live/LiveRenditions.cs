@@ -20,11 +20,6 @@ public sealed class LiveRenditions(ISegmentStore store, LivePlaylists playlists,
     {
         var bytes = new FileInfo(path).Length;
         var source = rendition == LivePlaylists.Source;
-        // A transcoded rendition is described by each of its segments, as the source is in the append below.
-        if (!source)
-        {
-            await playlists.DescribeRenditionAsync(segment.PlaybackId, rendition, picture);
-        }
         await store.PutFileAsync(MediaKeys.Live(segment.PlaybackId, rendition, segment.File), path, CancellationToken.None);
         // Queued, not awaited: the playlist must not wait for the database.
         _ = log.AddAsync(segment.SessionId, rendition, new LoggedSegment(segment.Index, segment.Duration, source ? segment.StartMs : 0, bytes,
@@ -33,7 +28,7 @@ public sealed class LiveRenditions(ISegmentStore store, LivePlaylists playlists,
             ? await playlists.AppendAsync(segment.PlaybackId, rendition, segment.File, segment.Duration, bytes, segment.KeepAll, ladder, segment.StartMs,
                 picture, segment.SessionId)
             : await playlists.SettleAsync(segment.PlaybackId, rendition, segment.Seq, segment.File, segment.Duration, bytes,
-                segment.Discontinuity, gap: false, segment.KeepAll, segment.StartMs);
+                segment.Discontinuity, gap: false, segment.KeepAll, segment.StartMs, picture);
         foreach (var old in settled.Expired)
         {
             await store.DeleteAsync(MediaKeys.Live(segment.PlaybackId, rendition, old), CancellationToken.None);

@@ -65,8 +65,8 @@ public sealed class RenditionPlaylistTests
             ""), (await playlists.MasterAsync(pid)).Text);
 
         // The rendition's own segments describe it from then on, and a peak above the prediction raises its bandwidth.
-        await playlists.DescribeRenditionAsync(pid, "low", new RenditionInfo(320, 180, 30, "avc1.64000c,mp4a.40.2"));
-        await playlists.SettleAsync(pid, "low", 0, "s_0.ts", 2, 125_000, false, gap: false, keepAll: false);
+        await playlists.SettleAsync(pid, "low", 0, "s_0.ts", 2, 125_000, false, gap: false, keepAll: false,
+            picture: new RenditionInfo(320, 180, 30, "avc1.64000c,mp4a.40.2"));
         Assert.Contains("BANDWIDTH=500000,RESOLUTION=320x180,CODECS=\"avc1.64000c,mp4a.40.2\",FRAME-RATE=30.000\nlow/index.m3u8",
             (await playlists.MasterAsync(pid)).Text, StringComparison.Ordinal);
 
