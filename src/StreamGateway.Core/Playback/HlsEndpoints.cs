@@ -49,10 +49,10 @@ public static partial class HlsEndpoints
                 {
                     return live;
                 }
-                // No live state: a finished asset's master, or a stream that has not gone live (yet, or for a day).
-                return await StoredTextAsync(store, MediaKeys.VodMaster(playbackId), ct) is { } stored ? new LivePlaylist(stored, false)
-                    : verdict == PlaybackVerdict.Stream ? LivePlaylist.NotYet
-                    : LivePlaylist.Missing;
+                // No live state: a stream that has not gone live (yet, or for a day), which has no stored playlist to
+                // look for while it is held, or a finished asset's master.
+                return verdict == PlaybackVerdict.Stream ? LivePlaylist.NotYet
+                    : new LivePlaylist(await StoredTextAsync(store, MediaKeys.VodMaster(playbackId), ct), false);
             }, ct));
     }
 
