@@ -12,7 +12,10 @@ in ms after --t0-ns (the moment the publisher was started):
   master_first_variants  how many variants the first master with variants listed
 Prints one JSON object.
 """
-import argparse, http.client, json, sys, time, urllib.parse
+import argparse, json, os, sys, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from hlswatch import Poller  # noqa: E402  (one keep-alive connection, one retry on a dropped one)
 
 def main():
     a = argparse.ArgumentParser()
@@ -23,22 +26,9 @@ def main():
     a.add_argument("--interval-ms", type=int, default=50)
     a.add_argument("--deadline-s", type=float, default=40)
     o = a.parse_args()
-    u = urllib.parse.urlsplit(o.base)
-    prefix = u.path.rstrip("/")
     rends = [r for r in o.renditions.split(",") if r]
-    conn = None
-    def get(path):
-        nonlocal conn
-        for _ in range(2):
-            try:
-                if conn is None:
-                    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=15)
-                conn.request("GET", f"{prefix}/{o.playback}/{path}")
-                r = conn.getresponse()
-                return r.status, r.read().decode("utf-8", "replace")
-            except (OSError, http.client.HTTPException):
-                conn = None
-        return 0, ""
+    poller = Poller(o.base)
+    get = lambda path: poller.get(f"/{o.playback}/{path}")
     ms = lambda: (time.time_ns() - o.t0_ns) / 1e6
     out = {"statuses": {}, "first_seg": {}}
     end = time.time() + o.deadline_s
