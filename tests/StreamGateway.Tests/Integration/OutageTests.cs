@@ -134,8 +134,11 @@ public sealed partial class OutageTests
         }
 
         // What happened while it was away arrives afterwards: the stream went live, then idle, and every segment counted.
+        // Both are sent at once when the database is back, so they may arrive in either order; their createdAt (when
+        // each happened) puts them in order, as a receiver would.
         var deliveries = await receiver.WaitForAsync(2, TimeSpan.FromSeconds(90));
-        Assert.Equal(["stream.started", "stream.idle"], deliveries.Select(d => (string)JsonNode.Parse(d.Text)!["event"]!).ToArray());
+        Assert.Equal(["stream.started", "stream.idle"], deliveries.Select(d => JsonNode.Parse(d.Text)!)
+            .OrderBy(e => e["createdAt"]!.GetValue<long>()).Select(e => (string)e["event"]!).ToArray());
         await Poll.UntilAsync(async () =>
         {
             var sessions = await Json.ReadArrayAsync(await t.Http.GetAsync($"api/stream/{stream["id"]}/sessions"));
