@@ -225,8 +225,10 @@ public sealed class FfmpegArguments
     public static IReadOnlyList<string> Thumbnails(string input, string format, int everySeconds, int height, string outputPattern) => new FfmpegArguments()
         .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
         .Input(input, format).Add("-map", "0:v:0")
-        .Add("-vf", $"fps=1/{everySeconds.ToString(CultureInfo.InvariantCulture)},scale=-2:{height.ToString(CultureInfo.InvariantCulture)}")
-        .Add("-q:v", "5").Add(outputPattern)
+        // The first frame, then the first at least everySeconds after the last one taken. (fps=1/N makes a picture only
+        // once it has seen a frame half an interval past it, so a clip shorter than N/2 had none, and every clip lost its last.)
+        .Add("-vf", $"select='isnan(prev_selected_t)+gte(t-prev_selected_t,{everySeconds.ToString(CultureInfo.InvariantCulture)})',scale=-2:{height.ToString(CultureInfo.InvariantCulture)}")
+        .Add("-fps_mode", "vfr").Add("-q:v", "5").Add(outputPattern)
         .Build();
 
     /// <summary>ffprobe of one media file in a known container: stream facts as JSON.</summary>
