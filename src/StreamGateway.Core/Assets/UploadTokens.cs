@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StreamGateway.Core.Data;
 
@@ -15,7 +14,7 @@ namespace StreamGateway.Core.Assets;
 /// uploading that one asset's file until it expires, with no API key; a tus upload started in time may go on with it
 /// afterwards (<see cref="AssetOptions.UploadUrlMinutes"/>).
 /// </summary>
-public sealed class UploadTokens(IServiceScopeFactory scopes, IOptions<AssetOptions> options, TimeProvider clock)
+public sealed class UploadTokens(SharedSecrets secrets, IOptions<AssetOptions> options, TimeProvider clock)
 {
     private const string SecretName = "upload-token";
     private byte[]? _secret;
@@ -58,24 +57,9 @@ public sealed class UploadTokens(IServiceScopeFactory scopes, IOptions<AssetOpti
         return new UploadGrant(assetId, clock.GetUtcNow().ToUnixTimeSeconds() > expires);
     }
 
-    private async Task<byte[]> SecretAsync()
-    {
-        if (_secret is not null)
-        {
-            return _secret;
-        }
-        if (!string.IsNullOrEmpty(options.Value.UploadSecret))
-        {
-            return _secret = Encoding.UTF8.GetBytes(options.Value.UploadSecret);
-        }
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO gateway_secrets ("Name", "Value", "CreatedAt") VALUES ({SecretName}, {RandomNumberGenerator.GetBytes(32)}, {clock.GetUtcNow()})
-            ON CONFLICT ("Name") DO NOTHING
-            """);
-        return _secret = await db.Secrets.AsNoTracking().Where(s => s.Name == SecretName).Select(s => s.Value).SingleAsync();
-    }
+    private async Task<byte[]> SecretAsync() => _secret ??= string.IsNullOrEmpty(options.Value.UploadSecret)
+        ? await secrets.GetAsync(SecretName)
+        : Encoding.UTF8.GetBytes(options.Value.UploadSecret);
 }
 
 /// <summary>What a genuine upload token grants: the asset, and whether it may still start an upload (not expired).</summary>

@@ -14,6 +14,7 @@ public static class DatabaseExtensions
         var connectionString = configuration.GetConnectionString("Postgres")
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
         services.AddDbContextPool<GatewayDbContext>(options => Configure(options, connectionString));
+        services.AddSingleton<SharedSecrets>();
         return services;
     }
 
