@@ -121,3 +121,42 @@ append_result() {
 
 # md_cell TEXT — makes TEXT safe inside a markdown table cell.
 md_cell() { local s="${1//|/\\|}"; printf '%s' "${s//$'\n'/ }"; }
+
+# ---------------------------------------------------------------- wrk
+# measure NAME URL uses WARMUP, DURATION, THREADS, CONNECTIONS and TIMEOUT from the calling script.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    if (match(v, /^[0-9.]+/) == 0) { print "NaN"; exit }
+    n = substr(v, 1, RLENGTH); u = substr(v, RLENGTH + 1)
+    f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : -1
+    if (f < 0) { print "NaN"; exit }
+    printf "%.2f", n * f }'
+}
+to_mb() {
+  awk -v v="$1" 'BEGIN {
+    if (match(v, /^[0-9.]+/) == 0) { print "NaN"; exit }
+    n = substr(v, 1, RLENGTH); u = substr(v, RLENGTH + 1)
+    f = (u == "B") ? 1 / 1048576 : (u == "KB") ? 1 / 1024 : (u == "MB") ? 1 : (u == "GB") ? 1024 : (u == "TB") ? 1048576 : -1
+    if (f < 0) { print "NaN"; exit }
+    printf "%.2f", n * f }'
+}
+
+# measure NAME URL — warm-up, timed run; sets RPS_, MBS_, P99_, BAD_ (non-2xx + socket errors) for NAME.
+measure() {
+  local name="$1" url="$2" out rps mbs p99 non2xx sockerr
+  log "$name: warm-up $WARMUP, then $DURATION ($url)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout "$TIMEOUT" "$url" >/dev/null
+  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$TIMEOUT" --latency "$url")"
+  printf '%s\n' "$out" | sed 's/^/    /' >&2
+  rps="$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ { print $2 }')"
+  mbs="$(printf '%s\n' "$out" | awk '/^Transfer\/sec:/ { print $2 }')"
+  p99="$(printf '%s\n' "$out" | awk '/Latency Distribution/ { d = 1; next } d && $1 == "99%" { print $2; exit }')"
+  non2xx="$(printf '%s\n' "$out" | awk '/Non-2xx or 3xx responses:/ { print $NF }')"
+  sockerr="$(printf '%s\n' "$out" | awk '/Socket errors:/ { s = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i; print s }')"
+  [ -n "$rps" ] && [ -n "$mbs" ] && [ -n "$p99" ] || die "$name: could not parse the wrk output"
+  printf -v "RPS_$name" '%s' "$rps"
+  printf -v "MBS_$name" '%s' "$(to_mb "$mbs")"
+  printf -v "P99_$name" '%s' "$(to_ms "$p99")"
+  printf -v "BAD_$name" '%s' "$(( ${non2xx:-0} + ${sockerr:-0} ))"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.3f" : "n/a"), a / (b > 0 ? b : 1) }'; }
