@@ -1,5 +1,6 @@
 using StreamGateway.Api;
 using StreamGateway.Core;
+using StreamGateway.Core.AccessControl;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Assets;
 using StreamGateway.Core.Health;
@@ -48,7 +49,9 @@ api.MapOrchestrators();
 api.MapUsage();
 api.MapAssets();
 api.MapClips();
+api.MapSigningKeys();
 app.MapAssetUploads();
+app.MapApiPreflight();
 app.MapHls();
 app.MapApiFallback();
 app.UseGatewayJobs();

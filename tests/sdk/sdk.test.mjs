@@ -331,6 +331,46 @@ describe("usage (sdk.metrics.getUsage)", { skip: skipAll }, () => {
   });
 });
 
+describe("signing keys (sdk.accessControl)", { skip: skipAll }, () => {
+  let keyId;
+  let publicKey;
+
+  after(async () => {
+    if (keyId) await livepeer.accessControl.delete(keyId).catch(() => {});
+  });
+
+  it("create returns 200 with a P-256 public key (Studio's 201 would be an error to the SDK)", async () => {
+    const key = expectOk(await livepeer.accessControl.create(), 200, "signingKey");
+    assert.match(key.id, UUID);
+    ({ id: keyId, publicKey } = key);
+    assert.match(Buffer.from(publicKey, "base64").toString("ascii"), /^-----BEGIN PUBLIC KEY-----\n/);
+    assertRecentTimestamp(key.createdAt, "createdAt");
+    assert.equal(key.disabled, false);
+  });
+
+  it("get and getAll show it", async () => {
+    const key = expectOk(await livepeer.accessControl.get(keyId), 200, "signingKey");
+    assert.equal(key.publicKey, publicKey);
+    const all = expectOk(await livepeer.accessControl.getAll(), 200, "data");
+    assert.ok(all.some((k) => k.id === keyId));
+  });
+
+  it("update returns 204 and the change is visible on get", async () => {
+    const result = await livepeer.accessControl.update({ name: `sdk-key-${runTag}`, disabled: true }, keyId);
+    assert.equal(result.statusCode, 204, JSON.stringify(result.error));
+    const key = expectOk(await livepeer.accessControl.get(keyId), 200, "signingKey");
+    assert.equal(key.name, `sdk-key-${runTag}`);
+    assert.equal(key.disabled, true);
+  });
+
+  it("delete returns 204, then get fails with 404", async () => {
+    const result = await livepeer.accessControl.delete(keyId);
+    assert.equal(result.statusCode, 204, JSON.stringify(result.error));
+    await expectSdkError(livepeer.accessControl.get(keyId), 404);
+    keyId = undefined;
+  });
+});
+
 describe("authentication", { skip: skipAll }, () => {
   it("a wrong API key is rejected with 401", async () => {
     const stranger = new Livepeer({ serverURL: API_URL, apiKey: `not-a-key-${runTag}` });

@@ -70,7 +70,7 @@ public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactor
             from t in db.ApiTokens
             join u in db.Users on t.UserId equals u.Id
             where t.KeyHash == hash && !u.Suspended
-            select new { t.Id, t.UserId, t.ProjectId, t.Name, u.IsAdmin, t.LastSeen }).FirstOrDefaultAsync(ct);
+            select new { t.Id, t.UserId, t.ProjectId, t.Name, u.IsAdmin, t.LastSeen, t.Access }).FirstOrDefaultAsync(ct);
         if (row is null)
         {
             return null;
@@ -82,6 +82,7 @@ public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactor
             await db.ApiTokens.Where(t => t.Id == row.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastSeen, now), ct);
         }
-        return new Caller(row.UserId, row.ProjectId, row.Id, row.Name, row.IsAdmin);
+        var cors = row.Access is null ? null : System.Text.Json.JsonSerializer.Deserialize<ApiKeyAccess>(row.Access, GatewayJson.Options)?.Cors;
+        return new Caller(row.UserId, row.ProjectId, row.Id, row.Name, row.IsAdmin, cors);
     }
 }

@@ -12,4 +12,9 @@ public sealed class ApiToken
     public required string KeyPrefix { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastSeen { get; set; }
+    /// <summary>
+    /// Studio's <c>access</c> (studio-api §1.5) as JSON: <c>{"cors": {"allowedOrigins": [...], "fullAccess": bool}}</c>;
+    /// null for a key that browsers may not use.
+    /// </summary>
+    public string? Access { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,12 +16,14 @@ public sealed record ApiTokenResource(
     public long? LastSeen { get; init; }
     /// <summary>The clear key, present only in the response that created it.</summary>
     public string? Key { get; init; }
+    public ApiKeyAccess? Access { get; init; }
 
     public static ApiTokenResource From(ApiToken t, string? key = null) =>
         new(t.Id.ToString(), t.Name, t.UserId.ToString(), t.ProjectId.ToString(), Epoch.Ms(t.CreatedAt), t.KeyPrefix)
         {
             LastSeen = Epoch.Ms(t.LastSeen),
             Key = key,
+            Access = t.Access is null ? null : JsonSerializer.Deserialize<ApiKeyAccess>(t.Access, GatewayJson.Options),
         };
 }
 
@@ -30,6 +33,7 @@ public sealed class NewApiTokenPayload
     [MaxLength(500)]
     public string? Name { get; set; }
     public string? ProjectId { get; set; }
+    public ApiKeyAccess? Access { get; set; }
 }
 
 /// <summary><c>/api/api-token</c>: a key's user manages the keys of the key's project.</summary>
@@ -44,6 +48,26 @@ public static class ApiTokenEndpoints
             .Produces<ApiTokenResource>(StatusCodes.Status201Created);
         group.MapDelete("/{id}", DeleteAsync).WithName("deleteApiToken");
         return api;
+    }
+
+    /// <summary>
+    /// Browsers' preflights for <c>/api</c> are always answered (they carry no key); what a CORS-enabled key may do from
+    /// which origin is decided on the request itself (<see cref="RequireApiKey"/>).
+    /// </summary>
+    public static WebApplication MapApiPreflight(this WebApplication app)
+    {
+        app.MapMethods("/api/{**path}", ["OPTIONS"], (HttpContext http) =>
+        {
+            var headers = http.Response.Headers;
+            var origin = http.Request.Headers.Origin.ToString();
+            headers.AccessControlAllowOrigin = origin.Length > 0 ? origin : "*";
+            headers.Vary = "Origin";
+            headers.AccessControlAllowMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
+            headers.AccessControlAllowHeaders = "Authorization, Content-Type";
+            headers.AccessControlMaxAge = "600";
+            return TypedResults.NoContent();
+        }).ExcludeFromDescription();
+        return app;
     }
 
     private static IQueryable<ApiToken> Visible(GatewayDbContext db, Caller caller) =>
@@ -81,7 +105,12 @@ public static class ApiTokenEndpoints
         {
             return ApiError.Unprocessable(["name: must be at most 500 characters"]);
         }
+        if (payload.Access is { } access && CorsKeyRules.Check(access).ToList() is { Count: > 0 } errors)
+        {
+            return ApiError.Unprocessable(errors);
+        }
         var (token, key) = AccountAdmin.NewToken(caller.UserId, caller.ProjectId, name, clock.GetUtcNow());
+        token.Access = payload.Access?.Cors is null ? null : JsonSerializer.Serialize(payload.Access, GatewayJson.Options);
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/api-token/{token.Id}", ApiTokenResource.From(token, key));

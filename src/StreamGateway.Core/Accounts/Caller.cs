@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 namespace StreamGateway.Core.Accounts;
 
 /// <summary>Who is calling: the API key's user and project. Every resource query is scoped by <see cref="ProjectId"/>.</summary>
-public sealed record Caller(Guid UserId, Guid ProjectId, Guid TokenId, string TokenName, bool IsAdmin)
+/// <param name="Cors">For a CORS-enabled key: the origins browsers may use it from and whether it has full access.</param>
+public sealed record Caller(Guid UserId, Guid ProjectId, Guid TokenId, string TokenName, bool IsAdmin, ApiKeyCors? Cors = null)
 {
     private static readonly object Key = new();
 

@@ -286,6 +286,13 @@ public static class AssetEndpoints
         if (patch.PlaybackPolicy is { } policy)
         {
             StreamRules.CheckPlaybackPolicy(policy, errors);
+            // Public files may already sit in shared caches (they are served as public and immutable), so gating them
+            // later would not gate them; as on Studio, the choice is made when the asset is created.
+            var wasGated = asset.PlaybackPolicy is { } stored && JsonSerializer.Deserialize<PlaybackPolicy>(stored, GatewayJson.Options)?.Type is "jwt" or "webhook";
+            if (policy.Type is not null && wasGated != (policy.Type is "jwt" or "webhook"))
+            {
+                errors.Add("playbackPolicy.type: an asset cannot be switched between public and private after creation");
+            }
         }
         var creator = patch.CreatorId is { ValueKind: not JsonValueKind.Null } c ? StreamRules.NormaliseCreatorId(c, errors) : null;
         if (errors.Count > 0)

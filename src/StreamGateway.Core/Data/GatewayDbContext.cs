@@ -22,6 +22,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<Live.StoredSegment> SessionSegments => Set<Live.StoredSegment>();
     public DbSet<GatewaySecret> Secrets => Set<GatewaySecret>();
+    public DbSet<AccessControl.SigningKey> SigningKeys => Set<AccessControl.SigningKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);

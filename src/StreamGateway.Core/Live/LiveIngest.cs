@@ -62,7 +62,7 @@ public sealed class LiveIngest(
         var at = clock.GetUtcNow();
         _ = writes.Run(sessionId, "session start", write => CreateSessionAsync(info, sessionId, at, write));
         transcoding.Prepare(sessionId);
-        await playlists.StartSessionAsync(info.PlaybackId, sessionId);
+        await playlists.StartSessionAsync(info.PlaybackId, sessionId, info.ProjectId, info.PlaybackPolicy);
         await publishers.AddAsync(info.StreamId, sessionId, connection);
         logger.LogInformation("Publish started: stream {StreamId} session {SessionId}", info.StreamId, sessionId);
         return segmenters.Create(info, sessionId, connection);

@@ -118,13 +118,19 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         return result
         """);
 
-    /// <summary>Starts a publish: the next segment of every known rendition opens with a discontinuity.</summary>
-    public async Task StartSessionAsync(string playbackId, Guid sessionId)
+    /// <summary>
+    /// Starts a publish: the next segment of every known rendition opens with a discontinuity. The stream's project and
+    /// playback policy are kept beside its playlists, so viewers can be checked while PostgreSQL is away.
+    /// </summary>
+    public async Task StartSessionAsync(string playbackId, Guid sessionId, Guid projectId, string? playbackPolicy)
     {
         var db = redis.GetDatabase();
         var meta = Meta(playbackId);
         var renditions = await db.SetMembersAsync(Renditions(playbackId));
-        var fields = new List<HashEntry> { new("session", sessionId.ToString()), new("ended", "0") };
+        var fields = new List<HashEntry>
+        {
+            new("session", sessionId.ToString()), new("ended", "0"), new("project", projectId.ToString()), new("policy", playbackPolicy ?? ""),
+        };
         fields.AddRange(renditions.Select(r => new HashEntry($"{r}:disc", "1")));
         await db.HashSetAsync(meta, [.. fields]);
         // What the last publish's renditions carried and when it began to play are that publish's: the new one may
@@ -133,6 +139,13 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         var names = renditions.Select(r => (string)r!).Union(ladder.IsNullOrEmpty ? [] : Variants(ladder!).Select(v => v.Name));
         await db.HashDeleteAsync(meta, [.. names.SelectMany(r => new RedisValue[] { $"{r}:info", $"{r}:gaps" }), "since"]);
         await db.KeyExpireAsync(meta, TimeSpan.FromSeconds(options.Value.StateTtlSeconds));
+    }
+
+    /// <summary>The project and playback policy (JSON, empty for none) of a stream publishing or lately published; null if none.</summary>
+    public async Task<(Guid ProjectId, string Policy)?> PublishedAccessAsync(string playbackId)
+    {
+        var fields = await redis.GetDatabase().HashGetAsync(Meta(playbackId), ["project", "policy"]);
+        return Guid.TryParse((string?)fields[0], out var project) && !fields[1].IsNull ? (project, (string)fields[1]!) : null;
     }
 
     /// <summary>Adds a finished source segment; returns its sequence number, whether it opens a discontinuity, and

@@ -31,7 +31,7 @@ public sealed class StreamKeys(IConnectionMultiplexer redis, IServiceScopeFactor
         var info = await db.Streams.AsNoTracking()
             .Where(s => s.StreamKey == streamKey)
             .Select(s => new StreamKeyInfo(s.Id, s.ProjectId, s.UserId, s.Name, s.PlaybackId, s.Record, s.Suspended,
-                s.Deleted, s.Profiles, s.RecordingSpec))
+                s.Deleted, s.Profiles, s.RecordingSpec, s.PlaybackPolicy))
             .FirstOrDefaultAsync(ct);
         if (info is not null)
         {

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -5,6 +6,8 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using StreamGateway.Core.Storage;
 using StreamGateway.Core.Live;
+using StreamGateway.Core.AccessControl;
+using StreamGateway.Core.Http;
 using StreamGateway.Media.Hls;
 
 namespace StreamGateway.Core.Playback;
@@ -12,7 +15,8 @@ namespace StreamGateway.Core.Playback;
 /// <summary>
 /// Viewer-facing HLS: <c>/hls/{playbackId}/index.m3u8</c> (master), <c>/hls/{playbackId}/{rendition}/index.m3u8</c>
 /// (live media playlist) and the segments. Playlists are cached for a second, segments forever (they never change).
-/// A suspended stream's playlists and segments answer 404 (<see cref="PlaybackGate"/>). A playlist a stream will have
+/// A suspended or deleted stream's or asset's files answer 404 (<see cref="PlaybackGate"/>); gated content needs a
+/// viewer's credential, and its playlists carry a grant in every child URL (<see cref="PlaybackAccess"/>). A playlist a stream will have
 /// but does not yet (before it goes live, a rendition before its first segment) is held for a few seconds
 /// (<see cref="PlaylistWaits"/>), then answered 503 with Retry-After.
 /// </summary>
@@ -27,21 +31,28 @@ public static partial class HlsEndpoints
         hls.MapGet("/{playbackId}/{rendition}/index.m3u8", MediaAsync);
         hls.MapGet("/{playbackId}/{rendition}/{segment}", SegmentAsync);
         hls.MapMethods("/{playbackId}/{file}", ["GET", "HEAD"], DownloadAsync); // downloads answer HEAD too, for their size
+        hls.MapMethods("/{**path}", ["OPTIONS"], Preflight);
         return app;
     }
 
     public static IServiceCollection AddPlayback(this IServiceCollection services) =>
-        services.AddSingleton<PlaybackGate>().AddSingleton<PlaylistWaits>();
+        services.AddSingleton<PlaybackGate>().AddSingleton<PlaylistWaits>().AddAccessControl();
 
     private static async Task<IResult> MasterAsync(string playbackId, HttpContext http, LivePlaylists playlists,
-        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, PlaylistWaits waits, CancellationToken ct)
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, PlaybackAccess access,
+        PlaylistWaits waits, CancellationToken ct)
     {
         if (!Id().IsMatch(playbackId))
         {
-            return Playlist(http, null);
+            return Playlist(http, null, PlaybackAccess.Public);
         }
-        var verdict = await gate.VerdictAsync(playbackId, ct);
-        return verdict == PlaybackVerdict.Blocked ? Playlist(http, null) : await CachedAsync(http, cache, options.Value, $"hls:{playbackId}",
+        var admission = await LetInAsync(http, playbackId, gate, access, ct);
+        if (admission.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        var verdict = admission.Target.Verdict;
+        return await CachedAsync(http, cache, options.Value, admission.Access, $"hls:{playbackId}",
             () => waits.HoldAsync(playbackId, async () =>
             {
                 var live = await playlists.MasterAsync(playbackId);
@@ -57,19 +68,52 @@ public static partial class HlsEndpoints
     }
 
     private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists,
-        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, PlaylistWaits waits, CancellationToken ct)
+        IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, PlaybackAccess access,
+        PlaylistWaits waits, CancellationToken ct)
     {
-        if (!Id().IsMatch(playbackId) || !Streams.StreamRules.IsRenditionName(rendition) || await gate.IsBlockedAsync(playbackId, ct))
+        if (!Id().IsMatch(playbackId) || !Streams.StreamRules.IsRenditionName(rendition))
         {
-            return Playlist(http, null);
+            return Playlist(http, null, PlaybackAccess.Public);
         }
-        return await CachedAsync(http, cache, options.Value, $"hls:{playbackId}:{rendition}", () => waits.HoldAsync(playbackId, async () =>
+        var admission = await LetInAsync(http, playbackId, gate, access, ct);
+        if (admission.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        return await CachedAsync(http, cache, options.Value, admission.Access, $"hls:{playbackId}:{rendition}", () => waits.HoldAsync(playbackId, async () =>
         {
             var live = await playlists.MediaAsync(playbackId, rendition);
             return live.Text is not null || live.Pending ? live
                 : new LivePlaylist(await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct), false);
         }, ct));
     }
+
+    /// <summary>
+    /// The gate every playback request passes: a suspended or deleted id answers 404, one whose policy cannot be read
+    /// while the database is away 503, a viewer the policy refuses 401/403 with a JSON reason. Let in, the decision
+    /// (with its grant and CORS answer) comes back with the target; otherwise the refusal to answer.
+    /// </summary>
+    private static async Task<Admission> LetInAsync(HttpContext http, string playbackId, PlaybackGate gate, PlaybackAccess access,
+        CancellationToken ct)
+    {
+        var target = await gate.TargetAsync(playbackId, ct);
+        if (target.Verdict is PlaybackVerdict.Blocked or PlaybackVerdict.Unchecked)
+        {
+            Cors(http, PlaybackAccess.Public);
+            return new Admission(target.Verdict == PlaybackVerdict.Blocked ? NotFound(http)
+                : Unavailable(http, "playback access cannot be checked right now: try again in a second\n"), target, PlaybackAccess.Public);
+        }
+        var decision = await access.CheckAsync(http, playbackId, target, ct);
+        if (!decision.Allowed)
+        {
+            Cors(http, decision);
+            http.Response.Headers.CacheControl = "no-store";
+            return new Admission(ApiError.Status(decision.Status, decision.Refusal!), target, decision);
+        }
+        return new Admission(null, target, decision);
+    }
+
+    private readonly record struct Admission(IResult? Refusal, PlaybackTarget Target, AccessDecision Access);
 
     /// <summary>A finished asset's playlist, written once into the store when it became ready.</summary>
     private static async Task<string?> StoredTextAsync(ISegmentStore store, string key, CancellationToken ct)
@@ -87,66 +131,126 @@ public static partial class HlsEndpoints
     /// The playlist as UTF-8 from this node's micro-cache, or rendered (from Redis or the store) and cached; one the
     /// stream will have but does not yet answers 503 with Retry-After, which players retry, and one nobody has 404.
     /// </summary>
-    private static async Task<IResult> CachedAsync(HttpContext http, IMemoryCache cache, HlsOptions options, string key,
-        Func<Task<LivePlaylist>> render)
+    private static async Task<IResult> CachedAsync(HttpContext http, IMemoryCache cache, HlsOptions options, AccessDecision access,
+        string key, Func<Task<LivePlaylist>> render)
     {
         if (!cache.TryGetValue(key, out byte[]? bytes))
         {
             var playlist = await render();
             if (playlist.Pending)
             {
-                Cors(http);
-                http.Response.Headers.CacheControl = "no-cache";
-                http.Response.Headers.RetryAfter = "1";
-                return TypedResults.Text("not live yet: try again in a second\n", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+                Cors(http, access);
+                return Unavailable(http, "not live yet: try again in a second\n");
             }
-            bytes = playlist.Text is null ? null : System.Text.Encoding.UTF8.GetBytes(playlist.Text);
+            bytes = playlist.Text is null ? null : Encoding.UTF8.GetBytes(playlist.Text);
             if (bytes is not null && options.PlaylistCacheMilliseconds > 0)
             {
                 cache.Set(key, bytes, TimeSpan.FromMilliseconds(options.PlaylistCacheMilliseconds));
             }
         }
-        return Playlist(http, bytes);
+        return Playlist(http, bytes, access);
     }
 
-    private static IResult Playlist(HttpContext http, byte[]? bytes)
+    /// <summary>A playlist; a gated one with the viewer's grant in every child URL, and kept out of shared caches.</summary>
+    private static IResult Playlist(HttpContext http, byte[]? bytes, AccessDecision access)
     {
-        Cors(http);
+        Cors(http, access);
         if (bytes is null)
         {
             return NotFound(http);
         }
-        http.Response.Headers.CacheControl = "public, max-age=1";
+        if (access.Grant is { } grant)
+        {
+            bytes = Encoding.UTF8.GetBytes(ChildUrls.InPlaylist(Encoding.UTF8.GetString(bytes), PlaybackGrants.QueryName, grant));
+            http.Response.Headers.CacheControl = "private, max-age=1";
+        }
+        else
+        {
+            http.Response.Headers.CacheControl = "public, max-age=1";
+        }
         return TypedResults.Bytes(bytes, HlsPlaylist.ContentType);
     }
 
-    private static async Task<IResult> SegmentAsync(string playbackId, string rendition, string segment, HttpContext http,
-        ISegmentStore store, PlaybackGate gate, CancellationToken ct)
+    private static IResult Unavailable(HttpContext http, string message)
     {
-        Cors(http);
-        if (!Id().IsMatch(playbackId) || !Streams.StreamRules.IsRenditionName(rendition) || !SegmentName().IsMatch(segment) ||
-            await gate.IsBlockedAsync(playbackId, ct))
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers.RetryAfter = "1";
+        return TypedResults.Text(message, "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<IResult> SegmentAsync(string playbackId, string rendition, string segment, HttpContext http,
+        ISegmentStore store, PlaybackGate gate, PlaybackAccess access, CancellationToken ct)
+    {
+        if (!Id().IsMatch(playbackId) || !Streams.StreamRules.IsRenditionName(rendition) || !SegmentName().IsMatch(segment))
         {
+            Cors(http, PlaybackAccess.Public);
             return NotFound(http);
         }
+        var admission = await LetInAsync(http, playbackId, gate, access, ct);
+        if (admission.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        Cors(http, admission.Access);
         // Live segments first, then a finished asset's files (its segments, thumbnails and their WebVTT index).
-        var contentType = segment.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg"
-            : segment.EndsWith(".vtt", StringComparison.Ordinal) ? "text/vtt"
-            : SegmentContentType;
-        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-        return await StoredFileAsync(http, store, contentType, ct, MediaKeys.Live(playbackId, rendition, segment),
-            MediaKeys.Vod(playbackId, $"{rendition}/{segment}"));
+        var isVtt = segment.EndsWith(".vtt", StringComparison.Ordinal);
+        var contentType = segment.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg" : isVtt ? "text/vtt" : SegmentContentType;
+        var live = MediaKeys.Live(playbackId, rendition, segment);
+        var vod = MediaKeys.Vod(playbackId, $"{rendition}/{segment}");
+        if (admission.Access.Grant is { } grant)
+        {
+            http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+            if (isVtt)
+            {
+                // The thumbnails' index points at the images, which need the grant as well.
+                var text = await StoredTextAsync(store, vod, ct);
+                return text is null ? NotFound(http)
+                    : TypedResults.Text(ChildUrls.InWebVtt(text, PlaybackGrants.QueryName, grant), contentType, Encoding.UTF8);
+            }
+        }
+        else
+        {
+            http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        }
+        return await StoredFileAsync(http, store, contentType, ct, live, vod);
     }
 
     /// <summary>A finished asset's static MP4s (<c>/hls/{playbackId}/static360p0.mp4</c>), with range requests for seeking.</summary>
-    private static async Task<IResult> DownloadAsync(string playbackId, string file, HttpContext http, ISegmentStore store, CancellationToken ct)
+    private static async Task<IResult> DownloadAsync(string playbackId, string file, HttpContext http, ISegmentStore store,
+        PlaybackGate gate, PlaybackAccess access, CancellationToken ct)
     {
-        Cors(http);
         if (!Id().IsMatch(playbackId) || !Mp4Name().IsMatch(file))
         {
+            Cors(http, PlaybackAccess.Public);
             return NotFound(http);
         }
+        var admission = await LetInAsync(http, playbackId, gate, access, ct);
+        if (admission.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        Cors(http, admission.Access);
+        if (admission.Access.Grant is not null)
+        {
+            http.Response.Headers.CacheControl = "private, max-age=3600";
+        }
         return await StoredFileAsync(http, store, "video/mp4", ct, MediaKeys.Vod(playbackId, file));
+    }
+
+    /// <summary>
+    /// A browser's preflight for any playback URL: players may send the credential as a header, which needs one. The
+    /// origin list, if any, is checked on the request itself.
+    /// </summary>
+    private static IResult Preflight(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        var origin = http.Request.Headers.Origin.ToString();
+        headers.AccessControlAllowOrigin = origin.Length > 0 ? origin : "*";
+        headers.Vary = "Origin";
+        headers.AccessControlAllowMethods = "GET, HEAD, OPTIONS";
+        headers.AccessControlAllowHeaders = $"{PlaybackAccess.JwtHeader}, {PlaybackAccess.AccessKeyHeader}, Range";
+        headers.AccessControlMaxAge = "600";
+        return TypedResults.NoContent();
     }
 
     /// <summary>The first of <paramref name="keys"/> that exists, straight from disk with range support when the store is local.</summary>
@@ -178,7 +282,14 @@ public static partial class HlsEndpoints
         return TypedResults.Text("not found\n", "text/plain", statusCode: StatusCodes.Status404NotFound);
     }
 
-    private static void Cors(HttpContext http) => http.Response.Headers.AccessControlAllowOrigin = "*";
+    private static void Cors(HttpContext http, AccessDecision access)
+    {
+        http.Response.Headers.AccessControlAllowOrigin = access.AllowOrigin;
+        if (access.AllowOrigin != "*")
+        {
+            http.Response.Headers.Vary = "Origin";
+        }
+    }
 
     [GeneratedRegex("^[0-9a-z]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex Id();

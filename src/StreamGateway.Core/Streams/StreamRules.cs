@@ -325,6 +325,15 @@ public static partial class StreamRules
         {
             errors.Add("playbackPolicy.refreshInterval: must be a positive number of seconds");
         }
+        if (policy.AllowedOrigins is { } origins)
+        {
+            if (origins.Count > Accounts.CorsKeyRules.MaxOrigins)
+            {
+                errors.Add($"playbackPolicy.allowedOrigins: at most {Accounts.CorsKeyRules.MaxOrigins} origins");
+            }
+            errors.AddRange(origins.Where(o => !Accounts.CorsKeyRules.IsOrigin(o)).Take(5)
+                .Select(o => $"playbackPolicy.allowedOrigins: {(o is { Length: > 60 } ? o[..60] + "…" : o)} is not an origin (scheme://host[:port], or *)"));
+        }
     }
 
     /// <summary>

@@ -237,7 +237,7 @@ public sealed class DeliverWebhook(
     /// closes the connection. The status has already decided the outcome, so a body that breaks off or stalls
     /// until the timeout only leaves less to keep.
     /// </summary>
-    private static async Task<byte[]> ReadHeadAsync(HttpContent content, int limit, CancellationToken ct)
+    internal static async Task<byte[]> ReadHeadAsync(HttpContent content, int limit, CancellationToken ct)
     {
         var head = new byte[limit];
         var filled = 0;

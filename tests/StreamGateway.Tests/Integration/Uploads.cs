@@ -9,11 +9,13 @@ public static class Uploads
 {
     /// <summary>Uploads the bytes as a new tenant's asset and waits until it is ready or failed.</summary>
     /// <param name="profiles">The asset's requested profiles, or null for the default ladder.</param>
-    public static async Task<JsonObject> UploadAsync(byte[] bytes, bool staticMp4 = false, object[]? profiles = null)
+    /// <param name="tenant">Whose asset it is; a new tenant's when null.</param>
+    public static async Task<JsonObject> UploadAsync(byte[] bytes, bool staticMp4 = false, object[]? profiles = null, Tenant? tenant = null,
+        object? playbackPolicy = null)
     {
         var gw = Gateway.Instance;
-        var t = await gw.NewTenantAsync();
-        using var created = await t.Http.PostAsJsonAsync("api/asset/request-upload", new { name = "upload", staticMp4, profiles });
+        var t = tenant ?? await gw.NewTenantAsync();
+        using var created = await t.Http.PostAsJsonAsync("api/asset/request-upload", new { name = "upload", staticMp4, profiles, playbackPolicy });
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         var body = (await Json.ReadObjectAsync(created))!;
         var id = body["asset"]!["id"]!.GetValue<string>();

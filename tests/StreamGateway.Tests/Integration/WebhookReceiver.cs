@@ -22,6 +22,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
     public string Url { get; }
 
+    /// <summary>When set, decides each answer's status from what was delivered (instead of the attempt number).</summary>
+    public Func<Delivery, int>? Answer { get; init; }
+
     /// <summary>Completes when the sender closed a connection while an endless answer was still being written.</summary>
     public Task BodyCutOff => _bodyCutOff.Task;
 
@@ -59,8 +62,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             await context.Request.InputStream.CopyToAsync(buffer);
             var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
                 .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            Deliveries.Enqueue(new Delivery(headers, buffer.ToArray()));
-            context.Response.StatusCode = _statusForAttempt(Interlocked.Increment(ref count));
+            var delivery = new Delivery(headers, buffer.ToArray());
+            Deliveries.Enqueue(delivery);
+            var attempt = Interlocked.Increment(ref count);
+            context.Response.StatusCode = Answer?.Invoke(delivery) ?? _statusForAttempt(attempt);
             if (_endlessBody)
             {
                 await WriteEndlesslyAsync(context.Response);

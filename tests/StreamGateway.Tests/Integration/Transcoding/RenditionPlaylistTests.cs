@@ -23,7 +23,7 @@ public sealed class RenditionPlaylistTests
     {
         var playlists = Playlists();
         var pid = Pid();
-        await playlists.StartSessionAsync(pid, Guid.NewGuid());
+        await playlists.StartSessionAsync(pid, Guid.NewGuid(), Guid.NewGuid(), null);
         for (var i = 0; i < 3; i++)
         {
             var source = await playlists.AppendAsync(pid, LivePlaylists.Source, $"s_{i}.ts", 2, 1000, keepAll: false, [Low]);
@@ -45,7 +45,7 @@ public sealed class RenditionPlaylistTests
     {
         var playlists = Playlists();
         var pid = Pid();
-        await playlists.StartSessionAsync(pid, Guid.NewGuid());
+        await playlists.StartSessionAsync(pid, Guid.NewGuid(), Guid.NewGuid(), null);
         Assert.Equal(LivePlaylist.NotYet, await playlists.MasterAsync(pid));
         var source = new RenditionInfo(1280, 720, 30, "avc1.64001F,mp4a.40.2");
         var mid = new LiveVariant("mid", new RenditionInfo(640, 360, 30, "avc1.64001e,mp4a.40.2"), 1_400_000);
@@ -83,7 +83,7 @@ public sealed class RenditionPlaylistTests
     {
         var playlists = Playlists(waitSeconds: 1);
         var pid = Pid();
-        await playlists.StartSessionAsync(pid, Guid.NewGuid());
+        await playlists.StartSessionAsync(pid, Guid.NewGuid(), Guid.NewGuid(), null);
         for (var i = 0; i < 3; i++)
         {
             await playlists.AppendAsync(pid, LivePlaylists.Source, $"s_{i}.ts", 2, 1000, keepAll: false, [Low]);
@@ -102,7 +102,7 @@ public sealed class RenditionPlaylistTests
     {
         var playlists = Playlists();
         var pid = Pid();
-        await playlists.StartSessionAsync(pid, Guid.NewGuid());
+        await playlists.StartSessionAsync(pid, Guid.NewGuid(), Guid.NewGuid(), null);
         await playlists.AppendAsync(pid, LivePlaylists.Source, "s_0.ts", 2, 1000, keepAll: false, [Low]);
         Assert.Contains("low/index.m3u8", (await playlists.MasterAsync(pid)).Text, StringComparison.Ordinal);
 
