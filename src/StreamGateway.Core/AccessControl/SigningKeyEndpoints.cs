@@ -68,7 +68,7 @@ public static class SigningKeyEndpoints
     {
         services.AddOptions<AccessControlOptions>().BindConfiguration(AccessControlOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return services.AddSingleton<SigningKeys>().AddSingleton<ViewerTokens>().AddSingleton<PlaybackGrants>()
-            .AddSingleton<AccessWebhooks>().AddSingleton<PlaybackAccess>();
+            .AddSingleton<AccessWebhooks>();
     }
 
     private static IQueryable<SigningKey> Visible(GatewayDbContext db, Caller caller) =>

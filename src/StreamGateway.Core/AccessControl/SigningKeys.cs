@@ -18,6 +18,8 @@ public sealed record ProjectSigningKey(Guid Id, string PublicKey, bool Disabled,
 public sealed class SigningKeys(IServiceScopeFactory scopes) : IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+    /// <summary>How long a project's keys are remembered for a database outage (as the playback gate remembers ids).</summary>
+    public static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(30);
     public const int MaxProjects = 100_000;
 
     private readonly MemoryCache _projects = new(new MemoryCacheOptions { SizeLimit = MaxProjects });
@@ -35,7 +37,7 @@ public sealed class SigningKeys(IServiceScopeFactory scopes) : IDisposable
             var rows = await scope.ServiceProvider.GetRequiredService<GatewayDbContext>().SigningKeys.AsNoTracking()
                 .Where(k => k.ProjectId == projectId).Select(k => new { k.Id, k.PublicKey, k.Disabled }).ToListAsync(ct);
             keys = [.. rows.Select(r => Parse(r.Id, r.PublicKey, r.Disabled)).OfType<ProjectSigningKey>()];
-            _lastKnown.Set(projectId, keys, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Playback.PlaybackGate.RememberFor });
+            _lastKnown.Set(projectId, keys, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = RememberFor });
         }
         catch (Exception e) when (DurableWrites.Unreachable(e) && !ct.IsCancellationRequested && _lastKnown.TryGetValue(projectId, out keys))
         {

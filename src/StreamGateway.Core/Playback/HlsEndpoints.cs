@@ -36,7 +36,7 @@ public static partial class HlsEndpoints
     }
 
     public static IServiceCollection AddPlayback(this IServiceCollection services) =>
-        services.AddSingleton<PlaybackGate>().AddSingleton<PlaylistWaits>().AddAccessControl();
+        services.AddSingleton<PlaybackGate>().AddSingleton<PlaylistWaits>().AddSingleton<PlaybackAccess>().AddAccessControl();
 
     private static async Task<IResult> MasterAsync(string playbackId, HttpContext http, LivePlaylists playlists,
         IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, PlaybackAccess access,

@@ -9,7 +9,7 @@ namespace StreamGateway.Core.Playback;
 
 /// <summary>
 /// Whether a playback id may be served at all (a suspended or deleted stream's or a deleted asset's is not), to whom
-/// (its project's playback policy, enforced by <see cref="AccessControl.PlaybackAccess"/>), and whether
+/// (its project's playback policy, enforced by <see cref="PlaybackAccess"/>), and whether
 /// it is a stream's, whose playlists a player may ask for before the stream has anything to play. The answer is
 /// kept for <see cref="CacheFor"/> in a cache of its own, bounded to <see cref="MaxEntries"/> ids, so the HLS path asks
 /// the database at most once per id per period and a flood of made-up ids cannot grow memory. While the database is

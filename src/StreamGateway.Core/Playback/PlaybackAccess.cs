@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using StreamGateway.Core.Playback;
+using StreamGateway.Core.AccessControl;
 
-namespace StreamGateway.Core.AccessControl;
+namespace StreamGateway.Core.Playback;
 
 /// <summary>
 /// A viewer's request let in or refused. <paramref name="Grant"/> is put in the child URLs of what is served, so the
