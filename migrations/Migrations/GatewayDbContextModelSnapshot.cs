@@ -581,6 +581,41 @@ namespace StreamGateway.Migrations.Migrations
                     b.ToTable("streams", (string)null);
                 });
 
+            modelBuilder.Entity("StreamGateway.Core.Streams.MultistreamTarget", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("ProjectId", "CreatedAt", "Id");
+
+                    b.ToTable("multistream_targets", (string)null);
+                });
+
             modelBuilder.Entity("StreamGateway.Core.Usage.UsageHour", b =>
                 {
                     b.Property<Guid>("ProjectId")
@@ -838,6 +873,21 @@ namespace StreamGateway.Migrations.Migrations
                     b.HasOne("StreamGateway.Core.Streams.LiveStream", null)
                         .WithMany()
                         .HasForeignKey("StreamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StreamGateway.Core.Streams.MultistreamTarget", b =>
+                {
+                    b.HasOne("StreamGateway.Core.Accounts.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StreamGateway.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

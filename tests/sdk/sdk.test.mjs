@@ -331,6 +331,55 @@ describe("usage (sdk.metrics.getUsage)", { skip: skipAll }, () => {
   });
 });
 
+describe("multistream targets (sdk.multistream, stream.addMultistreamTarget)", { skip: skipAll }, () => {
+  let targetId;
+  let streamId;
+
+  after(async () => {
+    if (streamId) await livepeer.stream.delete(streamId).catch(() => {});
+    if (targetId) await livepeer.multistream.delete(targetId).catch(() => {});
+  });
+
+  it("create returns 201 without the URL (write-only)", async () => {
+    const target = expectOk(await livepeer.multistream.create({ url: `rtmp://live.example.com/app/key-${runTag}`, name: `sdk-${runTag}` }), 201, "multistreamTarget");
+    assert.match(target.id, UUID);
+    assert.equal(target.url, undefined);
+    targetId = target.id;
+  });
+
+  it("get, getAll and update work, and the URL never comes back", async () => {
+    const target = expectOk(await livepeer.multistream.get(targetId), 200, "multistreamTarget");
+    assert.equal(target.name, `sdk-${runTag}`);
+    const all = expectOk(await livepeer.multistream.getAll(), 200, "data");
+    assert.ok(all.some((t) => t.id === targetId));
+    const updated = await livepeer.multistream.update({ url: "srt://live.example.com:9000", disabled: true }, targetId);
+    assert.equal(updated.statusCode, 204, JSON.stringify(updated.error));
+    const after = expectOk(await livepeer.multistream.get(targetId), 200, "multistreamTarget");
+    assert.equal(after.disabled, true);
+    assert.ok(!JSON.stringify(after).includes("example.com"));
+  });
+
+  it("a stream takes the target with addMultistreamTarget (204) and lets it go with removeMultistreamTarget (204)", async () => {
+    const stream = expectOk(await livepeer.stream.create({ name: `sdk-ms-${runTag}` }), 201, "stream");
+    streamId = stream.id;
+    const added = await livepeer.stream.addMultistreamTarget({ profile: "source", videoOnly: false, id: targetId }, streamId);
+    assert.equal(added.statusCode, 204, JSON.stringify(added.error));
+    const withTarget = expectOk(await livepeer.stream.get(streamId), 200, "stream");
+    assert.deepEqual(withTarget.multistream.targets.map((t) => t.id), [targetId]);
+    const removed = await livepeer.stream.removeMultistreamTarget(streamId, targetId);
+    assert.equal(removed.statusCode, 204, JSON.stringify(removed.error));
+    const without = expectOk(await livepeer.stream.get(streamId), 200, "stream");
+    assert.deepEqual(without.multistream?.targets ?? [], []);
+  });
+
+  it("delete returns 204, then get fails with 404", async () => {
+    const result = await livepeer.multistream.delete(targetId);
+    assert.equal(result.statusCode, 204, JSON.stringify(result.error));
+    await expectSdkError(livepeer.multistream.get(targetId), 404);
+    targetId = undefined;
+  });
+});
+
 describe("signing keys (sdk.accessControl)", { skip: skipAll }, () => {
   let keyId;
   let publicKey;

@@ -23,6 +23,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<Live.StoredSegment> SessionSegments => Set<Live.StoredSegment>();
     public DbSet<GatewaySecret> Secrets => Set<GatewaySecret>();
     public DbSet<AccessControl.SigningKey> SigningKeys => Set<AccessControl.SigningKey>();
+    public DbSet<MultistreamTarget> MultistreamTargets => Set<MultistreamTarget>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);

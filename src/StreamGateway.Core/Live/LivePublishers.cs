@@ -31,6 +31,9 @@ public sealed class LivePublishers(IConnectionMultiplexer redis, ILogger<LivePub
 
     public void Remove(Guid sessionId) => _bySession.TryRemove(sessionId, out _);
 
+    /// <summary>The sessions whose publishers are connected to this node, with their streams.</summary>
+    public IReadOnlyList<(Guid SessionId, Guid StreamId)> Sessions => [.. _bySession.Select(e => (e.Key, e.Value.StreamId))];
+
     /// <summary>Whether the session's publisher is connected to this node.</summary>
     public bool Holds(Guid sessionId) => _bySession.ContainsKey(sessionId);
 

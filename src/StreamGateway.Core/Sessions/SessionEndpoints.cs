@@ -24,7 +24,7 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, GatewayDbContext db, IOptions<GatewayUrlOptions> urls,
-        ISessionRecordings recordings, TimeProvider clock, CancellationToken ct)
+        ISessionRecordings recordings, PushStatuses statuses, TimeProvider clock, CancellationToken ct)
     {
         if (!PageRequest.TryParse(http.Request, out var page, out var error))
         {
@@ -38,22 +38,22 @@ public static class SessionEndpoints
             query = Guid.TryParse(parentId, out var streamId) ? query.Where(s => s.StreamId == streamId) : query.Where(_ => false);
         }
         var rows = await query.PageAsync(page, http, ct);
-        return TypedResults.Ok(await ResourcesAsync(recordings, rows, http, urls, clock, ct));
+        return TypedResults.Ok(await ResourcesAsync(recordings, statuses, rows, http, urls, clock, ct));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext http, GatewayDbContext db, IOptions<GatewayUrlOptions> urls,
-        ISessionRecordings recordings, TimeProvider clock, CancellationToken ct)
+        ISessionRecordings recordings, PushStatuses statuses, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(http);
         var session = Guid.TryParse(id, out var sessionId)
             ? await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId && s.ProjectId == caller.ProjectId, ct)
             : null;
-        return session is null ? ApiError.NotFound() : TypedResults.Ok((await ResourcesAsync(recordings, [session], http, urls, clock, ct))[0]);
+        return session is null ? ApiError.NotFound() : TypedResults.Ok((await ResourcesAsync(recordings, statuses, [session], http, urls, clock, ct))[0]);
     }
 
     /// <summary>Only sessions that carried media, as Studio lists them; <c>record=true|1</c> keeps recorded ones.</summary>
     private static async Task<IResult> ListForStreamAsync(string id, HttpContext http, GatewayDbContext db, IOptions<GatewayUrlOptions> urls,
-        ISessionRecordings recordings, TimeProvider clock, CancellationToken ct)
+        ISessionRecordings recordings, PushStatuses statuses, TimeProvider clock, CancellationToken ct)
     {
         if (!PageRequest.TryParse(http.Request, out var page, out var error))
         {
@@ -72,18 +72,24 @@ public static class SessionEndpoints
             query = query.Where(s => s.Record);
         }
         var rows = await query.PageAsync(page, http, ct);
-        return TypedResults.Ok(await ResourcesAsync(recordings, rows, http, urls, clock, ct));
+        return TypedResults.Ok(await ResourcesAsync(recordings, statuses, rows, http, urls, clock, ct));
     }
 
     /// <summary>Sessions as the API shows them, each with its recording's status and URLs (the asset with the session's id).</summary>
-    private static async Task<SessionResource[]> ResourcesAsync(ISessionRecordings recordings, IReadOnlyList<Session> sessions, HttpContext http,
-        IOptions<GatewayUrlOptions> urls, TimeProvider clock, CancellationToken ct)
+    private static async Task<SessionResource[]> ResourcesAsync(ISessionRecordings recordings, PushStatuses statuses,
+        IReadOnlyList<Session> sessions, HttpContext http, IOptions<GatewayUrlOptions> urls, TimeProvider clock, CancellationToken ct)
     {
         var recorded = sessions.Where(s => s.Record).Select(s => s.Id).ToList();
         var found = recorded.Count == 0
             ? new Dictionary<Guid, SessionRecording>()
             : await recordings.FindAsync(recorded, urls.Value.BaseFor(http.Request), ct);
         var now = clock.GetUtcNow();
-        return sessions.Select(s => SessionResource.From(s, now, found.GetValueOrDefault(s.Id))).ToArray();
+        var resources = sessions.Select(s => SessionResource.From(s, now, found.GetValueOrDefault(s.Id))).ToArray();
+        foreach (var resource in resources)
+        {
+            var pushes = await statuses.OfSessionAsync(Guid.Parse(resource.Id));
+            resource.Multistream = pushes.Count > 0 ? pushes : null;
+        }
+        return resources;
     }
 }

@@ -40,6 +40,8 @@ public sealed class SessionResource
     public required string PlaybackId { get; init; }
     public required JsonElement Profiles { get; init; }
     public JsonElement? RecordingSpec { get; init; }
+    /// <summary>Each multistream target's push: state, bytes sent, last error (while the session lives and a day after).</summary>
+    public IReadOnlyList<PushStatus>? Multistream { get; set; }
 
     /// <param name="recording">The session's recording, if there is one yet.</param>
     /// <param name="withAssetId">Name the recording asset (in recording webhooks).</param>

@@ -7,7 +7,8 @@ namespace StreamGateway.Core.Streams;
 
 /// <summary>POST /stream → 201 with the new LiveStream (studio-api §2.1, §3.2).</summary>
 public sealed class CreateStream(GatewayDbContext db, Microsoft.Extensions.Options.IOptions<Http.GatewayUrlOptions> urls,
-    Microsoft.Extensions.Options.IOptions<MediaLimitsOptions> limits, TimeProvider clock)
+    Microsoft.Extensions.Options.IOptions<MediaLimitsOptions> limits, Microsoft.Extensions.Options.IOptions<MultistreamOptions> multistream,
+    TimeProvider clock)
 {
     public async Task<IResult> HandleAsync(HttpContext http, CancellationToken ct)
     {
@@ -20,7 +21,8 @@ public sealed class CreateStream(GatewayDbContext db, Microsoft.Extensions.Optio
         var caller = Caller.From(http);
         var profiles = payload.Profiles ?? StreamRules.DefaultProfiles();
         var input = await StreamInput.CheckAsync(db, caller, payload.Name, nameRequired: true, payload.CreatorId,
-            payload.PlaybackPolicy, payload.UserTags, profiles, payload.Multistream, payload.RecordingSpec, [], limits.Value, ct);
+            payload.PlaybackPolicy, payload.UserTags, profiles, payload.Multistream, payload.RecordingSpec, [], limits.Value,
+            multistream.Value, clock.GetUtcNow(), ct);
         if (payload.Pull is { ValueKind: not System.Text.Json.JsonValueKind.Null })
         {
             input.Errors.Add("pull: pulling a stream from a remote source is not supported by this gateway; push to its RTMP ingest instead");

@@ -25,6 +25,10 @@ public static class StreamEndpoints
             .WithName("updateStream").Accepts<StreamPatchPayload>("application/json").Produces(StatusCodes.Status204NoContent);
         group.MapDelete("/{id}", DeleteAsync).WithName("deleteStream").Produces(StatusCodes.Status204NoContent);
         group.MapDelete("/{id}/terminate", TerminateAsync).WithName("terminateStream").Produces(StatusCodes.Status204NoContent);
+        group.MapPost("/{id}/create-multistream-target", StreamTargets.AddAsync).WithName("addMultistreamTarget")
+            .Accepts<MultistreamTargetRef>("application/json").Produces(StatusCodes.Status204NoContent);
+        group.MapDelete("/{id}/multistream/{targetId}", StreamTargets.RemoveAsync).WithName("removeMultistreamTarget")
+            .Produces(StatusCodes.Status204NoContent);
 
         var admin = group.MapGroup("/").AddEndpointFilter<RequireAdmin>().WithTags("Admin");
         admin.MapGet("/key/{key}", GetByKeyAsync).WithName("getStreamByKey").Produces<StreamResource>();

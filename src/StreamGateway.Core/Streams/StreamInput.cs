@@ -35,6 +35,8 @@ internal sealed class StreamInput
         RecordingSpec? recordingSpec,
         IReadOnlyCollection<string> currentProfileNames,
         MediaLimitsOptions limits,
+        MultistreamOptions multistreamOptions,
+        DateTimeOffset now,
         CancellationToken ct)
     {
         var input = new StreamInput();
@@ -71,7 +73,8 @@ internal sealed class StreamInput
         if (multistream is not null)
         {
             StreamRules.CheckMultistream(multistream, profileNames, input.Errors, input.BadRequests);
-            StreamRules.AssignTargetIds(multistream);
+            await MultistreamTargets.ResolveAsync(db, caller, multistream, multistreamOptions.MaxTargetsPerStream, now,
+                input.Errors, input.BadRequests, ct);
             input.MultistreamJson = StreamRules.ToJson(multistream);
         }
         if (recordingSpec is not null)

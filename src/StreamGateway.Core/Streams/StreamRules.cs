@@ -337,7 +337,7 @@ public static partial class StreamRules
     }
 
     /// <summary>
-    /// Checks multistream targets against the stream's profile names and gives inline specs an id.
+    /// Checks multistream targets against the stream's profile names (their URLs and ids: <see cref="MultistreamTargets.ResolveAsync"/>).
     /// Errors for a target given neither or both of id/spec are 400s in Studio; they are returned apart.
     /// </summary>
     public static void CheckMultistream(MultistreamSpec spec, IReadOnlyCollection<string> profileNames,
@@ -366,23 +366,6 @@ public static partial class StreamRules
                 badRequests.Add($"{at}: give exactly one of \"id\" or \"spec\"");
                 continue;
             }
-            if (t.Spec is not null && (t.Spec.Url is null || !TargetUrl().IsMatch(t.Spec.Url)))
-            {
-                errors.Add($"{at}.spec.url: must be an srt://, rtmp:// or rtmps:// URL");
-            }
-        }
-    }
-
-    /// <summary>Gives inline-spec targets a stable id; their URLs stay in storage and never reach a response.</summary>
-    public static void AssignTargetIds(MultistreamSpec spec)
-    {
-        foreach (var t in spec.Targets ?? [])
-        {
-            t.VideoOnly ??= false;
-            if (t.Spec is not null && t.Id is null)
-            {
-                t.Id = Guid.CreateVersion7().ToString();
-            }
         }
     }
 
@@ -393,7 +376,4 @@ public static partial class StreamRules
 
     [GeneratedRegex("^[0-9A-Za-z_-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex RenditionName();
-
-    [GeneratedRegex("^(srt|rtmps?)://", RegexOptions.CultureInvariant)]
-    private static partial Regex TargetUrl();
 }

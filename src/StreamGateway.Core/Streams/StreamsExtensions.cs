@@ -6,6 +6,7 @@ public static class StreamsExtensions
     public static IServiceCollection AddStreams(this IServiceCollection services)
     {
         services.AddOptions<MediaLimitsOptions>().BindConfiguration(MediaLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MultistreamOptions>().BindConfiguration(MultistreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<CreateStream>();
         services.AddScoped<UpdateStream>();
         services.AddScoped<SetStreamActive>();

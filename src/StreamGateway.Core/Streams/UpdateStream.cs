@@ -10,7 +10,8 @@ namespace StreamGateway.Core.Streams;
 /// PATCH /stream/{id} → 204 (studio-api §2.1, §3.2). Fields left out are unchanged; <c>playbackPolicy: null</c>
 /// clears the policy. Changing <c>record</c> or <c>profiles</c> while the stream is live is a 400, as in Studio.
 /// </summary>
-public sealed class UpdateStream(GatewayDbContext db, ILiveControl live, Microsoft.Extensions.Options.IOptions<MediaLimitsOptions> limits)
+public sealed class UpdateStream(GatewayDbContext db, ILiveControl live, Microsoft.Extensions.Options.IOptions<MediaLimitsOptions> limits,
+    Microsoft.Extensions.Options.IOptions<MultistreamOptions> multistream, TimeProvider clock)
 {
     public async Task<IResult> HandleAsync(string id, HttpContext http, CancellationToken ct)
     {
@@ -29,7 +30,8 @@ public sealed class UpdateStream(GatewayDbContext db, ILiveControl live, Microso
         var currentNames = JsonSerializer.Deserialize<List<FfmpegProfile>>(stream.Profiles, GatewayJson.Options)!
             .Select(p => p.Name!).ToArray();
         var input = await StreamInput.CheckAsync(db, caller, patch.Name, nameRequired: false, patch.CreatorId,
-            patch.PlaybackPolicy, patch.UserTags, patch.Profiles, patch.Multistream, patch.RecordingSpec, currentNames, limits.Value, ct);
+            patch.PlaybackPolicy, patch.UserTags, patch.Profiles, patch.Multistream, patch.RecordingSpec, currentNames, limits.Value,
+            multistream.Value, clock.GetUtcNow(), ct);
         if (stream.IsActive && ((patch.Record is { } r && r != stream.Record) || input.ProfilesJson is not null))
         {
             input.BadRequests.Add("cannot change record or profiles while the stream is active");

@@ -221,6 +221,30 @@ public sealed class FfmpegArguments
         .Add("-movflags", "+faststart").Add("-f", "mp4").Add(output)
         .Build();
 
+    /// <summary>
+    /// Restreams MPEG-TS read from stdin (a rendition's segments, one after another) to an RTMP(S) target as FLV or to
+    /// an SRT target as MPEG-TS, without re-encoding; progress (bytes written) as key=value lines on stdout each second.
+    /// </summary>
+    public static IReadOnlyList<string> Restream(string target, bool videoOnly)
+    {
+        var args = new FfmpegArguments()
+            .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error")
+            .Add("-progress", "pipe:1").Add("-stats_period", "1")
+            // A segment opens with a keyframe and its parameter sets: half a second is enough to know the streams, where
+            // the default 5 s would hold the first bytes back for two more segments.
+            .Add("-analyzeduration", "500000").Add("-f", ContainerFormats.MpegTs).Add("-i", "pipe:0")
+            .Add("-map", "0:v:0");
+        if (!videoOnly)
+        {
+            args.Add("-map", "0:a:0?");
+        }
+        args.Add("-c", "copy");
+        return (target.StartsWith("srt://", StringComparison.OrdinalIgnoreCase)
+            ? args.Add("-f", ContainerFormats.MpegTs)
+            : args.Add("-f", "flv").Add("-flvflags", "no_duration_filesize"))
+            .Add(target).Build();
+    }
+
     /// <summary>One JPEG every <paramref name="everySeconds"/> of the first video track, <paramref name="height"/> pixels tall.</summary>
     public static IReadOnlyList<string> Thumbnails(string input, string format, int everySeconds, int height, string outputPattern) => new FfmpegArguments()
         .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")

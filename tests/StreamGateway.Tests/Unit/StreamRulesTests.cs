@@ -207,17 +207,19 @@ public sealed class StreamRulesTests
         var errors = new List<string>();
         var badRequests = new List<string>();
         StreamRules.CheckMultistream(spec, ["720p0"], errors, badRequests);
-        Assert.Equal([
-            "multistream.targets[1].profile: must be \"source\" or the name of one of the stream's profiles",
-            "multistream.targets[3].spec.url: must be an srt://, rtmp:// or rtmps:// URL",
-        ], errors);
+        Assert.Equal(["multistream.targets[1].profile: must be \"source\" or the name of one of the stream's profiles"], errors);
         Assert.Equal(["multistream.targets[2]: give exactly one of \"id\" or \"spec\""], badRequests);
-
-        StreamRules.AssignTargetIds(spec);
-        Assert.True(Guid.TryParse(spec.Targets![0].Id, out _));
-        Assert.Equal("t1", spec.Targets[1].Id);
-        Assert.False(spec.Targets[0].VideoOnly);
     }
+
+    [Theory]
+    [InlineData("rtmp://live.example.com/app/key", null)]
+    [InlineData("rtmps://live.example.com:443/app/key", null)]
+    [InlineData("srt://127.0.0.1:9000?streamid=x", null)]
+    [InlineData("http://a/b", "must be an srt://, rtmp:// or rtmps:// URL with a host")]
+    [InlineData("rtmp://", "must be an srt://, rtmp:// or rtmps:// URL with a host")]
+    [InlineData("", "is required")]
+    public void Target_urls_are_rtmp_rtmps_or_srt_with_a_host(string url, string? problem) =>
+        Assert.Equal(problem, TargetUrls.Problem(url));
 
     [Theory]
     [InlineData("public", null, 0)]
