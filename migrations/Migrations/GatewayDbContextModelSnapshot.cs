@@ -531,6 +531,12 @@ namespace StreamGateway.Migrations.Migrations
                     b.Property<string>("PublicBase")
                         .HasColumnType("text");
 
+                    b.Property<string>("Pull")
+                        .HasColumnType("jsonb");
+
+                    b.Property<DateTimeOffset?>("PullRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("Record")
                         .HasColumnType("boolean");
 

@@ -4,7 +4,7 @@ public static class LiveExtensions
 {
     /// <summary>
     /// The live path: RTMP ingest (when <paramref name="listen"/>), publish authorisation, segmenting, live playlist
-    /// state, the session segment log, the live transcode job and the end of sessions, lost ones included.
+    /// state, the session segment log, the live transcode job, the end of sessions (lost ones included) and pulled streams.
     /// </summary>
     public static IServiceCollection AddLive(this IServiceCollection services, bool listen)
     {
@@ -30,9 +30,12 @@ public static class LiveExtensions
         services.AddTransient<LiveTranscodeJob>();
         services.AddTransient<EndOrchestratorSessions>();
         services.AddHostedService<LostSessionSweep>();
+        services.AddOptions<PullOptions>().BindConfiguration(PullOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         if (listen)
         {
             services.AddHostedService<RtmpListener>();
+            // A pull publishes to this node's own ingest, so only a node that listens pulls.
+            services.AddHostedService<StreamPulls>();
         }
         return services;
     }

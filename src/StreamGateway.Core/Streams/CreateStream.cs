@@ -23,9 +23,9 @@ public sealed class CreateStream(GatewayDbContext db, Microsoft.Extensions.Optio
         var input = await StreamInput.CheckAsync(db, caller, payload.Name, nameRequired: true, payload.CreatorId,
             payload.PlaybackPolicy, payload.UserTags, profiles, payload.Multistream, payload.RecordingSpec, [], limits.Value,
             multistream.Value, clock.GetUtcNow(), ct);
-        if (payload.Pull is { ValueKind: not System.Text.Json.JsonValueKind.Null })
+        if (payload.Pull is { } pull)
         {
-            input.Errors.Add("pull: pulling a stream from a remote source is not supported by this gateway; push to its RTMP ingest instead");
+            PullRules.Check(pull, input.Errors);
         }
         if (payload.RecordingSpec is not null && payload.Record != true)
         {
@@ -53,6 +53,9 @@ public sealed class CreateStream(GatewayDbContext db, Microsoft.Extensions.Optio
             PlaybackPolicy = input.PlaybackPolicyJson,
             Multistream = input.MultistreamJson,
             RecordingSpec = input.RecordingSpecJson,
+            // A pull stream starts pulling at once, as a push stream is ready for its publisher at once.
+            Pull = payload.Pull is null ? null : StreamRules.ToJson(payload.Pull),
+            PullRequestedAt = payload.Pull is null ? null : clock.GetUtcNow(),
             CreatorId = input.CreatorIdJson,
             PublicBase = urls.Value.BaseFor(http.Request),
         };

@@ -30,6 +30,10 @@ public sealed class LiveStream : IListed, Streams.ILiveCounters
     public string? PlaybackPolicy { get; set; }
     public string? Multistream { get; set; }
     public string? RecordingSpec { get; set; }
+    /// <summary><see cref="PullSpec"/> as JSON, headers included (never returned).</summary>
+    public string? Pull { get; set; }
+    /// <summary>When pulling was asked for (create, update, start-pull); null once terminated: a node pulls while it is set.</summary>
+    public DateTimeOffset? PullRequestedAt { get; set; }
     public string? CreatorId { get; set; }
     /// <summary>The gateway base URL the stream was created through, for recording URLs in webhooks (not returned).</summary>
     public string? PublicBase { get; set; }
@@ -62,7 +66,7 @@ internal sealed class StreamConfiguration : IEntityTypeConfiguration<LiveStream>
                  {
                      nameof(LiveStream.Profiles), nameof(LiveStream.UserTags), nameof(LiveStream.PlaybackPolicy),
                      nameof(LiveStream.Multistream), nameof(LiveStream.RecordingSpec), nameof(LiveStream.CreatorId),
-                     nameof(LiveStream.Issues),
+                     nameof(LiveStream.Issues), nameof(LiveStream.Pull),
                  })
         {
             b.Property(json).HasColumnType("jsonb");

@@ -8,7 +8,7 @@ namespace StreamGateway.Core.Streams;
 public sealed class NewStreamPayload
 {
     public string? Name { get; set; }
-    public JsonElement? Pull { get; set; }
+    public PullSpec? Pull { get; set; }
     public JsonElement? CreatorId { get; set; }
     public PlaybackPolicy? PlaybackPolicy { get; set; }
     public List<FfmpegProfile>? Profiles { get; set; }

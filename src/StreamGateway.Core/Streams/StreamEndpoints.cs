@@ -25,6 +25,8 @@ public static class StreamEndpoints
             .WithName("updateStream").Accepts<StreamPatchPayload>("application/json").Produces(StatusCodes.Status204NoContent);
         group.MapDelete("/{id}", DeleteAsync).WithName("deleteStream").Produces(StatusCodes.Status204NoContent);
         group.MapDelete("/{id}/terminate", TerminateAsync).WithName("terminateStream").Produces(StatusCodes.Status204NoContent);
+        group.MapPost("/{id}/start-pull", StartPullAsync).WithName("startPullStream").Produces(StatusCodes.Status204NoContent)
+            .Produces<ErrorBody>(StatusCodes.Status400BadRequest);
         group.MapPost("/{id}/create-multistream-target", StreamTargets.AddAsync).WithName("addMultistreamTarget")
             .Accepts<MultistreamTargetRef>("application/json").Produces(StatusCodes.Status204NoContent);
         group.MapDelete("/{id}/multistream/{targetId}", StreamTargets.RemoveAsync).WithName("removeMultistreamTarget")
@@ -71,6 +73,23 @@ public static class StreamEndpoints
         return TypedResults.NoContent();
     }
 
+    /// <summary>Starts (or restarts) pulling a stream that has a <c>pull</c> source; a node takes it within seconds.</summary>
+    private static async Task<IResult> StartPullAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var stream = await StreamQueries.FindAsync(db, Caller.From(http), id, ct);
+        if (stream is null)
+        {
+            return ApiError.NotFound();
+        }
+        if (stream.Pull is null)
+        {
+            return ApiError.BadRequest("stream has no pull source; set pull.source first");
+        }
+        stream.PullRequestedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
     private static async Task<IResult> TerminateAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock,
         ILiveControl live, CancellationToken ct)
     {
@@ -85,6 +104,7 @@ public static class StreamEndpoints
             return ApiError.TooManyRequests("stream was terminated less than 5 seconds ago; try again later");
         }
         stream.LastTerminatedAt = now;
+        stream.PullRequestedAt = null; // a pulled stream stops pulling; start-pull starts it again
         await db.SaveChangesAsync(ct);
         // Terminate ends the current session; the encoder may reconnect and start a new one.
         await live.TerminateAsync(stream.Id);

@@ -16,4 +16,6 @@ public sealed class StreamPatchPayload
     public List<FfmpegProfile>? Profiles { get; set; }
     public RecordingSpec? RecordingSpec { get; set; }
     public JsonElement? UserTags { get; set; }
+    /// <summary>A new source to pull from (pulling starts); <c>null</c> stops pulling and forgets it.</summary>
+    public PullSpec? Pull { get; set; }
 }

@@ -38,6 +38,8 @@ public sealed class StreamResource
     public bool Record { get; init; }
     public JsonElement? RecordingSpec { get; init; }
     public JsonElement? Multistream { get; init; }
+    /// <summary>The pull source and location; its headers are not shown (they may hold credentials).</summary>
+    public JsonElement? Pull { get; init; }
     public bool Suspended { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public long? LastTerminatedAt { get; init; }
@@ -75,11 +77,23 @@ public sealed class StreamResource
         Record = s.Record,
         RecordingSpec = StoredJson.Element(s.RecordingSpec),
         Multistream = PublicMultistream(s.Multistream),
+        Pull = PublicPull(s.Pull),
         Suspended = s.Suspended,
         LastTerminatedAt = Epoch.Ms(s.LastTerminatedAt),
         UserId = s.UserId.ToString(),
         Deleted = s.Deleted ? true : null,
     };
+
+    private static JsonElement? PublicPull(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+        var pull = JsonSerializer.Deserialize<PullSpec>(json, GatewayJson.Options)!;
+        pull.Headers = null;
+        return JsonSerializer.SerializeToElement(pull, GatewayJson.Options);
+    }
 
     /// <summary>Targets are returned as <c>{profile, videoOnly, id}</c>; an inline spec (with its URL) stays private.</summary>
     private static JsonElement? PublicMultistream(string? json)

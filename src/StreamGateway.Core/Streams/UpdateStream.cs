@@ -32,6 +32,10 @@ public sealed class UpdateStream(GatewayDbContext db, ILiveControl live, Microso
         var input = await StreamInput.CheckAsync(db, caller, patch.Name, nameRequired: false, patch.CreatorId,
             patch.PlaybackPolicy, patch.UserTags, patch.Profiles, patch.Multistream, patch.RecordingSpec, currentNames, limits.Value,
             multistream.Value, clock.GetUtcNow(), ct);
+        if (patch.Pull is { } pull)
+        {
+            PullRules.Check(pull, input.Errors);
+        }
         if (stream.IsActive && ((patch.Record is { } r && r != stream.Record) || input.ProfilesJson is not null))
         {
             input.BadRequests.Add("cannot change record or profiles while the stream is active");
@@ -59,6 +63,16 @@ public sealed class UpdateStream(GatewayDbContext db, ILiveControl live, Microso
         stream.Multistream = input.MultistreamJson ?? stream.Multistream;
         stream.RecordingSpec = input.RecordingSpecJson ?? stream.RecordingSpec;
         stream.PlaybackPolicy = input.PlaybackPolicyJson ?? (body.NullFields!.Contains("playbackPolicy") ? null : stream.PlaybackPolicy);
+        if (patch.Pull is not null)
+        {
+            stream.Pull = StreamRules.ToJson(patch.Pull);
+            stream.PullRequestedAt = clock.GetUtcNow();
+        }
+        else if (body.NullFields!.Contains("pull"))
+        {
+            stream.Pull = null;
+            stream.PullRequestedAt = null;
+        }
         await db.SaveChangesAsync(ct);
         // Suspension drops a live publisher at once; the key cache must not let it back in.
         await live.StreamChangedAsync(stream, dropPublisher: stream.Suspended);

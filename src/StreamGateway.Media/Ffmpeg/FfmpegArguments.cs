@@ -245,6 +245,37 @@ public sealed class FfmpegArguments
             .Add(target).Build();
     }
 
+    /// <summary>
+    /// Pulls a stream from <paramref name="source"/> (RTMP(S), SRT, or an HLS playlist over HTTP(S), read at its own pace)
+    /// and publishes it unchanged to <paramref name="ingest"/> (the gateway's own RTMP ingest), as an encoder would push
+    /// it. Only the source's own protocols may be opened; a read that stalls for 10 s ends the pull.
+    /// </summary>
+    public static IReadOnlyList<string> Pull(string source, IReadOnlyDictionary<string, string>? headers, string ingest)
+    {
+        var scheme = source[..source.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant();
+        var args = new FfmpegArguments().Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error")
+            .Add("-rw_timeout", "10000000")
+            .Add("-protocol_whitelist", scheme switch
+            {
+                "srt" => "srt,udp",
+                "rtmp" or "rtmps" => "rtmp,rtmps,tcp,tls",
+                _ => "http,https,tcp,tls,crypto",
+            });
+        if (scheme is "http" or "https")
+        {
+            // A finished (VOD) playlist would otherwise be read as fast as the network allows.
+            args.Add("-re");
+            if (headers is { Count: > 0 })
+            {
+                args.Add("-headers", string.Concat(headers.Select(h => $"{h.Key}: {h.Value}\r\n")));
+            }
+        }
+        return args.Add("-i", source)
+            .Add("-map", "0:v:0").Add("-map", "0:a:0?").Add("-c", "copy")
+            .Add("-f", "flv").Add(ingest)
+            .Build();
+    }
+
     /// <summary>One JPEG every <paramref name="everySeconds"/> of the first video track, <paramref name="height"/> pixels tall.</summary>
     public static IReadOnlyList<string> Thumbnails(string input, string format, int everySeconds, int height, string outputPattern) => new FfmpegArguments()
         .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")

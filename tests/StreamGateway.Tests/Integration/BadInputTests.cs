@@ -24,7 +24,7 @@ public sealed class BadInputTests
     [InlineData("{\"name\":\"x\",\"profiles\":[{\"name\":\"a\",\"width\":640,\"height\":360,\"bitrate\":500000,\"fps\":30,\"profile\":\"H265\"}]}", "profiles[0].profile: must be one of H264Baseline, H264Main, H264High, H264ConstrainedHigh")]
     [InlineData("{\"name\":\"x\",\"userTags\":{\"a\":{\"nested\":true}}}", "userTags.a: must be a string, a number, or an array of strings and numbers")]
     [InlineData("{\"name\":\"x\",\"recordingSpec\":{\"profiles\":[]}}", "recordingSpec: only allowed when record is true")]
-    [InlineData("{\"name\":\"x\",\"pull\":{\"source\":\"rtmp://elsewhere/live\"}}", "pull: pulling a stream from a remote source is not supported by this gateway; push to its RTMP ingest instead")]
+    [InlineData("{\"name\":\"x\",\"pull\":{\"source\":\"gopher://elsewhere/live\"}}", "pull.source: must be an rtmp://, rtmps://, srt://, http:// or https:// URL with a host (an HLS playlist for HTTP)")]
     [InlineData("[1,2]", "body: must be a JSON object")]
     public async Task Invalid_stream_fields_are_422_with_messages(string body, string expected)
     {

@@ -222,6 +222,15 @@ public sealed class StreamRulesTests
         Assert.Equal(problem, TargetUrls.Problem(url));
 
     [Theory]
+    [InlineData("rtmp://127.0.0.1/live/x", false)]
+    [InlineData("srt://10.1.2.3:9000", false)]
+    [InlineData("rtmp://[::1]:1935/live/x", false)]
+    [InlineData("rtmp://169.254.169.254/latest", false)]
+    [InlineData("rtmps://8.8.8.8/live/x", true)]
+    public async Task Only_public_addresses_are_public(string url, bool isPublic) =>
+        Assert.Equal(isPublic, await TargetUrls.IsPublicAsync(url, CancellationToken.None));
+
+    [Theory]
     [InlineData("public", null, 0)]
     [InlineData("jwt", null, 0)]
     [InlineData("webhook", null, 1)]

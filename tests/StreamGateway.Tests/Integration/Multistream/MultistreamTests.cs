@@ -166,34 +166,49 @@ public sealed class MultistreamTests
     }
 
     [Fact]
-    public async Task A_target_removed_mid_stream_stops_while_the_other_goes_on()
+    public async Task Targets_added_to_a_live_stream_start_a_refusing_one_errors_and_a_removed_one_stops_while_the_other_goes_on()
     {
         await using var hooks = new WebhookReceiver();
         await using var kept = Receiver.Rtmp();
-        await using var removed = Receiver.Rtmp();
+        await using var added = Receiver.Rtmp();
         var t = await Gw.NewTenantAsync();
-        await t.CreateWebhookAsync(hooks.Url, ["multistream.connected", "multistream.disconnected"]);
+        await t.CreateWebhookAsync(hooks.Url, ["multistream.connected", "multistream.disconnected", "multistream.error"]);
         var keptId = (string)(await NewTargetAsync(t, kept.Url, "kept"))["id"]!;
-        var removedId = (string)(await NewTargetAsync(t, removed.Url, "removed"))["id"]!;
+        var addedId = (string)(await NewTargetAsync(t, added.Url, "added"))["id"]!;
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var closedPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there now: the target refuses
+        var refusingId = (string)(await NewTargetAsync(t, $"rtmp://127.0.0.1:{closedPort}/live/x", "refusing"))["id"]!;
         var s = await t.CreateStreamAsync(new
         {
-            name = "one goes",
+            name = "targets come and go",
             profiles = Array.Empty<object>(),
-            multistream = new { targets = new[] { new { profile = "source", id = keptId }, new { profile = "source", id = removedId } } },
+            multistream = new { targets = new[] { new { profile = "source", id = keptId } } },
         });
-        await using (var broadcaster = Broadcaster.Start((string)s["streamKey"]!, seconds: 16, video: "320x240"))
+        await using (var broadcaster = Broadcaster.Start((string)s["streamKey"]!, seconds: 20, video: "320x240"))
         {
             await WaitForEventAsync(hooks, keptId, "multistream.connected", 1);
-            await WaitForEventAsync(hooks, removedId, "multistream.connected", 1);
-            Assert.Equal(HttpStatusCode.NoContent, (await t.Http.DeleteAsync($"api/stream/{s["id"]}/multistream/{removedId}")).StatusCode);
-            await WaitForEventAsync(hooks, removedId, "multistream.disconnected", 1, seconds: 10);
-            var (_, _, cut) = await removed.ReceivedAsync(seconds: 10);
-            Assert.True(cut < 12, $"the removed target got {cut} s");
+            foreach (var id in new[] { addedId, refusingId })
+            {
+                using var add = await t.Http.PostAsync($"api/stream/{s["id"]}/create-multistream-target", Json.Body(new { profile = "source", id }));
+                Assert.Equal(HttpStatusCode.NoContent, add.StatusCode);
+            }
+            await WaitForEventAsync(hooks, addedId, "multistream.connected", 1, seconds: 15);
+            await WaitForEventAsync(hooks, refusingId, "multistream.error", 1, seconds: 15);
+            var error = JsonNode.Parse(hooks.Deliveries.First(d => d.Text.Contains("multistream.error", StringComparison.Ordinal)).Text)!;
+            Assert.DoesNotContain($"{closedPort}", (string?)error["payload"]!["error"] ?? "", StringComparison.Ordinal);
+
+            Assert.Equal(HttpStatusCode.NoContent, (await t.Http.DeleteAsync($"api/stream/{s["id"]}/multistream/{addedId}")).StatusCode);
+            await WaitForEventAsync(hooks, addedId, "multistream.disconnected", 1, seconds: 10);
+            var (_, _, cut) = await added.ReceivedAsync(seconds: 10);
+            Assert.True(cut < 15, $"the removed target got {cut} s");
             Assert.False(broadcaster.HasExited);
             var (exit, stderr) = await broadcaster.WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(exit == 0, stderr);
         }
         var (_, _, whole) = await kept.ReceivedAsync();
-        Assert.True(whole > 13, $"the kept target got {whole} s of 16");
+        Assert.True(whole > 17, $"the kept target got {whole} s of 20");
+        Assert.DoesNotContain("multistream.error", Events(hooks, keptId));
     }
 }
