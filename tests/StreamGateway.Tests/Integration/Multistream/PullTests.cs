@@ -74,7 +74,17 @@ public sealed class PullTests : IDisposable
         var source = $"rtmp://127.0.0.1:{port}/live/camera";
         var sender = Sender(source, "flv", 10);
         var t = await Gw.NewTenantAsync();
-        var s = await t.CreateStreamAsync(new { name = "pulled", profiles = Array.Empty<object>(), pull = new { source, headers = new { Authorization = "Bearer x" } } });
+        // It restreams too: its pushes follow it into the session its source's return starts.
+        await using var hooks = new WebhookReceiver();
+        await t.CreateWebhookAsync(hooks.Url, ["multistream.connected"]);
+        await using var receiver = Receiver.Rtmp();
+        var s = await t.CreateStreamAsync(new
+        {
+            name = "pulled",
+            profiles = Array.Empty<object>(),
+            pull = new { source, headers = new { Authorization = "Bearer x" } },
+            multistream = new { targets = new[] { new { profile = "source", spec = new { url = receiver.Url } } } },
+        });
         Assert.Equal(source, (string?)s["pull"]!["source"]);
         Assert.False(s["pull"]!.AsObject().ContainsKey("headers"));
 
@@ -83,9 +93,15 @@ public sealed class PullTests : IDisposable
         await sender.WaitForExitAsync();
         await WaitActiveAsync(t, s, false, 20);
 
-        // The source comes back: the pull reads it again, a new session.
+        await receiver.ReceivedAsync();
+
+        // The source comes back: the pull reads it again, a new session, and the target gets it again.
+        receiver.Started();
         Sender(source, "flv", 30);
         await WaitActiveAsync(t, s, true, 40);
+        await Poll.UntilAsync(() => Task.FromResult(hooks.Deliveries.Count(d => d.Text.Contains("multistream.connected", StringComparison.Ordinal)) >= 2),
+            20, "the target to be pushed to in the second session");
+        Assert.Equal(2, hooks.Deliveries.Select(d => (string?)JsonNode.Parse(d.Text)!["payload"]!["sessionId"]).Distinct().Count());
         Assert.Equal(HttpStatusCode.NoContent, (await t.Http.DeleteAsync($"api/stream/{s["id"]}/terminate")).StatusCode);
         await WaitActiveAsync(t, s, false, 15);
         await Task.Delay(6000);
