@@ -25,7 +25,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGatewayInfrastructure(builder.Configuration);
 builder.Services.AddGatewayJobs(runServer: builder.Configuration.GetValue("Gateway:RunJobs", true));
 builder.Services.AddGatewayHealth();
-builder.Services.AddStorage();
+builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddAccounts();
 builder.Services.AddStreams();
 builder.Services.AddAssets();

@@ -1,0 +1,158 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Options;
+
+namespace StreamGateway.Core.Storage;
+
+/// <summary>
+/// Media in an S3-compatible object store, through AWSSDK.S3, so every gateway node sees every file. Keys are the
+/// store's keys as they are (<c>live/…</c>, <c>vod/…</c>). Large files go up in parts, each local
+/// file is deleted once stored, and a missing object reads as null.
+/// </summary>
+public sealed class S3SegmentStore : ISegmentStore, IDisposable
+{
+    private readonly AmazonS3Client _client;
+    private readonly S3StorageOptions _options;
+    private bool _multiDelete = true;
+
+    public S3SegmentStore(IOptions<StorageOptions> options)
+    {
+        _options = options.Value.S3;
+        // Checksums only where S3 requires them: the SDK's default aws-chunked uploads with trailing checksums are not
+        // understood by every S3-compatible store.
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = _options.ForcePathStyle,
+            AuthenticationRegion = _options.Region,
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (!string.IsNullOrEmpty(_options.ServiceUrl))
+        {
+            config.ServiceURL = _options.ServiceUrl;
+        }
+        else
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(_options.Region);
+        }
+        _client = string.IsNullOrEmpty(_options.AccessKey)
+            ? new AmazonS3Client(config)
+            : new AmazonS3Client(new BasicAWSCredentials(_options.AccessKey, _options.SecretKey), config);
+    }
+
+    /// <summary>
+    /// One PUT below <see cref="S3StorageOptions.MultipartFromBytes"/>, else a multipart upload in parts of that size
+    /// (aborted on failure). Bodies are sent plainly (no aws-chunked framing), which every S3-compatible store reads.
+    /// </summary>
+    public async Task PutFileAsync(string key, string localPath, CancellationToken ct)
+    {
+        var size = new FileInfo(localPath).Length;
+        if (size < _options.MultipartFromBytes)
+        {
+            await _client.PutObjectAsync(new PutObjectRequest { BucketName = _options.Bucket, Key = key, FilePath = localPath, UseChunkEncoding = false }, ct);
+        }
+        else
+        {
+            var upload = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key }, ct);
+            try
+            {
+                var parts = new List<PartETag>();
+                for (long position = 0, number = 1; position < size; position += _options.MultipartFromBytes, number++)
+                {
+                    var part = await _client.UploadPartAsync(new UploadPartRequest
+                    {
+                        BucketName = _options.Bucket,
+                        Key = key,
+                        UploadId = upload.UploadId,
+                        PartNumber = (int)number,
+                        FilePath = localPath,
+                        FilePosition = position,
+                        PartSize = Math.Min(_options.MultipartFromBytes, size - position),
+                        UseChunkEncoding = false,
+                    }, ct);
+                    parts.Add(new PartETag((int)number, part.ETag));
+                }
+                await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = _options.Bucket,
+                    Key = key,
+                    UploadId = upload.UploadId,
+                    PartETags = parts,
+                }, ct);
+            }
+            catch
+            {
+                await _client.AbortMultipartUploadAsync(_options.Bucket, key, upload.UploadId, CancellationToken.None);
+                throw;
+            }
+        }
+        File.Delete(localPath);
+    }
+
+    public async Task<System.IO.Stream?> OpenReadAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            var response = await _client.GetObjectAsync(_options.Bucket, key, ct);
+            return response.ResponseStream;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken ct) =>
+        await _client.DeleteObjectAsync(_options.Bucket, key, ct);
+
+    /// <summary>Lists the folder from its start and deletes what is listed until nothing is (no continuation token to outlive its keys).</summary>
+    public async Task DeleteFolderAsync(string prefix, CancellationToken ct)
+    {
+        // ListObjects (v1): every S3-compatible store has it (s3rver answers v2 with an internal error).
+        var request = new ListObjectsRequest { BucketName = _options.Bucket, Prefix = prefix.TrimEnd('/') + "/" };
+        while (true)
+        {
+            var keys = ((await _client.ListObjectsAsync(request, ct)).S3Objects ?? []).Select(o => o.Key).ToList();
+            if (keys.Count == 0)
+            {
+                return;
+            }
+            if (!await DeleteManyAsync(keys, ct))
+            {
+                // A store without multi-object delete (some S3-compatible ones): one request per object, eight at a time.
+                await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+                    async (key, token) => await _client.DeleteObjectAsync(_options.Bucket, key, token));
+            }
+        }
+    }
+
+    /// <returns>False when the store does not do multi-object deletes.</returns>
+    private async Task<bool> DeleteManyAsync(List<string> keys, CancellationToken ct)
+    {
+        if (!_multiDelete)
+        {
+            return false;
+        }
+        try
+        {
+            await _client.DeleteObjectsAsync(new DeleteObjectsRequest
+            {
+                BucketName = _options.Bucket,
+                Objects = [.. keys.Select(k => new KeyVersion { Key = k })],
+            }, ct);
+            return true;
+        }
+        catch (AmazonS3Exception e) when ((int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            _multiDelete = false;
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+    }
+}

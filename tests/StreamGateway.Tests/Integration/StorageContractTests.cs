@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using StreamGateway.Core.Storage;
+
+namespace StreamGateway.Tests.Integration;
+
+/// <summary>
+/// What every segment store must do, tried on the local directory and on the S3-protocol server `./dev test` starts
+/// (s3rver): put (the local file is taken), read back byte for byte, a missing key reads as null, delete, delete a
+/// folder (more than one list page's worth), and a file large enough to go up in parts.
+/// </summary>
+public sealed class StorageContractTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("sg-storage-");
+    private readonly string _prefix = $"contract-{Guid.NewGuid():N}";
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    public static TheoryData<string> Backends => ["local", "s3"];
+
+    private ISegmentStore Store(string backend)
+    {
+        var options = new StorageOptions { LocalRoot = Path.Combine(_dir.FullName, "media"), Backend = backend };
+        if (backend == "s3")
+        {
+            options.S3 = new S3StorageOptions
+            {
+                ServiceUrl = Environment.GetEnvironmentVariable("SG_S3_URL") ?? throw new InvalidOperationException("SG_S3_URL is not set: run `./dev test`"),
+                Bucket = Environment.GetEnvironmentVariable("SG_S3_BUCKET") ?? "streamgateway",
+                AccessKey = "S3RVER",
+                SecretKey = "S3RVER",
+                MultipartFromBytes = 5 * 1024 * 1024,
+            };
+            return new S3SegmentStore(Options.Create(options));
+        }
+        return new LocalSegmentStore(Options.Create(options));
+    }
+
+    private string File(int bytes, out byte[] content)
+    {
+        content = RandomNumberGenerator.GetBytes(bytes);
+        var path = Path.Combine(_dir.FullName, Guid.NewGuid().ToString("N"));
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    private static async Task<byte[]?> ReadAsync(ISegmentStore store, string key)
+    {
+        await using var stream = await store.OpenReadAsync(key, CancellationToken.None);
+        if (stream is null)
+        {
+            return null;
+        }
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_store_keeps_reads_and_deletes_files_and_folders(string backend)
+    {
+        var store = Store(backend);
+        var path = File(300_000, out var content);
+        await store.PutFileAsync($"{_prefix}/a/one.ts", path, CancellationToken.None);
+        Assert.False(System.IO.File.Exists(path), "the store takes the local file");
+        Assert.Equal(content, await ReadAsync(store, $"{_prefix}/a/one.ts"));
+        Assert.Null(await ReadAsync(store, $"{_prefix}/a/none.ts"));
+
+        // Replacing a key replaces its bytes.
+        await store.PutFileAsync($"{_prefix}/a/one.ts", File(10, out var replaced), CancellationToken.None);
+        Assert.Equal(replaced, await ReadAsync(store, $"{_prefix}/a/one.ts"));
+
+        await store.DeleteAsync($"{_prefix}/a/one.ts", CancellationToken.None);
+        Assert.Null(await ReadAsync(store, $"{_prefix}/a/one.ts"));
+        await store.DeleteAsync($"{_prefix}/a/never.ts", CancellationToken.None); // deleting nothing is fine
+
+        for (var i = 0; i < 1005; i++)
+        {
+            await store.PutFileAsync($"{_prefix}/folder/{i}.ts", File(8, out _), CancellationToken.None);
+        }
+        await store.PutFileAsync($"{_prefix}/folder-next/kept.ts", File(8, out var kept), CancellationToken.None);
+        await store.DeleteFolderAsync($"{_prefix}/folder", CancellationToken.None);
+        Assert.Null(await ReadAsync(store, $"{_prefix}/folder/0.ts"));
+        Assert.Null(await ReadAsync(store, $"{_prefix}/folder/1004.ts"));
+        Assert.Equal(kept, await ReadAsync(store, $"{_prefix}/folder-next/kept.ts"));
+        (store as IDisposable)?.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_large_file_goes_up_in_parts_and_comes_back_whole(string backend)
+    {
+        var store = Store(backend);
+        var path = File(12 * 1024 * 1024 + 12345, out var content);
+        await store.PutFileAsync($"{_prefix}/large.mp4", path, CancellationToken.None);
+        Assert.Equal(content, await ReadAsync(store, $"{_prefix}/large.mp4"));
+        (store as IDisposable)?.Dispose();
+    }
+}
