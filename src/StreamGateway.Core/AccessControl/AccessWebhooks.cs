@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -111,13 +110,8 @@ public sealed class AccessWebhooks(IServiceScopeFactory scopes, IHttpClientFacto
             return AccessAnswer.Unanswered;
         }
         var raw = Encoding.UTF8.GetBytes(body.ToJsonString(GatewayJson.Options));
-        using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(raw) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.UserAgent.ParseAdd("livepeer.studio");
-        if (!string.IsNullOrEmpty(webhook.SharedSecret))
-        {
-            request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(webhook.SharedSecret, raw, body["timestamp"]!.GetValue<long>()));
-        }
+        using var request = WebhookSignature.Post(webhook.Url, raw, string.IsNullOrEmpty(webhook.SharedSecret)
+            ? null : WebhookSignature.Sign(webhook.SharedSecret, raw, body["timestamp"]!.GetValue<long>()));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.WebhookTimeoutSeconds));
         try
         {

@@ -194,13 +194,7 @@ public sealed class DeliverWebhook(
         timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(raw) };
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            request.Headers.UserAgent.ParseAdd("livepeer.studio");
-            if (headers.TryGetValue(WebhookSignature.Header, out var signature))
-            {
-                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, signature);
-            }
+            using var request = WebhookSignature.Post(webhook.Url, raw, headers.GetValueOrDefault(WebhookSignature.Header));
             using var response = await httpClients.CreateClient(HttpClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             log.ResponseStatus = (int)response.StatusCode;

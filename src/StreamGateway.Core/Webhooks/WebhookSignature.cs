@@ -16,6 +16,22 @@ public static class WebhookSignature
         string.Create(CultureInfo.InvariantCulture,
             $"t={timestampMs},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(sharedSecret), body))}");
 
+    /// <summary>
+    /// A webhook POST as every one is sent: the raw JSON body, <c>user-agent: livepeer.studio</c>, and the signature
+    /// header when <paramref name="signature"/> is given.
+    /// </summary>
+    public static HttpRequestMessage Post(string url, byte[] raw, string? signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(raw) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.UserAgent.ParseAdd("livepeer.studio");
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation(Header, signature);
+        }
+        return request;
+    }
+
     /// <summary>The receiver's side: constant-time comparison of v1.</summary>
     public static bool Verify(string sharedSecret, ReadOnlySpan<byte> body, string header)
     {
