@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.OpenApi;
 using StreamGateway.Core.Http;
@@ -43,6 +45,25 @@ internal static class GatewayHttp
 
     public static WebApplication UseGatewayHttp(this WebApplication app)
     {
+        var proxies = app.Configuration.GetSection(GatewayUrlOptions.Section).Get<GatewayUrlOptions>()?.TrustedProxies ?? [];
+        if (proxies.Count > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions
+            {
+                ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+                ForwardLimit = 1,
+            };
+            // Only the proxies named: the framework's default trusts loopback, which would let any local client
+            // claim to be someone else.
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var proxy in proxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.TryParse(proxy, out var address) ? address
+                    : throw new InvalidOperationException($"Gateway:TrustedProxies: '{proxy}' is not an IP address"));
+            }
+            app.UseForwardedHeaders(forwarded);
+        }
         app.UseExceptionHandler(errors => errors.Run(async http =>
         {
             var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;

@@ -22,8 +22,10 @@ if (args.Length > 0 && Commands.TryGet(args[0]) is { } command)
 }
 
 var builder = WebApplication.CreateBuilder(args);
+var roles = NodeRoles.From(builder.Configuration);
+builder.Services.AddSingleton(roles);
 builder.Services.AddGatewayInfrastructure(builder.Configuration);
-builder.Services.AddGatewayJobs(runServer: builder.Configuration.GetValue("Gateway:RunJobs", true));
+builder.Services.AddGatewayJobs(runServer: roles.Worker);
 builder.Services.AddGatewayHealth();
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddAccounts();
@@ -31,34 +33,45 @@ builder.Services.AddStreams();
 builder.Services.AddAssets();
 builder.Services.AddWebhooks();
 builder.Services.AddUsage();
-builder.Services.AddLive(listen: builder.Configuration.GetValue("Ingest:Enabled", true));
+builder.Services.AddLive(listen: roles.Ingest);
 builder.Services.AddTranscoding();
 builder.Services.AddPlayback();
 builder.Services.AddMultistream();
 builder.AddGatewayHttp();
 
 var app = builder.Build();
+app.Logger.LogInformation("Gateway node roles: {Roles}", roles);
 app.UseGatewayHttp();
 app.MapGatewayHealth();
-app.MapPlayback();
-// The order below is the order of paths in the published openapi.yaml.
-var api = app.MapGatewayApi();
-api.MapStreams();
-api.MapWebhooks();
-api.MapApiTokens();
-api.MapSessions();
-api.MapOrchestrators();
-api.MapUsage();
-api.MapAssets();
-api.MapClips();
-api.MapSigningKeys();
-api.MapMultistreamTargets();
-app.MapAssetUploads();
-app.MapApiPreflight();
-app.MapHls();
-app.MapApiFallback();
-app.UseGatewayJobs();
 app.UseWebhooks();
-app.MapGatewayDocs();
+if (roles.Api)
+{
+    MapPublicSurface(app);
+}
 await app.RunAsync();
 return 0;
+
+// The REST API, uploads, playback and the job dashboard: what a node with the api role serves.
+static void MapPublicSurface(WebApplication app)
+{
+    app.MapPlayback();
+    // The order below is the order of paths in the published openapi.yaml.
+    var api = app.MapGatewayApi();
+    api.MapStreams();
+    api.MapWebhooks();
+    api.MapApiTokens();
+    api.MapSessions();
+    api.MapOrchestrators();
+    api.MapNode();
+    api.MapUsage();
+    api.MapAssets();
+    api.MapClips();
+    api.MapSigningKeys();
+    api.MapMultistreamTargets();
+    app.MapAssetUploads();
+    app.MapApiPreflight();
+    app.MapHls();
+    app.MapApiFallback();
+    app.UseGatewayJobs();
+    app.MapGatewayDocs();
+}

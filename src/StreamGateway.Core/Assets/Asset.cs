@@ -35,6 +35,8 @@ public sealed class Asset : IListed
     /// <summary>Declared length of a resumable (tus) upload and how much of it has arrived.</summary>
     public long? UploadLength { get; set; }
     public long UploadOffset { get; set; }
+    /// <summary>Where each stored piece of the resumable upload starts, in order (each PATCH leaves one).</summary>
+    public List<long> UploadPieceOffsets { get; set; } = [];
     /// <summary>videoSpec (format, duration, bitrate, tracks) as JSON, from ffprobe.</summary>
     public string? VideoSpec { get; set; }
     /// <summary>Set once HLS playlists exist.</summary>
@@ -62,5 +64,6 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         b.Property(a => a.CreatorId).HasColumnType("jsonb");
         b.Property(a => a.VideoSpec).HasColumnType("jsonb");
         b.Property(a => a.Mp4s).HasColumnType("jsonb");
+        b.Property(a => a.UploadPieceOffsets).HasDefaultValueSql("'{}'::bigint[]");
     }
 }

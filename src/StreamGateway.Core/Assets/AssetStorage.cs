@@ -36,6 +36,17 @@ public sealed class AssetStorage(ISegmentStore store, IOptions<AssetOptions> opt
     /// <summary>Stores a finished upload as the asset's source (the local file is moved, not copied, where it can be).</summary>
     public Task PutSourceAsync(Guid assetId, string localPath) => store.PutFileAsync(MediaKeys.AssetInput(assetId), localPath, CancellationToken.None);
 
+    /// <summary>Keeps what arrived of a resumable upload as the piece starting at <paramref name="offset"/> (the local file is taken).</summary>
+    public Task PutUploadPieceAsync(Guid assetId, long offset, string localPath) =>
+        store.PutFileAsync(MediaKeys.UploadPiece(assetId, offset), localPath, CancellationToken.None);
+
+    /// <summary>The upload's pieces, in order, become its source.</summary>
+    public Task ComposeSourceAsync(Guid assetId, IReadOnlyList<long> offsets) =>
+        store.ComposeAsync(MediaKeys.AssetInput(assetId), [.. offsets.Select(o => MediaKeys.UploadPiece(assetId, o))], CancellationToken.None);
+
+    /// <summary>Forgets a resumable upload's pieces (a new upload of the asset, a termination, an abandoned upload).</summary>
+    public Task DeleteUploadPiecesAsync(Guid assetId) => store.DeleteFolderAsync(MediaKeys.UploadPieces(assetId), CancellationToken.None);
+
     public async Task DeleteAllAsync(Asset asset)
     {
         await store.DeleteAsync(MediaKeys.AssetInput(asset.Id), CancellationToken.None);

@@ -7,8 +7,16 @@ namespace StreamGateway.Core.Assets;
 /// <summary>The end of any upload: the file becomes the asset's source and its processing is queued (once).</summary>
 public sealed class AssetUploads(GatewayDbContext db, AssetStorage storage, AssetEvents events, IBackgroundJobClient jobs, TimeProvider clock)
 {
+    /// <summary>A finished local file becomes the source (moved into the store where it can be).</summary>
     /// <returns>False when another upload of the same asset finished first.</returns>
-    public async Task<bool> CompleteAsync(Guid assetId, string localFile, long size, CancellationToken ct)
+    public Task<bool> CompleteAsync(Guid assetId, string localFile, long size, CancellationToken ct) =>
+        CompleteAsync(assetId, size, () => storage.PutSourceAsync(assetId, localFile), () => File.Delete(localFile), ct);
+
+    /// <summary>The pieces a resumable upload left in the store become the source, inside the store.</summary>
+    public Task<bool> CompletePiecesAsync(Guid assetId, IReadOnlyList<long> offsets, long size, CancellationToken ct) =>
+        CompleteAsync(assetId, size, () => storage.ComposeSourceAsync(assetId, offsets), () => { }, ct);
+
+    private async Task<bool> CompleteAsync(Guid assetId, long size, Func<Task> storeSource, Action discard, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         // One conditional update decides which upload wins, so two racing uploads never both queue processing.
@@ -17,10 +25,10 @@ public sealed class AssetUploads(GatewayDbContext db, AssetStorage storage, Asse
                 .SetProperty(a => a.UpdatedAt, now), ct);
         if (won == 0)
         {
-            File.Delete(localFile);
+            discard();
             return false;
         }
-        await storage.PutSourceAsync(assetId, localFile);
+        await storeSource();
         var asset = await db.Assets.FirstAsync(a => a.Id == assetId, ct);
         var task = await db.Tasks.FirstOrDefaultAsync(t => t.OutputAssetId == assetId && t.Type == "upload", ct);
         await events.CommitAsync(db, asset, "asset.updated", task, "task.updated", t =>

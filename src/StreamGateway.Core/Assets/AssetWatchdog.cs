@@ -47,9 +47,14 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IConnectionMultip
         foreach (var id in await db.Assets.Where(a => a.Phase == AssetPhase.Uploading && a.DeletedAt == null && a.UpdatedAt < uploadCutoff)
                      .OrderBy(a => a.UpdatedAt).Select(a => a.Id).Take(100).ToListAsync(ct))
         {
-            await FailAsync(scope, id, AssetPhase.Uploading, uploadCutoff,
-                $"the upload was not finished within {o.UploadTimeoutSeconds} s; create the asset again and upload the whole file", ct);
-            var work = scope.ServiceProvider.GetRequiredService<AssetStorage>().WorkDir(id);
+            if (!await FailAsync(scope, id, AssetPhase.Uploading, uploadCutoff,
+                    $"the upload was not finished within {o.UploadTimeoutSeconds} s; create the asset again and upload the whole file", ct))
+            {
+                continue;
+            }
+            var storage = scope.ServiceProvider.GetRequiredService<AssetStorage>();
+            await storage.DeleteUploadPiecesAsync(id);
+            var work = storage.WorkDir(id);
             if (Directory.Exists(work))
             {
                 Directory.Delete(work, recursive: true);
@@ -126,7 +131,8 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IConnectionMultip
         }
     }
 
-    private async Task FailAsync(AsyncServiceScope scope, Guid id, string phase, DateTimeOffset cutoff, string message, CancellationToken ct)
+    /// <returns>Whether this node failed it (false when it moved meanwhile or another node got there first).</returns>
+    private async Task<bool> FailAsync(AsyncServiceScope scope, Guid id, string phase, DateTimeOffset cutoff, string message, CancellationToken ct)
     {
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         var now = clock.GetUtcNow();
@@ -136,11 +142,12 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IConnectionMultip
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Phase, AssetPhase.Failed).SetProperty(a => a.ErrorMessage, message).SetProperty(a => a.UpdatedAt, now), ct);
         if (claimed == 0)
         {
-            return;
+            return false;
         }
         var asset = await db.Assets.FirstAsync(a => a.Id == id, ct);
         var task = await db.Tasks.OfAsset(id).FirstOrDefaultAsync(ct);
         await scope.ServiceProvider.GetRequiredService<AssetEvents>().FailAsync(db, asset, task, message, now, ct);
         logger.LogWarning("Asset {Asset} failed: {Error}", id, message);
+        return true;
     }
 }

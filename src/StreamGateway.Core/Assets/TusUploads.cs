@@ -19,9 +19,10 @@ namespace StreamGateway.Core.Assets;
 /// Authorised by the same signed token as the direct upload; an upload created before the token expired goes on with
 /// it. One request at a time writes an upload, on any node (another answers 409), and every write stays within the
 /// <see cref="UploadBudget"/>: the declared length is checked against the size cap, the project's quota and the
-/// disk's free-space floor when the upload is created, and the free space again as each PATCH arrives. The partial
-/// file lives in this node's <see cref="AssetOptions.WorkDir"/>, so behind a load balancer tus needs sticky routing or
-/// a shared WorkDir.
+/// disk's free-space floor when the upload is created, and the free space again as each PATCH arrives. What each PATCH
+/// brings is spooled on the receiving node and then kept in the segment store as one piece (named by its offset, listed
+/// on the asset with the offset reached), so a client may resume on any node behind a load balancer; the last piece
+/// makes the pieces one source file inside the store.
 /// </summary>
 public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetStorage storage, AssetUploads uploads, UploadLimits limits,
     IOptions<AssetOptions> options, IOptions<GatewayUrlOptions> urls, TimeProvider clock)
@@ -44,7 +45,8 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
         return app;
     }
 
-    private string PartialPath(Guid assetId) => Path.Combine(storage.WorkDir(assetId), "tus.part");
+    private string SpoolPath(Guid assetId, long offset) =>
+        Path.Combine(storage.WorkDir(assetId), string.Create(CultureInfo.InvariantCulture, $"tus-{offset}-{Guid.NewGuid():N}.part"));
 
     private static void Common(HttpContext http)
     {
@@ -125,14 +127,17 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
                 return UploadLimits.Busy();
             }
             // A new upload of the same asset starts the file again.
-            Directory.CreateDirectory(storage.WorkDir(assetId));
-            await File.WriteAllBytesAsync(PartialPath(assetId), [], ct);
+            await storage.DeleteUploadPiecesAsync(assetId);
             asset.UploadLength = length;
             asset.UploadOffset = 0;
+            asset.UploadPieceOffsets = [];
             await db.SaveChangesAsync(ct);
             if (length == 0)
             {
-                await uploads.CompleteAsync(assetId, PartialPath(assetId), 0, ct);
+                var empty = SpoolPath(assetId, 0);
+                Directory.CreateDirectory(storage.WorkDir(assetId));
+                await File.WriteAllBytesAsync(empty, [], ct);
+                await uploads.CompleteAsync(assetId, empty, 0, ct);
             }
         }
         var location = $"{urls.Value.BaseFor(http.Request)}/api/asset/upload/tus/{assetId:N}?token={Uri.EscapeDataString(http.Request.Query["token"].ToString())}";
@@ -158,11 +163,7 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
             return TypedResults.NotFound();
         }
         // Once the file is complete it has moved on to processing; the whole length arrived.
-        var offset = asset.Phase == AssetPhase.Uploading ? (File.Exists(PartialPath(assetId)) ? new FileInfo(PartialPath(assetId)).Length : -1) : length;
-        if (offset < 0)
-        {
-            return TypedResults.NotFound();
-        }
+        var offset = asset.Phase == AssetPhase.Uploading ? asset.UploadOffset : length;
         http.Response.Headers["Upload-Offset"] = offset.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers["Upload-Length"] = length.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Ok();
@@ -188,14 +189,13 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
         {
             return Expired();
         }
-        var partial = PartialPath(assetId);
-        if (asset?.UploadLength is not { } length || asset.Phase != AssetPhase.Uploading || !File.Exists(partial))
+        if (asset?.UploadLength is not { } length || asset.Phase != AssetPhase.Uploading)
         {
             return TypedResults.NotFound();
         }
         // The rest of the file must still fit: checked before a byte of this request is written.
         var budget = await limits.BudgetAsync(asset, ct);
-        if (budget.Check(length, new FileInfo(partial).Length, limits.FreeBytes()) is { } refused)
+        if (budget.Check(length, asset.UploadOffset, limits.FreeBytes()) is { } refused)
         {
             return refused.ToResult();
         }
@@ -208,40 +208,76 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
         {
             return UploadLimits.Busy();
         }
-        UploadRefusal? stopped;
-        long written;
-        await using (var file = new FileStream(partial, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
+        // Read again under the lease: another node's PATCH may have moved the offset since.
+        var at = await db.Assets.AsNoTracking().Where(a => a.Id == assetId && a.DeletedAt == null && a.Phase == AssetPhase.Uploading)
+            .Select(a => new { a.UploadOffset, a.UploadPieceOffsets }).FirstOrDefaultAsync(ct);
+        if (at is null)
         {
-            if (file.Length != offset)
+            return TypedResults.NotFound();
+        }
+        if (at.UploadOffset != offset)
+        {
+            http.Response.Headers["Upload-Offset"] = at.UploadOffset.ToString(CultureInfo.InvariantCulture);
+            return ApiError.Status(StatusCodes.Status409Conflict, $"the upload is at offset {at.UploadOffset}, not {offset}");
+        }
+
+        Directory.CreateDirectory(storage.WorkDir(assetId));
+        var spool = SpoolPath(assetId, offset);
+        UploadRefusal? stopped = null;
+        var broken = false;
+        long received;
+        try
+        {
+            await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
-                http.Response.Headers["Upload-Offset"] = file.Length.ToString(CultureInfo.InvariantCulture);
-                return ApiError.Status(StatusCodes.Status409Conflict, $"the upload is at offset {file.Length}, not {offset}");
-            }
-            try
-            {
-                stopped = await limits.CopyAsync(http.Request, file, budget, length, ct);
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
-            {
-                // The connection broke: what arrived stays, and HEAD tells the client where to resume.
+                try
+                {
+                    // The budget counts what is already stored as written.
+                    stopped = await limits.CopyAsync(http.Request, file, budget with { ProjectBytes = budget.ProjectBytes + offset }, length - offset, ct);
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+                {
+                    // The connection broke: what arrived is kept, and HEAD tells the client where to resume.
+                    broken = true;
+                }
                 await file.FlushAsync(CancellationToken.None);
-                return TypedResults.StatusCode(StatusCodes.Status400BadRequest);
+                received = file.Length;
             }
-            written = file.Length;
+            if (received > 0)
+            {
+                await storage.PutUploadPieceAsync(assetId, offset, spool);
+            }
         }
-        var now = clock.GetUtcNow();
-        await db.Assets.Where(a => a.Id == assetId).ExecuteUpdateAsync(s => s.SetProperty(a => a.UploadOffset, written).SetProperty(a => a.UpdatedAt, now), ct);
+        finally
+        {
+            File.Delete(spool);
+            storage.RemoveEmptyWorkDir(assetId);
+        }
+        var written = offset + received;
+        if (received > 0)
+        {
+            var now = clock.GetUtcNow();
+            List<long> pieces = [.. at.UploadPieceOffsets, offset];
+            var moved = await db.Assets.Where(a => a.Id == assetId && a.Phase == AssetPhase.Uploading && a.UploadOffset == offset)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.UploadOffset, written).SetProperty(a => a.UploadPieceOffsets, pieces)
+                    .SetProperty(a => a.UpdatedAt, now), CancellationToken.None);
+            if (moved == 0)
+            {
+                // Deleted, terminated or started again meanwhile: this piece belongs to nothing.
+                return TypedResults.NotFound();
+            }
+            if (written == length)
+            {
+                await uploads.CompletePiecesAsync(assetId, pieces, length, CancellationToken.None);
+            }
+        }
         http.Response.Headers["Upload-Offset"] = written.ToString(CultureInfo.InvariantCulture);
-        if (stopped is not null)
+        if (broken)
         {
-            // What arrived before the stop stays: the client may resume from it once there is room again.
-            return stopped.ToResult();
+            return TypedResults.StatusCode(StatusCodes.Status400BadRequest);
         }
-        if (written == length)
-        {
-            await uploads.CompleteAsync(assetId, partial, length, ct);
-        }
-        return TypedResults.NoContent();
+        // What arrived before a stop stays: the client may resume from it once there is room again.
+        return stopped is not null ? stopped.ToResult() : TypedResults.NoContent();
     }
 
     private async Task<IResult> DeleteAsync(string id, HttpContext http, CancellationToken ct)
@@ -265,9 +301,10 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
         {
             return UploadLimits.Busy();
         }
-        File.Delete(PartialPath(assetId));
+        await storage.DeleteUploadPiecesAsync(assetId);
         asset.UploadLength = null;
         asset.UploadOffset = 0;
+        asset.UploadPieceOffsets = [];
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }

@@ -13,6 +13,13 @@ public sealed class GatewayUrlOptions
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// Addresses of the reverse proxies or load balancers in front of this node. A request from one of them has its
+    /// client address and scheme taken from <c>X-Forwarded-For</c> / <c>X-Forwarded-Proto</c>, so per-address limits,
+    /// playback webhooks and logs see the viewer, not the balancer. Empty (the default) trusts no such header.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     public string BaseFor(HttpRequest request) =>
         (PublicBaseUrl ?? $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
 }

@@ -57,6 +57,15 @@ public sealed class IngestOptions
     [Range(1, 1_000_000)]
     public int MaxConnectionsPerAddress { get; set; } = 20;
 
+    /// <summary>
+    /// Addresses of TCP load balancers in front of RTMP ingest that send the PROXY protocol (v1, nginx's
+    /// <c>proxy_protocol on</c>) ahead of each connection. A connection from one of them must start with that header,
+    /// and the client address in it is the one every per-address limit, block and log uses; a connection from one of
+    /// them without it is closed. Empty (the default): no header is expected from anyone, and a load balancer's
+    /// connections all count as its own address.
+    /// </summary>
+    public List<string> ProxyProtocolFrom { get; set; } = [];
+
     /// <summary>Largest RTMP message (one video frame) a publisher may send; a longer one closes the connection.</summary>
     [Range(64 * 1024, 0xFFFFFF)]
     public int MaxMessageBytes { get; set; } = 8 * 1024 * 1024;

@@ -22,6 +22,7 @@ public static class LiveExtensions
         services.AddSingleton<IngestConnections>();
         services.AddSingleton<FailedKeyLimiter>();
         services.AddSingleton<LivePublishers>();
+        services.AddSingleton<NodeActivity>();
         services.AddHostedService(provider => provider.GetRequiredService<LivePublishers>());
         services.AddSingleton<LiveSegmenterFactory>();
         services.AddSingleton<LiveIngest>();

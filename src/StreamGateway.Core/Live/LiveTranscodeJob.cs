@@ -23,6 +23,7 @@ public sealed class LiveTranscodeJob(
     LiveRenditions renditions,
     LiveStatistics statistics,
     LiveTranscoding transcoding,
+    NodeActivity node,
     TimeProvider clock,
     ILogger<LiveTranscodeJob> logger)
 {
@@ -44,6 +45,7 @@ public sealed class LiveTranscodeJob(
         var failure = await transcoder.TranscodeAsync(attempt, async done =>
         {
             await PublishAsync(work, done.Files, done.Caution);
+            node.LiveSegmentTranscoded();
             var at = clock.GetUtcNow();
             _ = writes.Run(work.SessionId, "usage", _ => usage.AddAsync(UsageSubject.ForStream(work.ProjectId, work.StreamId), at,
                 transcodedSeconds: work.Duration, outputPixels: done.Pixels, paidWei: done.PaidWei));

@@ -12,7 +12,9 @@ namespace StreamGateway.Core.Live;
 /// Accepts RTMP publishers on <see cref="IngestOptions.RtmpPort"/>. Each connection runs on its own task; a
 /// misbehaving peer only ever ends its own connection. A connection over the connection caps, or from an address
 /// blocked for guessing keys, is closed as soon as it is accepted, before it costs a handshake; the rest are bound by
-/// the publish deadline and the buffer caps of <see cref="IngestOptions"/>.
+/// the publish deadline and the buffer caps of <see cref="IngestOptions"/>. Behind a load balancer that sends the PROXY
+/// protocol (<see cref="IngestOptions.ProxyProtocolFrom"/>) the header is read first, within the publish deadline, and
+/// the client it names is the peer all of this applies to.
 /// </summary>
 public sealed class RtmpListener(
     LiveIngest ingest,
@@ -23,6 +25,7 @@ public sealed class RtmpListener(
 {
     public const string App = "live";
     private Socket? _socket;
+    private HashSet<IPAddress> _proxies = [];
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +35,8 @@ public sealed class RtmpListener(
         _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _socket.Bind(new IPEndPoint(IPAddress.Parse(o.RtmpAddress), o.RtmpPort));
         _socket.Listen(512);
+        _proxies = [.. o.ProxyProtocolFrom.Select(a => IPAddress.TryParse(a, out var ip) ? Unmapped(ip)
+            : throw new InvalidOperationException($"Ingest:ProxyProtocolFrom: '{a}' is not an IP address"))];
         logger.LogInformation("RTMP ingest listening on rtmp://{Address}:{Port}/{App}", o.RtmpAddress, o.RtmpPort, App);
         return base.StartAsync(cancellationToken);
     }
@@ -63,7 +68,13 @@ public sealed class RtmpListener(
                 logger.LogWarning("RTMP accept failed: {Error}", e.SocketErrorCode);
                 continue;
             }
-            if (Admit(client) is not { } admitted)
+            var peer = client.RemoteEndPoint as IPEndPoint;
+            if (peer is not null && _proxies.Contains(Unmapped(peer.Address)))
+            {
+                _ = Task.Run(() => ServeProxiedAsync(client, peer, server, stoppingToken), CancellationToken.None);
+                continue;
+            }
+            if (Admit(client, peer) is not { } admitted)
             {
                 continue;
             }
@@ -71,12 +82,43 @@ public sealed class RtmpListener(
         }
     }
 
-    /// <summary>The connection's peer and its slot, or null when it was closed on the spot.</summary>
-    private (IPEndPoint Remote, IDisposable Slot)? Admit(Socket client)
+    // The listening socket is dual-mode: IPv4 peers arrive as ::ffff:a.b.c.d, and are logged as a.b.c.d.
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    /// <summary>A load balancer's connection: its PROXY header names the client, which is then admitted as any peer.</summary>
+    private async Task ServeProxiedAsync(Socket client, IPEndPoint proxy, RtmpServerOptions server, CancellationToken stopping)
     {
-        // The listening socket is dual-mode: IPv4 peers arrive as ::ffff:a.b.c.d, and are logged as a.b.c.d.
-        var endPoint = client.RemoteEndPoint as IPEndPoint;
-        var address = endPoint?.Address is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : endPoint?.Address;
+        IPEndPoint? source;
+        bool ok;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+        {
+            deadline.CancelAfter(server.PublishTimeout);
+            try
+            {
+                await using var header = new NetworkStream(client, ownsSocket: false);
+                (source, ok) = await Media.Net.ProxyProtocolV1.ReadAsync(header, deadline.Token);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+            {
+                (source, ok) = (null, false);
+            }
+        }
+        if (!ok)
+        {
+            logger.LogWarning("RTMP connection from load balancer {Proxy} closed: no PROXY protocol header (Ingest:ProxyProtocolFrom)", proxy);
+            Reset(client);
+            return;
+        }
+        if (Admit(client, source ?? proxy) is { } admitted)
+        {
+            await ServeAsync(client, admitted.Remote, admitted.Slot, server, stopping);
+        }
+    }
+
+    /// <summary>The connection's peer and its slot, or null when it was closed on the spot.</summary>
+    private (IPEndPoint Remote, IDisposable Slot)? Admit(Socket client, IPEndPoint? endPoint)
+    {
+        var address = endPoint is null ? null : Unmapped(endPoint.Address);
         string? refusal;
         if (address is null)
         {
@@ -91,6 +133,12 @@ public sealed class RtmpListener(
             return (new IPEndPoint(address, endPoint!.Port), slot);
         }
         logger.LogWarning("RTMP connection from {Address} closed on accept: {Reason}", address, refusal);
+        Reset(client);
+        return null;
+    }
+
+    private static void Reset(Socket client)
+    {
         try
         {
             // A reset rather than a graceful close: nothing is owed to this peer, not even a TIME_WAIT.
@@ -101,7 +149,6 @@ public sealed class RtmpListener(
             // already gone
         }
         client.Dispose();
-        return null;
     }
 
     private async Task ServeAsync(Socket client, IPEndPoint remote, IDisposable slot, RtmpServerOptions server, CancellationToken stopping)

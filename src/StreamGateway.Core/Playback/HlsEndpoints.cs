@@ -253,7 +253,8 @@ public static partial class HlsEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary>The first of <paramref name="keys"/> that exists, straight from disk with range support when the store is local.</summary>
+    /// <summary>The first of <paramref name="keys"/> that exists: straight from disk with range support when the store is
+    /// local, MP4s with ranged reads from an object store, anything else streamed whole.</summary>
     private static async Task<IResult> StoredFileAsync(HttpContext http, ISegmentStore store, string contentType, CancellationToken ct,
         params string[] keys)
     {
@@ -266,6 +267,16 @@ public static partial class HlsEndpoints
                 if (files.LocalPath(key) is { } path)
                 {
                     return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
+                }
+            }
+            else if (contentType == "video/mp4" && store is IRangedSegmentStore ranged)
+            {
+                // A player seeking in an MP4 asks for ranges: each becomes a ranged read of the object.
+                if (await ranged.OpenRangedAsync(key, ct) is { } stored)
+                {
+                    return TypedResults.Stream(stored.Content, contentType, lastModified: stored.LastModified,
+                        entityTag: Microsoft.Net.Http.Headers.EntityTagHeaderValue.TryParse(stored.ETag, out var tag) ? tag : null,
+                        enableRangeProcessing: true);
                 }
             }
             else if (await store.OpenReadAsync(key, ct) is { } stream)

@@ -14,6 +14,12 @@ public interface ISegmentStore
 
     Task DeleteAsync(string key, CancellationToken ct);
 
+    /// <summary>
+    /// Stores the stored objects <paramref name="parts"/>, one after another, as <paramref name="key"/>, and deletes the
+    /// parts (a resumable upload's pieces becoming one file). No part may be missing.
+    /// </summary>
+    Task ComposeAsync(string key, IReadOnlyList<string> parts, CancellationToken ct);
+
     /// <summary>Deletes every object whose key starts with <paramref name="prefix"/>/ (a folder of them).</summary>
     Task DeleteFolderAsync(string prefix, CancellationToken ct);
 }

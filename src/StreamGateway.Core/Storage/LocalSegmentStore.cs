@@ -36,6 +36,39 @@ public sealed partial class LocalSegmentStore : ISegmentStore, ILocalSegmentFile
         }
     }
 
+    public async Task ComposeAsync(string key, IReadOnlyList<string> parts, CancellationToken ct)
+    {
+        var target = PathFor(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        if (parts.Count == 1)
+        {
+            File.Move(PathFor(parts[0]), target, overwrite: true);
+            return;
+        }
+        var composing = $"{target}.{Guid.NewGuid():N}.composing";
+        try
+        {
+            await using (var output = new FileStream(composing, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                foreach (var part in parts)
+                {
+                    await using var input = new FileStream(PathFor(part), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16,
+                        FileOptions.Asynchronous | FileOptions.SequentialScan);
+                    await input.CopyToAsync(output, ct);
+                }
+            }
+            File.Move(composing, target, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(composing);
+        }
+        foreach (var part in parts)
+        {
+            File.Delete(PathFor(part));
+        }
+    }
+
     public string? LocalPath(string key)
     {
         var path = PathFor(key);

@@ -44,6 +44,12 @@ public static class MediaKeys
     public static string AssetFolder(Guid assetId) => $"assets/{assetId:N}";
     public static string AssetInput(Guid assetId) => $"{AssetFolder(assetId)}/source";
 
+    /// <summary>The pieces of an unfinished resumable upload, each named by the offset it starts at.</summary>
+    public static string UploadPieces(Guid assetId) => $"{AssetFolder(assetId)}/upload";
+
+    public static string UploadPiece(Guid assetId, long offset) =>
+        string.Create(CultureInfo.InvariantCulture, $"{UploadPieces(assetId)}/{offset:D15}");
+
     /// <summary>Everything a finished asset serves.</summary>
     public static string Vod(string playbackId) => $"vod/{playbackId}";
 

@@ -11,7 +11,7 @@ namespace StreamGateway.Core.Storage;
 /// store's keys as they are (<c>live/…</c>, <c>vod/…</c>). Large files go up in parts, each local
 /// file is deleted once stored, and a missing object reads as null.
 /// </summary>
-public sealed class S3SegmentStore : ISegmentStore, IDisposable
+public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDisposable
 {
     private readonly AmazonS3Client _client;
     private readonly S3StorageOptions _options;
@@ -91,12 +91,120 @@ public sealed class S3SegmentStore : ISegmentStore, IDisposable
         File.Delete(localPath);
     }
 
+    /// <summary>
+    /// One part is copied inside the store. Several go through this node in order, without touching its disk: up to
+    /// <see cref="S3StorageOptions.MultipartFromBytes"/> in memory at a time, each full buffer one part of a multipart upload.
+    /// </summary>
+    public async Task ComposeAsync(string key, IReadOnlyList<string> parts, CancellationToken ct)
+    {
+        if (parts.Count == 1 && (await _client.GetObjectMetadataAsync(_options.Bucket, parts[0], ct)).ContentLength <= MaxCopyBytes)
+        {
+            await _client.CopyObjectAsync(new CopyObjectRequest
+            {
+                SourceBucket = _options.Bucket,
+                SourceKey = parts[0],
+                DestinationBucket = _options.Bucket,
+                DestinationKey = key,
+            }, ct);
+        }
+        else
+        {
+            await ComposeThroughAsync(key, parts, ct);
+        }
+        foreach (var part in parts)
+        {
+            await DeleteAsync(part, ct);
+        }
+    }
+
+    /// <summary>The largest object one CopyObject may copy.</summary>
+    private const long MaxCopyBytes = 5L * 1024 * 1024 * 1024;
+
+    private async Task ComposeThroughAsync(string key, IReadOnlyList<string> parts, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var etags = new List<PartETag>();
+        string? uploadId = null;
+        try
+        {
+            var chunk = new byte[1 << 16];
+            foreach (var part in parts)
+            {
+                await using var input = await OpenReadAsync(part, ct) ?? throw new InvalidOperationException($"the part {part} is missing");
+                int read;
+                while ((read = await input.ReadAsync(chunk, ct)) > 0)
+                {
+                    buffer.Write(chunk, 0, read);
+                    if (buffer.Length >= _options.MultipartFromBytes)
+                    {
+                        uploadId ??= (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key }, ct)).UploadId;
+                        etags.Add(await UploadBufferedPartAsync(key, uploadId, etags.Count + 1, buffer, ct));
+                    }
+                }
+            }
+            if (uploadId is null)
+            {
+                buffer.Position = 0;
+                await _client.PutObjectAsync(new PutObjectRequest { BucketName = _options.Bucket, Key = key, InputStream = buffer, AutoCloseStream = false, UseChunkEncoding = false }, ct);
+                return;
+            }
+            if (buffer.Length > 0)
+            {
+                etags.Add(await UploadBufferedPartAsync(key, uploadId, etags.Count + 1, buffer, ct));
+            }
+            await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = _options.Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = etags,
+            }, ct);
+        }
+        catch when (uploadId is not null)
+        {
+            await _client.AbortMultipartUploadAsync(_options.Bucket, key, uploadId, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<PartETag> UploadBufferedPartAsync(string key, string uploadId, int number, MemoryStream buffer, CancellationToken ct)
+    {
+        using var body = new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length, writable: false);
+        var part = await _client.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = _options.Bucket,
+            Key = key,
+            UploadId = uploadId,
+            PartNumber = number,
+            InputStream = body,
+            PartSize = body.Length,
+            UseChunkEncoding = false,
+        }, ct);
+        buffer.SetLength(0);
+        return new PartETag(number, part.ETag);
+    }
+
     public async Task<System.IO.Stream?> OpenReadAsync(string key, CancellationToken ct)
     {
         try
         {
             var response = await _client.GetObjectAsync(_options.Bucket, key, ct);
             return response.ResponseStream;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<StoredObject?> OpenRangedAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            var head = await _client.GetObjectMetadataAsync(_options.Bucket, key, ct);
+            return new StoredObject(new S3RangeStream(_client, _options.Bucket, key, head.ContentLength), head.ContentLength,
+                head.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.UnixEpoch,
+                head.ETag);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

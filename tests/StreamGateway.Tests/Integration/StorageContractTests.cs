@@ -97,4 +97,29 @@ public sealed class StorageContractTests : IDisposable
         Assert.Equal(content, await ReadAsync(store, $"{_prefix}/large.mp4"));
         (store as IDisposable)?.Dispose();
     }
+
+    [Fact]
+    public async Task An_object_store_reads_from_any_offset_without_a_local_copy()
+    {
+        var store = Store("s3");
+        var ranged = Assert.IsAssignableFrom<IRangedSegmentStore>(store);
+        await store.PutFileAsync($"{_prefix}/seek.mp4", File(1_000_000, out var content), CancellationToken.None);
+        Assert.Null(await ranged.OpenRangedAsync($"{_prefix}/none.mp4", CancellationToken.None));
+
+        var stored = await ranged.OpenRangedAsync($"{_prefix}/seek.mp4", CancellationToken.None);
+        Assert.NotNull(stored);
+        await using var body = stored.Content;
+        Assert.Equal(content.Length, stored.Length);
+        Assert.True(body.CanSeek);
+        // A jump forward, one back, and a read to the end: each from the bytes stored there.
+        foreach (var offset in new[] { 700_000L, 12_345L, 999_990L })
+        {
+            body.Seek(offset, SeekOrigin.Begin);
+            var chunk = new byte[Math.Min(4096, content.Length - (int)offset)];
+            await body.ReadExactlyAsync(chunk);
+            Assert.Equal(content.AsSpan((int)offset, chunk.Length).ToArray(), chunk);
+        }
+        Assert.Equal(0, await body.ReadAsync(new byte[10]));
+        (store as IDisposable)?.Dispose();
+    }
 }

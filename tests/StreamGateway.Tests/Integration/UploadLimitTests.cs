@@ -14,6 +14,9 @@ public sealed class UploadLimitTests
 {
     private static readonly Gateway Gw = Gateway.Instance;
 
+    /// <summary>The suite's gateway's segment store (Storage__LocalRoot of `./dev`).</summary>
+    private static string MediaDir => Path.Combine(Environment.GetEnvironmentVariable("SG_STATE_DIR")!, "media");
+
     /// <summary>Where the suite's gateway writes uploads as they arrive (Assets__WorkDir of `./dev`).</summary>
     private static string WorkDir(string assetId) =>
         Path.Combine(Environment.GetEnvironmentVariable("SG_STATE_DIR")!, "asset-work", Guid.Parse(assetId).ToString("N"));
@@ -48,7 +51,7 @@ public sealed class UploadLimitTests
         var t = await Gw.NewTenantAsync();
         var (id, url, tus) = await RequestUploadAsync(t);
         using var client = Gw.Client();
-        using var created = await client.SendAsync(Tus(HttpMethod.Post, tus, ("Upload-Length", "1000")));
+        using var created = await client.SendAsync(Uploads.Tus(HttpMethod.Post, tus, ("Upload-Length", "1000")));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var location = created.Headers.Location!;
 
@@ -56,7 +59,7 @@ public sealed class UploadLimitTests
         var redis = await RedisAsync();
         var lease = $"sg:vod:{Guid.Parse(id):N}:upload";
         await redis.StringSetAsync(lease, "another node", TimeSpan.FromSeconds(60));
-        using (var patch = await client.SendAsync(Patch(location, Random(1000))))
+        using (var patch = await client.SendAsync(Uploads.Patch(location.ToString(), 0, Random(1000))))
         {
             Assert.Equal(HttpStatusCode.Conflict, patch.StatusCode);
             Assert.Contains("another request is writing this upload", (await Json.ErrorsAsync(patch))[0], StringComparison.Ordinal);
@@ -67,7 +70,7 @@ public sealed class UploadLimitTests
         }
 
         await redis.KeyDeleteAsync(lease);
-        using var resumed = await client.SendAsync(Patch(location, Random(1000)));
+        using var resumed = await client.SendAsync(Uploads.Patch(location.ToString(), 0, Random(1000)));
         Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
         Assert.Equal("1000", resumed.Headers.GetValues("Upload-Offset").Single());
     }
@@ -131,7 +134,7 @@ public sealed class UploadLimitTests
         {
             Assert.Equal(HttpStatusCode.InsufficientStorage, chunked.StatusCode);
         }
-        using (var tus = await client.SendAsync(Tus(HttpMethod.Post, body["tusEndpoint"]!.GetValue<string>(), ("Upload-Length", "2000"))))
+        using (var tus = await client.SendAsync(Uploads.Tus(HttpMethod.Post, body["tusEndpoint"]!.GetValue<string>(), ("Upload-Length", "2000"))))
         {
             Assert.Equal(HttpStatusCode.InsufficientStorage, tus.StatusCode);
             Assert.Contains("short of disk space", (await Json.ErrorsAsync(tus))[0], StringComparison.Ordinal);
@@ -159,27 +162,28 @@ public sealed class UploadLimitTests
     }
 
     [Fact]
-    public async Task A_part_file_left_by_an_upload_that_failed_elsewhere_is_deleted()
+    public async Task What_a_tus_patch_brings_is_kept_in_the_store_and_goes_when_the_abandoned_upload_fails()
     {
         var t = await Gw.NewTenantAsync();
         var (id, _, tus) = await RequestUploadAsync(t);
         using var client = Gw.Client();
-        using var created = await client.SendAsync(Tus(HttpMethod.Post, tus, ("Upload-Length", "1000000")));
+        using var created = await client.SendAsync(Uploads.Tus(HttpMethod.Post, tus, ("Upload-Length", "1000000")));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        using var patch = await client.SendAsync(Patch(created.Headers.Location!, Random(100_000)));
+        var bytes = Random(100_000);
+        using var patch = await client.SendAsync(Uploads.Patch(created.Headers.Location!.ToString(), 0, bytes));
         Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
-        var part = Path.Combine(WorkDir(id), "tus.part");
-        Assert.Equal(100_000, new FileInfo(part).Length);
 
-        // Another node's watchdog failed the asset (uploads time out after 20 s under ./dev test); this node still
-        // holds the half-written file, which nobody will write again.
-        await using (var db = Gw.Db())
-        {
-            var assetId = Guid.Parse(id);
-            await db.Assets.Where(a => a.Id == assetId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Phase, "failed")
-                .SetProperty(a => a.ErrorMessage, "the upload was not finished in time").SetProperty(a => a.UpdatedAt, DateTimeOffset.UtcNow));
-        }
-        await Poll.UntilAsync(() => Task.FromResult(!File.Exists(part)), 60, "the abandoned tus.part to be deleted");
+        // The piece is in the segment store (any node may take the next PATCH); nothing stays in this node's work folder.
+        var piece = Path.Combine(MediaDir, "assets", Guid.Parse(id).ToString("N"), "upload", "000000000000000");
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(piece));
+        Assert.Empty(Directory.Exists(WorkDir(id)) ? Directory.GetFiles(WorkDir(id)) : []);
+
+        // Nobody finishes it: the watchdog fails the asset (uploads time out after 20 s under ./dev test) and its
+        // pieces go with it.
+        await Poll.UntilAsync(async () =>
+            (string?)(await Json.ReadObjectAsync(await t.Http.GetAsync($"api/asset/{id}")))!["status"]!["phase"] == "failed", 60,
+            "the abandoned upload to fail");
+        await Poll.UntilAsync(() => Task.FromResult(!File.Exists(piece)), 10, "the abandoned upload's piece to be deleted");
     }
 
     [Fact]
@@ -226,25 +230,6 @@ public sealed class UploadLimitTests
         await using var db = Gw.Db();
         var assetId = Guid.Parse(id);
         await db.Assets.Where(a => a.Id == assetId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Phase, "ready").SetProperty(a => a.Size, size));
-    }
-
-    private static HttpRequestMessage Tus(HttpMethod method, string url, params (string Name, string Value)[] headers)
-    {
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.Add("Tus-Resumable", "1.0.0");
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.Add(name, value);
-        }
-        return request;
-    }
-
-    private static HttpRequestMessage Patch(Uri location, byte[] bytes)
-    {
-        var request = Tus(HttpMethod.Patch, location.ToString(), ("Upload-Offset", "0"));
-        request.Content = new ByteArrayContent(bytes);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
-        return request;
     }
 
     private static byte[] Random(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);

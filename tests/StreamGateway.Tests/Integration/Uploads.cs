@@ -31,4 +31,25 @@ public static class Uploads
         }, 180, $"asset {id} to be ready or failed");
         return asset!;
     }
+
+    /// <summary>A tus 1.0.0 request with the protocol's header and the ones given.</summary>
+    public static HttpRequestMessage Tus(HttpMethod method, string url, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+        return request;
+    }
+
+    /// <summary>A tus PATCH of <paramref name="bytes"/> at <paramref name="offset"/>.</summary>
+    public static HttpRequestMessage Patch(string url, long offset, byte[] bytes)
+    {
+        var request = Tus(HttpMethod.Patch, url, ("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        request.Content = new ByteArrayContent(bytes);
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+        return request;
+    }
 }
