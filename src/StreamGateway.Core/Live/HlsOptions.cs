@@ -50,4 +50,20 @@ public sealed class HlsOptions
     /// <summary>How long a finished stream's playlist state stays in Redis.</summary>
     [Range(60, 30 * 86400)]
     public int StateTtlSeconds { get; set; } = 86400;
+
+    /// <summary>
+    /// Where viewers fetch public segments from, instead of this gateway: a CDN's or a bucket's base URL, written into
+    /// media playlists of content without a playback policy (gated content always goes through the gateway's checks).
+    /// Empty (the default): media playlists name their segments relatively, and the gateway serves them.
+    /// </summary>
+    public string? SegmentBaseUrl { get; set; }
+
+    /// <summary>
+    /// How a segment's URL is made under <see cref="SegmentBaseUrl"/>: <c>gateway</c> keeps the gateway's own path
+    /// (<c>{base}/hls/{playbackId}/{rendition}/{file}</c>, for a CDN whose origin is the gateway); <c>store</c> uses the
+    /// object's key in the store (<c>{base}/live/…</c> or <c>{base}/vod/…</c>, for a bucket or a CDN in front of it —
+    /// which then serves every object to anyone, gated content's too, so use it only where no project gates playback).
+    /// </summary>
+    [RegularExpression("^(gateway|store)$")]
+    public string SegmentUrlLayout { get; set; } = "gateway";
 }

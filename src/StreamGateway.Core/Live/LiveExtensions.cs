@@ -12,7 +12,10 @@ public static class LiveExtensions
             .Validate(o => o.MaxBufferedBytesPerConnection >= o.MaxMessageBytes,
                 "Ingest:MaxBufferedBytesPerConnection must be at least Ingest:MaxMessageBytes")
             .ValidateOnStart();
-        services.AddOptions<HlsOptions>().BindConfiguration(HlsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HlsOptions>().BindConfiguration(HlsOptions.Section).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.SegmentBaseUrl) || (Uri.TryCreate(o.SegmentBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+                "Hls:SegmentBaseUrl must be an absolute http(s) URL")
+            .ValidateOnStart();
         services.AddSingleton<LivePlaylists>();
         services.AddSingleton<SessionSegments>();
         services.AddSingleton<LiveRenditions>();

@@ -80,12 +80,21 @@ public static partial class HlsEndpoints
         {
             return refusal;
         }
-        return await CachedAsync(http, cache, options.Value, admission.Access, $"hls:{playbackId}:{rendition}", () => waits.HoldAsync(playbackId, async () =>
-        {
-            var live = await playlists.MediaAsync(playbackId, rendition);
-            return live.Text is not null || live.Pending ? live
-                : new LivePlaylist(await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct), false);
-        }, ct));
+        // Public content's segments may come from a CDN or bucket (Hls:SegmentBaseUrl); its playlists are cached apart.
+        var o = options.Value;
+        var elsewhere = admission.Access.Grant is null && !string.IsNullOrEmpty(o.SegmentBaseUrl);
+        return await CachedAsync(http, cache, o, admission.Access, elsewhere ? $"hls:{playbackId}:{rendition}:base" : $"hls:{playbackId}:{rendition}",
+            () => waits.HoldAsync(playbackId, async () =>
+            {
+                var live = await playlists.MediaAsync(playbackId, rendition);
+                if (live.Pending)
+                {
+                    return live;
+                }
+                var (text, isLive) = live.Text is not null ? (live.Text, true)
+                    : (await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct), false);
+                return new LivePlaylist(elsewhere ? PublicSegmentUrls.Apply(o, text, playbackId, rendition, isLive) : text, false);
+            }, ct));
     }
 
     /// <summary>

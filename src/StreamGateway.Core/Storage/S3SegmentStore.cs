@@ -51,11 +51,11 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
         var size = new FileInfo(localPath).Length;
         if (size < _options.MultipartFromBytes)
         {
-            await _client.PutObjectAsync(new PutObjectRequest { BucketName = _options.Bucket, Key = key, FilePath = localPath, UseChunkEncoding = false }, ct);
+            await _client.PutObjectAsync(Described(new PutObjectRequest { BucketName = _options.Bucket, Key = key, FilePath = localPath, UseChunkEncoding = false }), ct);
         }
         else
         {
-            var upload = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key }, ct);
+            var upload = await _client.InitiateMultipartUploadAsync(Described(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key }), ct);
             try
             {
                 var parts = new List<PartETag>();
@@ -99,13 +99,17 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
     {
         if (parts.Count == 1 && (await _client.GetObjectMetadataAsync(_options.Bucket, parts[0], ct)).ContentLength <= MaxCopyBytes)
         {
-            await _client.CopyObjectAsync(new CopyObjectRequest
+            var copy = new CopyObjectRequest
             {
                 SourceBucket = _options.Bucket,
                 SourceKey = parts[0],
                 DestinationBucket = _options.Bucket,
                 DestinationKey = key,
-            }, ct);
+                MetadataDirective = S3MetadataDirective.REPLACE,
+                ContentType = ObjectHeaders.ContentType(key),
+            };
+            copy.Headers.CacheControl = ObjectHeaders.CacheControl(key);
+            await _client.CopyObjectAsync(copy, ct);
         }
         else
         {
@@ -115,6 +119,21 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
         {
             await DeleteAsync(part, ct);
         }
+    }
+
+    /// <summary>Media type and caching for viewers who fetch the object straight from the store.</summary>
+    private static PutObjectRequest Described(PutObjectRequest request)
+    {
+        request.ContentType = ObjectHeaders.ContentType(request.Key);
+        request.Headers.CacheControl = ObjectHeaders.CacheControl(request.Key);
+        return request;
+    }
+
+    private static InitiateMultipartUploadRequest Described(InitiateMultipartUploadRequest request)
+    {
+        request.ContentType = ObjectHeaders.ContentType(request.Key);
+        request.Headers.CacheControl = ObjectHeaders.CacheControl(request.Key);
+        return request;
     }
 
     /// <summary>The largest object one CopyObject may copy.</summary>
@@ -137,7 +156,7 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
                     buffer.Write(chunk, 0, read);
                     if (buffer.Length >= _options.MultipartFromBytes)
                     {
-                        uploadId ??= (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key }, ct)).UploadId;
+                        uploadId ??= (await _client.InitiateMultipartUploadAsync(Described(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key }), ct)).UploadId;
                         etags.Add(await UploadBufferedPartAsync(key, uploadId, etags.Count + 1, buffer, ct));
                     }
                 }
@@ -145,7 +164,7 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
             if (uploadId is null)
             {
                 buffer.Position = 0;
-                await _client.PutObjectAsync(new PutObjectRequest { BucketName = _options.Bucket, Key = key, InputStream = buffer, AutoCloseStream = false, UseChunkEncoding = false }, ct);
+                await _client.PutObjectAsync(Described(new PutObjectRequest { BucketName = _options.Bucket, Key = key, InputStream = buffer, AutoCloseStream = false, UseChunkEncoding = false }), ct);
                 return;
             }
             if (buffer.Length > 0)

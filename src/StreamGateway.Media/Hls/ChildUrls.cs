@@ -13,6 +13,12 @@ public static partial class ChildUrls
     public static string InPlaylist(string playlist, string name, string value)
     {
         var suffix = $"{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}";
+        return MapPlaylist(playlist, url => With(url, suffix));
+    }
+
+    /// <summary>Replaces every URL an M3U8 points at (its URI lines and <c>URI="…"</c> attributes) with <paramref name="map"/>'s answer.</summary>
+    public static string MapPlaylist(string playlist, Func<string, string> map)
+    {
         var text = new StringBuilder(playlist.Length + 64);
         foreach (var line in Lines(playlist))
         {
@@ -23,11 +29,11 @@ public static partial class ChildUrls
             }
             else if (bare[0] == '#')
             {
-                text.Append(UriAttribute().Replace(line, m => $"URI=\"{With(m.Groups[1].Value, suffix)}\""));
+                text.Append(UriAttribute().Replace(line, m => $"URI=\"{map(m.Groups[1].Value)}\""));
             }
             else
             {
-                text.Append(With(bare, suffix)).Append(line[bare.Length..]);
+                text.Append(map(bare)).Append(line[bare.Length..]);
             }
             text.Append('\n');
         }

@@ -272,6 +272,18 @@ public sealed class ClusterTests
             var mediaDir = media[..(media.LastIndexOf('/') + 1)];
             Assert.Equal(await one.GetByteArrayAsync($"hls/{playbackId}/{mediaDir}{first}"), await two.GetByteArrayAsync($"hls/{playbackId}/{mediaDir}{first}"));
 
+            // The balancer keeps a copy of a public segment: the second viewer's request never reaches a node.
+            using var balancer = Gw.Client();
+            var segmentPath = $"hls/{playbackId}/{mediaDir}{first}";
+            using (var miss = await balancer.GetAsync(segmentPath))
+            {
+                Assert.Equal(HttpStatusCode.OK, miss.StatusCode);
+            }
+            using (var hit = await balancer.GetAsync(segmentPath))
+            {
+                Assert.Equal("HIT", hit.Headers.GetValues("X-Cache-Status").Single());
+            }
+
             // Its MP4 seeks: a range read from the object store, with the validators a player needs.
             var mp4 = new Uri((string)asset["downloadUrl"]!).PathAndQuery;
             var whole = await one.GetByteArrayAsync(mp4);
