@@ -51,11 +51,18 @@ bench_start() {
   mkdir -p "$BENCH_RESULTS_DIR" "$BENCH_CACHE"
 }
 
+# gateway_pid — the gateway's pid; with several nodes (`./dev up --nodes N`), every node's pid, comma-separated
+# (bench/lib/proctree.py counts them as one gateway).
 gateway_pid() {
-  local pid
-  pid="$(head -n1 "$GATEWAY_PID_FILE" 2>/dev/null)" || die "no gateway pid file at $GATEWAY_PID_FILE"
-  kill -0 "$pid" 2>/dev/null || die "gateway pid $pid (from $GATEWAY_PID_FILE) is not running"
-  printf '%s\n' "$pid"
+  local file pid pids=()
+  for file in "$GATEWAY_PID_FILE" "$(dirname "$GATEWAY_PID_FILE")"/gateway-*.pid; do
+    [ -f "$file" ] || continue
+    pid="$(head -n1 "$file")"
+    kill -0 "$pid" 2>/dev/null || die "gateway pid $pid (from $file) is not running"
+    pids+=("$pid")
+  done
+  [ "${#pids[@]}" -gt 0 ] || die "no gateway pid file at $GATEWAY_PID_FILE"
+  (IFS=,; printf '%s\n' "${pids[*]}")
 }
 
 machine_desc() {
@@ -69,10 +76,11 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # ---------------------------------------------------------------- streams
 # create_stream NAME — prints "id streamKey playbackId" of a new stream.
+# create_stream NAME [EXTRA] — EXTRA: more JSON members for the body, e.g. '"profiles":[]' (source only).
 create_stream() {
   local body
   body="$(curl -fsS --max-time 10 -X POST -H "Authorization: Bearer $SG_API_KEY" -H 'Content-Type: application/json' \
-    --data "{\"name\":\"$1\"}" "$SG_API_URL/stream")" || die "POST $SG_API_URL/stream failed"
+    --data "{\"name\":\"$1\"${2:+,$2}}" "$SG_API_URL/stream")" || die "POST $SG_API_URL/stream failed"
   printf '%s' "$body" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["id"], s["streamKey"], s["playbackId"])' \
     || die "unexpected create-stream answer: $body"
 }

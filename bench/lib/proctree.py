@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """CPU and memory of the gateway's process tree (and optionally of other processes) over a time window.
 
-    proctree.py --gateway PID [--others PID,PID,...] [--delay-s D] --window-s W [--every-s 1]
+    proctree.py --gateway PID[,PID...] [--others PID,PID,...] [--delay-s D] --window-s W [--every-s 1]
+
+Several gateway pids (the nodes of a `./dev up --nodes N` cluster) count as one gateway: their own CPU and RSS are
+summed, and their descendants are pooled.
 
 Waits D seconds, then measures for W seconds and prints KEY=VALUE lines:
   GW_CPU       the gateway process itself (utime+stime), % of one core
@@ -84,19 +87,22 @@ def machine_ticks():
 
 
 class Snapshot:
-    def __init__(self, gw, others):
+    def __init__(self, gws, others):
         self.t = time.monotonic()
-        st = read_stat(gw)
-        if st is None:
-            raise SystemExit(f"gateway pid {gw} is gone")
-        self.gw_own, self.gw_reaped = st[1], st[2]
+        self.gw_own = self.gw_reaped = 0
         self.kids = {}
         self.kid_names = {}
-        for pid in descendants(gw):
-            s = read_stat(pid)
-            if s is not None:
-                self.kids[pid] = s[1] + s[2]
-                self.kid_names[pid] = s[3]
+        for gw in gws:
+            st = read_stat(gw)
+            if st is None:
+                raise SystemExit(f"gateway pid {gw} is gone")
+            self.gw_own += st[1]
+            self.gw_reaped += st[2]
+            for pid in descendants(gw):
+                s = read_stat(pid)
+                if s is not None:
+                    self.kids[pid] = s[1] + s[2]
+                    self.kid_names[pid] = s[3]
         self.others = {}
         for pid in others:
             s = read_stat(pid)
@@ -107,16 +113,17 @@ class Snapshot:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--gateway", type=int, required=True)
+    ap.add_argument("--gateway", required=True)
     ap.add_argument("--others", default="")
     ap.add_argument("--delay-s", type=float, default=0.0)
     ap.add_argument("--window-s", type=float, required=True)
     ap.add_argument("--every-s", type=float, default=1.0)
     a = ap.parse_args()
     others = [int(p) for p in a.others.replace(",", " ").split()]
+    gateways = [int(p) for p in a.gateway.replace(",", " ").split()]
 
     time.sleep(a.delay_s)
-    first = Snapshot(a.gateway, others)
+    first = Snapshot(gateways, others)
     last_kids, last_others = dict(first.kids), dict(first.others)
     gw_rss, kids_rss, kids_pss, kids_n, kids_ff = [], [], [], 0, 0
     end = first.t + a.window_s
@@ -126,10 +133,10 @@ def main():
         if now >= end:
             break
         time.sleep(min(a.every_s, end - now))
-        snap = Snapshot(a.gateway, others)
+        snap = Snapshot(gateways, others)
         last_kids.update(snap.kids)
         last_others.update(snap.others)
-        gw_rss.append(rss_kb(a.gateway))
+        gw_rss.append(sum(rss_kb(g) for g in gateways))
         kids_rss.append(sum(rss_kb(p) for p in snap.kids))
         kids_pss.append(sum(pss_kb(p) for p in snap.kids))
         kids_n = max(kids_n, len(snap.kids))
