@@ -108,4 +108,18 @@ public sealed class WebhookPolicyTests
             Assert.Equal(HttpStatusCode.BadGateway, down.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task A_client_cannot_name_another_address_to_a_gateway_that_trusts_no_proxy()
+    {
+        await using var receiver = new WebhookReceiver();
+        var t = await Gw.NewTenantAsync();
+        var playbackId = await GatedStreamAsync(t, receiver.Url);
+        using var viewer = Gw.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, Gateway.HlsUrl(playbackId, "source/n0segment.ts") + "?accessKey=spoof");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        await viewer.SendAsync(request);
+        var asked = Assert.Single(receiver.Deliveries);
+        Assert.Equal("127.0.0.1", (string?)JsonNode.Parse(asked.Text)!["userIP"]);
+    }
 }

@@ -337,4 +337,28 @@ public sealed class ClusterTests
         Assert.Equal(-1, await HandshakeAnswerAsync(1, "PROXY TCP4 203.0.113.9 127.0.0.1 5000\r\n"u8.ToArray()));
         Assert.Equal(0x03, await HandshakeAnswerAsync(0, "PROXY TCP4 203.0.113.9 127.0.0.1 5000 1935\r\n"u8.ToArray()));
     }
+
+    [Fact]
+    public async Task Behind_the_balancer_the_viewer_is_the_one_the_balancer_saw_whatever_the_viewer_claims()
+    {
+        await using var receiver = new WebhookReceiver();
+        var t = await Gw.NewTenantAsync();
+        var hook = await t.CreateWebhookAsync(receiver.Url, ["playback.accessControl"]);
+        var s = await t.CreateStreamAsync(new { name = "gated", playbackPolicy = new { type = "webhook", webhookId = (string)hook["id"]! } });
+        var url = $"hls/{(string)s["playbackId"]!}/source/n0segment.ts";
+        using var viaBalancer = Gw.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, url + "?accessKey=one");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7"); // the balancer replaces it with the address it saw
+        await viaBalancer.SendAsync(request);
+        var asked = Assert.Single(receiver.Deliveries);
+        Assert.Equal("127.0.0.1", (string?)JsonNode.Parse(asked.Text)!["userIP"]);
+
+        // A node takes the viewer's address from its trusted balancer's header (here 127.0.0.1, where this test runs).
+        using var node = Node(0);
+        using var forwarded = new HttpRequestMessage(HttpMethod.Get, url + "?accessKey=two");
+        forwarded.Headers.Add("X-Forwarded-For", "198.51.100.4");
+        await node.SendAsync(forwarded);
+        await receiver.WaitForAsync(2);
+        Assert.Contains(receiver.Deliveries, d => (string?)JsonNode.Parse(d.Text)!["userIP"] == "198.51.100.4");
+    }
 }
