@@ -36,9 +36,14 @@ public sealed class AssetStorage(ISegmentStore store, IOptions<AssetOptions> opt
     /// <summary>Stores a finished upload as the asset's source (the local file is moved, not copied, where it can be).</summary>
     public Task PutSourceAsync(Guid assetId, string localPath) => store.PutFileAsync(MediaKeys.AssetInput(assetId), localPath, CancellationToken.None);
 
-    /// <summary>Keeps what arrived of a resumable upload as the piece starting at <paramref name="offset"/> (the local file is taken).</summary>
-    public Task PutUploadPieceAsync(Guid assetId, long offset, string localPath) =>
-        store.PutFileAsync(MediaKeys.UploadPiece(assetId, offset), localPath, CancellationToken.None);
+    /// <summary>Writes an upload's body straight into the store as the asset's source.</summary>
+    public Task<StoreWriter> OpenSourceWriterAsync(Guid assetId, CancellationToken ct) => store.OpenWriteAsync(MediaKeys.AssetInput(assetId), ct);
+
+    /// <summary>Writes what a resumable upload's request brings straight into the store, as the piece starting at <paramref name="offset"/>.</summary>
+    public Task<StoreWriter> OpenUploadPieceWriterAsync(Guid assetId, long offset, CancellationToken ct) =>
+        store.OpenWriteAsync(MediaKeys.UploadPiece(assetId, offset), ct);
+
+    public Task DeleteSourceAsync(Guid assetId) => store.DeleteAsync(MediaKeys.AssetInput(assetId), CancellationToken.None);
 
     /// <summary>The upload's pieces, in order, become its source.</summary>
     public Task ComposeSourceAsync(Guid assetId, IReadOnlyList<long> offsets) =>

@@ -10,13 +10,21 @@ public sealed class AssetUploads(GatewayDbContext db, AssetStorage storage, Asse
     /// <summary>A finished local file becomes the source (moved into the store where it can be).</summary>
     /// <returns>False when another upload of the same asset finished first.</returns>
     public Task<bool> CompleteAsync(Guid assetId, string localFile, long size, CancellationToken ct) =>
-        CompleteAsync(assetId, size, () => storage.PutSourceAsync(assetId, localFile), () => File.Delete(localFile), ct);
+        CompleteAsync(assetId, size, () => storage.PutSourceAsync(assetId, localFile), () =>
+        {
+            File.Delete(localFile);
+            return Task.CompletedTask;
+        }, ct);
+
+    /// <summary>The source is already in the store (written there as it arrived); a lost race deletes it.</summary>
+    public Task<bool> CompleteStoredAsync(Guid assetId, long size, CancellationToken ct) =>
+        CompleteAsync(assetId, size, () => Task.CompletedTask, () => storage.DeleteSourceAsync(assetId), ct);
 
     /// <summary>The pieces a resumable upload left in the store become the source, inside the store.</summary>
     public Task<bool> CompletePiecesAsync(Guid assetId, IReadOnlyList<long> offsets, long size, CancellationToken ct) =>
-        CompleteAsync(assetId, size, () => storage.ComposeSourceAsync(assetId, offsets), () => { }, ct);
+        CompleteAsync(assetId, size, () => storage.ComposeSourceAsync(assetId, offsets), () => Task.CompletedTask, ct);
 
-    private async Task<bool> CompleteAsync(Guid assetId, long size, Func<Task> storeSource, Action discard, CancellationToken ct)
+    private async Task<bool> CompleteAsync(Guid assetId, long size, Func<Task> storeSource, Func<Task> discard, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         // One conditional update decides which upload wins, so two racing uploads never both queue processing.
@@ -25,7 +33,7 @@ public sealed class AssetUploads(GatewayDbContext db, AssetStorage storage, Asse
                 .SetProperty(a => a.UpdatedAt, now), ct);
         if (won == 0)
         {
-            discard();
+            await discard();
             return false;
         }
         await storeSource();

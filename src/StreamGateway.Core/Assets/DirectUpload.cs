@@ -9,9 +9,10 @@ namespace StreamGateway.Core.Assets;
 /// <summary>
 /// <c>PUT /api/asset/upload/direct?token=…</c>: the whole file as the request body. One request at a time writes an
 /// asset's upload (a second answers 409). The file is written to the work folder as it arrives (never held in
-/// memory) under the <see cref="UploadBudget"/>: the size cap, the project's quota and the disk's free-space floor,
-/// checked against Content-Length before anything is written and again as the bytes arrive. It is then stored as the
-/// asset's source, and the asset moves to <c>waiting</c> with its processing job queued.
+/// memory beyond one multipart part) straight into the segment store as the asset's source, under the
+/// <see cref="UploadBudget"/>: the size cap, the project's quota and (for a local store) the disk's free-space floor,
+/// checked against Content-Length before anything is written and again as the bytes arrive. The asset then moves to
+/// <c>waiting</c> with its processing job queued.
 /// </summary>
 public sealed class DirectUpload(UploadTokens tokens, GatewayDbContext db, AssetStorage storage, AssetUploads uploads, UploadLimits limits)
 {
@@ -47,28 +48,25 @@ public sealed class DirectUpload(UploadTokens tokens, GatewayDbContext db, Asset
             bodyLimit.MaxRequestBodySize = budget.MaxUploadBytes;
         }
 
-        var work = storage.WorkDir(assetId);
-        Directory.CreateDirectory(work);
-        var partial = Path.Combine(work, $"direct-{Guid.NewGuid():N}.part");
+        // Straight into the store as it arrives: nothing of it is kept anywhere else, and nothing is visible until the
+        // whole body is there.
         long written;
         try
         {
-            await using var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            if (await limits.CopyAsync(http.Request, file, budget, size, ct) is { } stopped)
+            await using var source = await storage.OpenSourceWriterAsync(assetId, ct);
+            if (await limits.CopyAsync(http.Request, source, budget, size, ct) is { } stopped)
             {
-                await file.DisposeAsync();
-                File.Delete(partial);
                 return stopped.ToResult();
             }
-            written = file.Length;
+            await source.CommitAsync(ct);
+            written = source.Written;
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
         {
             // The client went away: the asset stays uploading, and the same URL may be used again.
-            File.Delete(partial);
             return ApiError.BadRequest("the upload was interrupted before the whole file arrived; send it again");
         }
-        return await uploads.CompleteAsync(assetId, partial, written, ct)
+        return await uploads.CompleteStoredAsync(assetId, written, ct)
             ? TypedResults.Ok()
             : ApiError.Status(StatusCodes.Status409Conflict, "the asset's file has already been uploaded");
     }

@@ -20,9 +20,9 @@ namespace StreamGateway.Core.Assets;
 /// it. One request at a time writes an upload, on any node (another answers 409), and every write stays within the
 /// <see cref="UploadBudget"/>: the declared length is checked against the size cap, the project's quota and the
 /// disk's free-space floor when the upload is created, and the free space again as each PATCH arrives. What each PATCH
-/// brings is spooled on the receiving node and then kept in the segment store as one piece (named by its offset, listed
-/// on the asset with the offset reached), so a client may resume on any node behind a load balancer; the last piece
-/// makes the pieces one source file inside the store.
+/// brings goes straight into the segment store as one piece (named by its offset, listed on the asset with the offset
+/// reached), so a client may resume on any node behind a load balancer; the last piece makes the pieces one source
+/// file inside the store.
 /// </summary>
 public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetStorage storage, AssetUploads uploads, UploadLimits limits,
     IOptions<AssetOptions> options, IOptions<GatewayUrlOptions> urls, TimeProvider clock)
@@ -44,9 +44,6 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
             .ExcludeFromDescription();
         return app;
     }
-
-    private string SpoolPath(Guid assetId, long offset) =>
-        Path.Combine(storage.WorkDir(assetId), string.Create(CultureInfo.InvariantCulture, $"tus-{offset}-{Guid.NewGuid():N}.part"));
 
     private static void Common(HttpContext http)
     {
@@ -134,10 +131,11 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
             await db.SaveChangesAsync(ct);
             if (length == 0)
             {
-                var empty = SpoolPath(assetId, 0);
-                Directory.CreateDirectory(storage.WorkDir(assetId));
-                await File.WriteAllBytesAsync(empty, [], ct);
-                await uploads.CompleteAsync(assetId, empty, 0, ct);
+                await using (var empty = await storage.OpenSourceWriterAsync(assetId, ct))
+                {
+                    await empty.CommitAsync(ct);
+                }
+                await uploads.CompleteStoredAsync(assetId, 0, ct);
             }
         }
         var location = $"{urls.Value.BaseFor(http.Request)}/api/asset/upload/tus/{assetId:N}?token={Uri.EscapeDataString(http.Request.Query["token"].ToString())}";
@@ -221,37 +219,27 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
             return ApiError.Status(StatusCodes.Status409Conflict, $"the upload is at offset {at.UploadOffset}, not {offset}");
         }
 
-        Directory.CreateDirectory(storage.WorkDir(assetId));
-        var spool = SpoolPath(assetId, offset);
+        // Straight into the store as this request's piece: whatever arrives before the body ends (or the connection
+        // breaks) is kept, and any node can take the next PATCH.
         UploadRefusal? stopped = null;
         var broken = false;
         long received;
-        try
+        await using (var piece = await storage.OpenUploadPieceWriterAsync(assetId, offset, ct))
         {
-            await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            try
             {
-                try
-                {
-                    // The budget counts what is already stored as written.
-                    stopped = await limits.CopyAsync(http.Request, file, budget with { ProjectBytes = budget.ProjectBytes + offset }, length - offset, ct);
-                }
-                catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
-                {
-                    // The connection broke: what arrived is kept, and HEAD tells the client where to resume.
-                    broken = true;
-                }
-                await file.FlushAsync(CancellationToken.None);
-                received = file.Length;
+                // The budget counts what is already stored as written.
+                stopped = await limits.CopyAsync(http.Request, piece, budget with { ProjectBytes = budget.ProjectBytes + offset }, length - offset, ct);
             }
+            catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+            {
+                broken = true;
+            }
+            received = piece.Written;
             if (received > 0)
             {
-                await storage.PutUploadPieceAsync(assetId, offset, spool);
+                await piece.CommitAsync(CancellationToken.None);
             }
-        }
-        finally
-        {
-            File.Delete(spool);
-            storage.RemoveEmptyWorkDir(assetId);
         }
         var written = offset + received;
         if (received > 0)

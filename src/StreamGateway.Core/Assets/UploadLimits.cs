@@ -5,6 +5,8 @@ using StackExchange.Redis;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
 
+using StreamGateway.Core.Storage;
+
 namespace StreamGateway.Core.Assets;
 
 /// <summary>Why an upload may not start or go on: the status it answers and a message for the uploader.</summary>
@@ -101,28 +103,29 @@ public sealed class UploadLimits(GatewayDbContext db, IConnectionMultiplexer red
         return new DriveInfo(root).AvailableFreeSpace;
     }
 
-    /// <summary>Appends the request body to <paramref name="file"/> until it ends or the budget says stop.</summary>
+    /// <summary>Writes the request body to <paramref name="target"/> until it ends or the budget says stop.</summary>
     /// <param name="size">The whole file's declared size, if any.</param>
     /// <returns>The refusal that stopped it, or null when the whole body was written.</returns>
-    public async Task<UploadRefusal?> CopyAsync(HttpRequest request, FileStream file, UploadBudget budget, long? size, CancellationToken ct)
+    public async Task<UploadRefusal?> CopyAsync(HttpRequest request, StoreWriter target, UploadBudget budget, long? size, CancellationToken ct)
     {
         var buffer = new byte[1 << 16];
-        var measuredAt = file.Length;
-        var free = FreeBytes();
+        var measuredAt = target.Written;
+        // An object store fills no local disk: only the size and the quota bound what it takes.
+        var free = target.FreeBytes() ?? long.MaxValue;
         int read;
         while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
         {
-            var written = file.Length + read;
+            var written = target.Written + read;
             if (written - measuredAt >= DiskCheckBytes)
             {
-                measuredAt = file.Length;
-                free = FreeBytes();
+                measuredAt = target.Written;
+                free = target.FreeBytes() ?? long.MaxValue;
             }
             if (budget.Check(size, written, free - (written - measuredAt)) is { } refusal)
             {
                 return refusal;
             }
-            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            await target.WriteAsync(buffer.AsMemory(0, read), ct);
         }
         return null;
     }

@@ -9,6 +9,9 @@ public interface ISegmentStore
     /// <summary>Takes ownership of a finished local file (moved when possible) and stores it under <paramref name="key"/>.</summary>
     Task PutFileAsync(string key, string localPath, CancellationToken ct);
 
+    /// <summary>A writer that stores an object under <paramref name="key"/> as its bytes arrive (see <see cref="StoreWriter"/>).</summary>
+    Task<StoreWriter> OpenWriteAsync(string key, CancellationToken ct);
+
     /// <summary>The stored object, or null when there is none.</summary>
     Task<System.IO.Stream?> OpenReadAsync(string key, CancellationToken ct);
 

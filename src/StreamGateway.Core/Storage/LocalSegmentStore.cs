@@ -36,6 +36,50 @@ public sealed partial class LocalSegmentStore : ISegmentStore, ILocalSegmentFile
         }
     }
 
+    public Task<StoreWriter> OpenWriteAsync(string key, CancellationToken ct)
+    {
+        var target = PathFor(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        return Task.FromResult<StoreWriter>(new FileWriter(target, _root));
+    }
+
+    /// <summary>Writes beside the target and renames it into place on commit, so readers never see a partial file.</summary>
+    private sealed class FileWriter(string target, string root) : StoreWriter
+    {
+        private readonly string _writing = $"{target}.{Guid.NewGuid():N}.writing";
+        private FileStream? _file;
+        private bool _committed;
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+        {
+            _file ??= new FileStream(_writing, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await _file.WriteAsync(data, ct);
+            Written += data.Length;
+        }
+
+        public override async Task CommitAsync(CancellationToken ct)
+        {
+            _file ??= new FileStream(_writing, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await _file.DisposeAsync();
+            File.Move(_writing, target, overwrite: true);
+            _committed = true;
+        }
+
+        public override long? FreeBytes() => new DriveInfo(root).AvailableFreeSpace;
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (_file is not null)
+            {
+                await _file.DisposeAsync();
+            }
+            if (!_committed)
+            {
+                File.Delete(_writing);
+            }
+        }
+    }
+
     public async Task ComposeAsync(string key, IReadOnlyList<string> parts, CancellationToken ct)
     {
         var target = PathFor(key);

@@ -16,6 +16,7 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
     private readonly AmazonS3Client _client;
     private readonly S3StorageOptions _options;
     private bool _multiDelete = true;
+    private bool _serverCopy = true;
 
     public S3SegmentStore(IOptions<StorageOptions> options)
     {
@@ -91,18 +92,111 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
         File.Delete(localPath);
     }
 
+    public Task<StoreWriter> OpenWriteAsync(string key, CancellationToken ct) => Task.FromResult<StoreWriter>(new PartWriter(this, key));
+
+    /// <summary>
+    /// Holds at most <see cref="S3StorageOptions.MultipartFromBytes"/> in memory: each time that much has arrived it goes
+    /// up as one part of a multipart upload (started then); on commit the rest goes up as the last part, or as one PUT
+    /// when the object is smaller than a part. An uncommitted writer aborts its multipart upload.
+    /// </summary>
+    private sealed class PartWriter(S3SegmentStore store, string key) : StoreWriter
+    {
+        private readonly MemoryStream _buffer = new();
+        private readonly List<PartETag> _parts = [];
+        private string? _uploadId;
+        private bool _committed;
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+        {
+            while (data.Length > 0)
+            {
+                var room = (int)Math.Min(data.Length, store._options.MultipartFromBytes - _buffer.Length);
+                _buffer.Write(data.Span[..room]);
+                data = data[room..];
+                Written += room;
+                if (_buffer.Length >= store._options.MultipartFromBytes)
+                {
+                    _uploadId ??= (await store._client.InitiateMultipartUploadAsync(
+                        Described(new InitiateMultipartUploadRequest { BucketName = store._options.Bucket, Key = key }), ct)).UploadId;
+                    _parts.Add(await store.UploadBufferedPartAsync(key, _uploadId, _parts.Count + 1, _buffer, ct));
+                }
+            }
+        }
+
+        public override async Task CommitAsync(CancellationToken ct)
+        {
+            if (_uploadId is null)
+            {
+                _buffer.Position = 0;
+                await store._client.PutObjectAsync(Described(new PutObjectRequest
+                {
+                    BucketName = store._options.Bucket, Key = key, InputStream = _buffer, AutoCloseStream = false, UseChunkEncoding = false,
+                }), ct);
+            }
+            else
+            {
+                if (_buffer.Length > 0)
+                {
+                    _parts.Add(await store.UploadBufferedPartAsync(key, _uploadId, _parts.Count + 1, _buffer, ct));
+                }
+                await store._client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = store._options.Bucket, Key = key, UploadId = _uploadId, PartETags = _parts,
+                }, ct);
+            }
+            _committed = true;
+        }
+
+        public override long? FreeBytes() => null;
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (!_committed && _uploadId is not null)
+            {
+                try
+                {
+                    await store._client.AbortMultipartUploadAsync(store._options.Bucket, key, _uploadId, CancellationToken.None);
+                }
+                catch (AmazonServiceException)
+                {
+                    // the store forgets an abandoned multipart upload by its own lifecycle rules
+                }
+            }
+            await _buffer.DisposeAsync();
+        }
+    }
+
     /// <summary>
     /// One part is copied inside the store. Several go through this node in order, without touching its disk: up to
     /// <see cref="S3StorageOptions.MultipartFromBytes"/> in memory at a time, each full buffer one part of a multipart upload.
     /// </summary>
     public async Task ComposeAsync(string key, IReadOnlyList<string> parts, CancellationToken ct)
     {
-        if (parts.Count == 1 && (await _client.GetObjectMetadataAsync(_options.Bucket, parts[0], ct)).ContentLength <= MaxCopyBytes)
+        var copied = _serverCopy && parts.Count == 1
+            && (await _client.GetObjectMetadataAsync(_options.Bucket, parts[0], ct)).ContentLength <= MaxCopyBytes
+            && await TryCopyAsync(parts[0], key, ct);
+        if (!copied)
+        {
+            await ComposeThroughAsync(key, parts, ct);
+        }
+        foreach (var part in parts)
+        {
+            await DeleteAsync(part, ct);
+        }
+    }
+
+    /// <summary>
+    /// A copy inside the store; false, and no more tries, where the store does not understand one (s3rver reads the
+    /// SDK's copy source as a missing bucket).
+    /// </summary>
+    private async Task<bool> TryCopyAsync(string from, string key, CancellationToken ct)
+    {
+        try
         {
             var copy = new CopyObjectRequest
             {
                 SourceBucket = _options.Bucket,
-                SourceKey = parts[0],
+                SourceKey = from,
                 DestinationBucket = _options.Bucket,
                 DestinationKey = key,
                 MetadataDirective = S3MetadataDirective.REPLACE,
@@ -110,14 +204,12 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
             };
             copy.Headers.CacheControl = ObjectHeaders.CacheControl(key);
             await _client.CopyObjectAsync(copy, ct);
+            return true;
         }
-        else
+        catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchBucket" or "NotImplemented")
         {
-            await ComposeThroughAsync(key, parts, ct);
-        }
-        foreach (var part in parts)
-        {
-            await DeleteAsync(part, ct);
+            _serverCopy = false;
+            return false;
         }
     }
 
@@ -141,49 +233,18 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
 
     private async Task ComposeThroughAsync(string key, IReadOnlyList<string> parts, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        var etags = new List<PartETag>();
-        string? uploadId = null;
-        try
+        await using var writer = new PartWriter(this, key);
+        var chunk = new byte[1 << 16];
+        foreach (var part in parts)
         {
-            var chunk = new byte[1 << 16];
-            foreach (var part in parts)
+            await using var input = await OpenReadAsync(part, ct) ?? throw new InvalidOperationException($"the part {part} is missing");
+            int read;
+            while ((read = await input.ReadAsync(chunk, ct)) > 0)
             {
-                await using var input = await OpenReadAsync(part, ct) ?? throw new InvalidOperationException($"the part {part} is missing");
-                int read;
-                while ((read = await input.ReadAsync(chunk, ct)) > 0)
-                {
-                    buffer.Write(chunk, 0, read);
-                    if (buffer.Length >= _options.MultipartFromBytes)
-                    {
-                        uploadId ??= (await _client.InitiateMultipartUploadAsync(Described(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key }), ct)).UploadId;
-                        etags.Add(await UploadBufferedPartAsync(key, uploadId, etags.Count + 1, buffer, ct));
-                    }
-                }
+                await writer.WriteAsync(chunk.AsMemory(0, read), ct);
             }
-            if (uploadId is null)
-            {
-                buffer.Position = 0;
-                await _client.PutObjectAsync(Described(new PutObjectRequest { BucketName = _options.Bucket, Key = key, InputStream = buffer, AutoCloseStream = false, UseChunkEncoding = false }), ct);
-                return;
-            }
-            if (buffer.Length > 0)
-            {
-                etags.Add(await UploadBufferedPartAsync(key, uploadId, etags.Count + 1, buffer, ct));
-            }
-            await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-            {
-                BucketName = _options.Bucket,
-                Key = key,
-                UploadId = uploadId,
-                PartETags = etags,
-            }, ct);
         }
-        catch when (uploadId is not null)
-        {
-            await _client.AbortMultipartUploadAsync(_options.Bucket, key, uploadId, CancellationToken.None);
-            throw;
-        }
+        await writer.CommitAsync(ct);
     }
 
     private async Task<PartETag> UploadBufferedPartAsync(string key, string uploadId, int number, MemoryStream buffer, CancellationToken ct)

@@ -122,4 +122,63 @@ public sealed class StorageContractTests : IDisposable
         Assert.Equal(0, await body.ReadAsync(new byte[10]));
         (store as IDisposable)?.Dispose();
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_writer_stores_what_it_was_given_only_when_committed(string backend)
+    {
+        var store = Store(backend);
+        // Larger than two parts (5 MiB here), written in uneven chunks that straddle the part boundaries.
+        var content = RandomNumberGenerator.GetBytes(11 * 1024 * 1024 + 777);
+        await using (var writer = await store.OpenWriteAsync($"{_prefix}/written.mp4", CancellationToken.None))
+        {
+            for (var at = 0; at < content.Length; at += 300_001)
+            {
+                await writer.WriteAsync(content.AsMemory(at, Math.Min(300_001, content.Length - at)), CancellationToken.None);
+            }
+            Assert.Equal(content.Length, writer.Written);
+            Assert.Null(await ReadAsync(store, $"{_prefix}/written.mp4")); // nothing visible before the commit
+            await writer.CommitAsync(CancellationToken.None);
+        }
+        Assert.Equal(content, await ReadAsync(store, $"{_prefix}/written.mp4"));
+
+        // A small object, and one that is abandoned half-way: only the committed one exists.
+        await using (var small = await store.OpenWriteAsync($"{_prefix}/small.ts", CancellationToken.None))
+        {
+            await small.WriteAsync(content.AsMemory(0, 1000), CancellationToken.None);
+            await small.CommitAsync(CancellationToken.None);
+        }
+        Assert.Equal(content[..1000], await ReadAsync(store, $"{_prefix}/small.ts"));
+        await using (var abandoned = await store.OpenWriteAsync($"{_prefix}/abandoned.mp4", CancellationToken.None))
+        {
+            await abandoned.WriteAsync(content.AsMemory(0, 6 * 1024 * 1024), CancellationToken.None);
+        }
+        Assert.Null(await ReadAsync(store, $"{_prefix}/abandoned.mp4"));
+        (store as IDisposable)?.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Pieces_become_one_object_in_order(string backend)
+    {
+        var store = Store(backend);
+        var first = RandomNumberGenerator.GetBytes(6 * 1024 * 1024 + 5);
+        var second = RandomNumberGenerator.GetBytes(1234);
+        System.IO.File.WriteAllBytes(Path.Combine(_dir.FullName, "p0"), first);
+        System.IO.File.WriteAllBytes(Path.Combine(_dir.FullName, "p1"), second);
+        await store.PutFileAsync($"{_prefix}/pieces/0", Path.Combine(_dir.FullName, "p0"), CancellationToken.None);
+        await store.PutFileAsync($"{_prefix}/pieces/1", Path.Combine(_dir.FullName, "p1"), CancellationToken.None);
+        await store.ComposeAsync($"{_prefix}/whole", [$"{_prefix}/pieces/0", $"{_prefix}/pieces/1"], CancellationToken.None);
+        byte[] whole = [.. first, .. second];
+        Assert.Equal(whole, await ReadAsync(store, $"{_prefix}/whole"));
+        Assert.Null(await ReadAsync(store, $"{_prefix}/pieces/0"));
+        Assert.Null(await ReadAsync(store, $"{_prefix}/pieces/1"));
+
+        // One piece is copied (or moved) as it is.
+        await store.PutFileAsync($"{_prefix}/pieces/2", File(5000, out var only), CancellationToken.None);
+        await store.ComposeAsync($"{_prefix}/single", [$"{_prefix}/pieces/2"], CancellationToken.None);
+        Assert.Equal(only, await ReadAsync(store, $"{_prefix}/single"));
+        Assert.Null(await ReadAsync(store, $"{_prefix}/pieces/2"));
+        (store as IDisposable)?.Dispose();
+    }
 }

@@ -30,7 +30,9 @@ public sealed class UploadLimitTests
         var release = new TaskCompletionSource();
         using var client = Gw.Client();
         var first = client.PutAsync(url, new Body(bytes, declared: true, holdAfter: 64 * 1024, release.Task));
-        await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(WorkDir(id)) && Directory.EnumerateFiles(WorkDir(id), "*.part").Any()),
+        // Writing: it holds the asset's writer lease in Redis (the bytes go straight into the store).
+        var redis = await RedisAsync();
+        await Poll.UntilAsync(async () => await redis.KeyExistsAsync(StreamGateway.Core.Assets.AssetLease.UploadKey(Guid.Parse(id))),
             20, "the first upload to start writing");
 
         using (var second = await client.PutAsync(url, new ByteArrayContent(bytes)))
@@ -140,8 +142,10 @@ public sealed class UploadLimitTests
             Assert.Contains("short of disk space", (await Json.ErrorsAsync(tus))[0], StringComparison.Ordinal);
         }
 
-        var work = Path.Combine(gateway.AssetWorkDir, Guid.Parse(id).ToString("N"));
-        Assert.Empty(Directory.Exists(work) ? Directory.GetFiles(work, "*", SearchOption.AllDirectories) : []);
+        foreach (var dir in new[] { Path.Combine(gateway.AssetWorkDir, Guid.Parse(id).ToString("N")), Path.Combine(gateway.MediaDir, "assets", Guid.Parse(id).ToString("N")) })
+        {
+            Assert.Empty(Directory.Exists(dir) ? Directory.GetFiles(dir, "*", SearchOption.AllDirectories) : []);
+        }
         var asset = (await Json.ReadObjectAsync(await api.GetAsync($"api/asset/{id}")))!;
         Assert.Null(asset["size"]);
         Assert.Equal("uploading", asset["status"]!["phase"]!.GetValue<string>());

@@ -32,8 +32,11 @@ internal sealed class SecondGateway : IAsyncDisposable
         }
     }
 
-    /// <summary>Where this gateway writes uploads as they arrive, one folder per asset.</summary>
+    /// <summary>This gateway's scratch folder for assets (URL imports as they arrive, job runs).</summary>
     public string AssetWorkDir => Path.Combine(_work, "asset-work");
+
+    /// <summary>This gateway's segment store (local), where uploads go as they arrive.</summary>
+    public string MediaDir => Path.Combine(_work, "media");
 
     public string LogTail()
     {
