@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
+using StackExchange.Redis;
 using StreamGateway.Core.Transcoding;
 using StreamGateway.Network.Chain;
 
@@ -14,9 +15,12 @@ namespace StreamGateway.Core.Transcoding;
 /// At start, brings the broadcaster account's TicketBroker deposit and reserve up to
 /// <see cref="TranscodingOptions.DepositWei"/> and <see cref="TranscodingOptions.ReserveWei"/> (livepeer-protocol §3.8),
 /// in one <c>fundDepositAndReserve</c> transaction; nothing happens when they are already there or not configured.
+/// Nodes sharing the account take turns through a Redis lock, so starting several at once funds it once.
 /// </summary>
-public sealed class SenderFunding(IOptions<TranscodingOptions> options, ILogger<SenderFunding> logger) : IHostedService
+public sealed class SenderFunding(IOptions<TranscodingOptions> options, IConnectionMultiplexer redis, ILogger<SenderFunding> logger) : IHostedService
 {
+    private static readonly TimeSpan LockFor = TimeSpan.FromMinutes(2);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -27,8 +31,13 @@ public sealed class SenderFunding(IOptions<TranscodingOptions> options, ILogger<
             return;
         }
         var account = new Account(o.BroadcasterPrivateKey);
+        // Nodes that start together share the account: one funds it while the others wait, then find it funded.
+        var db = redis.GetDatabase();
+        var key = $"sg:funding:{account.Address.ToLowerInvariant()}";
+        var token = Guid.NewGuid().ToString("N");
         try
         {
+            await TakeTurnAsync(db, key, token, cancellationToken);
             await FundAsync(account, deposit, reserve, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -36,6 +45,42 @@ public sealed class SenderFunding(IOptions<TranscodingOptions> options, ILogger<
             // The gateway still serves: streams play their source, and each orchestrator's refusal says why.
             logger.LogError("Broadcaster {Address}: funding the TicketBroker deposit and reserve failed; orchestrators will refuse to transcode until it is funded: {Error}",
                 account.Address, e.Message);
+        }
+        finally
+        {
+            await ReleaseAsync(db, key, token);
+        }
+    }
+
+    /// <summary>Waits (at most the lock's lifetime) for this node's turn; without Redis, goes ahead alone.</summary>
+    private static async Task TakeTurnAsync(IDatabase db, string key, string token, CancellationToken ct)
+    {
+        var until = DateTimeOffset.UtcNow + LockFor;
+        try
+        {
+            while (!await db.StringSetAsync(key, token, LockFor, When.NotExists) && DateTimeOffset.UtcNow < until)
+            {
+                await Task.Delay(500, ct);
+            }
+        }
+        catch (RedisException)
+        {
+            // Redis away: funding still happens, as it did before nodes shared the account.
+        }
+    }
+
+    private static async Task ReleaseAsync(IDatabase db, string key, string token)
+    {
+        try
+        {
+            if (await db.StringGetAsync(key) == token)
+            {
+                await db.KeyDeleteAsync(key);
+            }
+        }
+        catch (RedisException)
+        {
+            // the lock lapses by itself
         }
     }
 
