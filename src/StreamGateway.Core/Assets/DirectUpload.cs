@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
+using StreamGateway.Core.Storage;
 
 namespace StreamGateway.Core.Assets;
 
@@ -65,6 +66,10 @@ public sealed class DirectUpload(UploadTokens tokens, GatewayDbContext db, Asset
         {
             // The client went away: the asset stays uploading, and the same URL may be used again.
             return ApiError.BadRequest("the upload was interrupted before the whole file arrived; send it again");
+        }
+        catch (StoreBusyException)
+        {
+            return UploadLimits.StoreFull(http.Response);
         }
         return await uploads.CompleteStoredAsync(assetId, written, ct)
             ? TypedResults.Ok()

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using StreamGateway.Core.Data;
 using StreamGateway.Core.Http;
 using StreamGateway.Core.Playback;
+using StreamGateway.Core.Storage;
 
 namespace StreamGateway.Core.Assets;
 
@@ -131,9 +132,14 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
             await db.SaveChangesAsync(ct);
             if (length == 0)
             {
-                await using (var empty = await storage.OpenSourceWriterAsync(assetId, ct))
+                try
                 {
+                    await using var empty = await storage.OpenSourceWriterAsync(assetId, ct);
                     await empty.CommitAsync(ct);
+                }
+                catch (StoreBusyException)
+                {
+                    return UploadLimits.StoreFull(http.Response);
                 }
                 await uploads.CompleteStoredAsync(assetId, 0, ct);
             }
@@ -224,7 +230,16 @@ public sealed class TusUploads(UploadTokens tokens, GatewayDbContext db, AssetSt
         UploadRefusal? stopped = null;
         var broken = false;
         long received;
-        await using (var piece = await storage.OpenUploadPieceWriterAsync(assetId, offset, ct))
+        StoreWriter piece;
+        try
+        {
+            piece = await storage.OpenUploadPieceWriterAsync(assetId, offset, ct);
+        }
+        catch (StoreBusyException)
+        {
+            return UploadLimits.StoreFull(http.Response);
+        }
+        await using (piece)
         {
             try
             {

@@ -74,6 +74,14 @@ public sealed class UploadLimits(GatewayDbContext db, IConnectionMultiplexer red
 
     private const int DiskCheckBytes = 4 << 20;
 
+    /// <summary>The store takes no more uploads on this node right now (<see cref="StoreBusyException"/>): 503, retry shortly.</summary>
+    public static IResult StoreFull(HttpResponse response)
+    {
+        response.Headers.RetryAfter = "5";
+        return ApiError.Status(StatusCodes.Status503ServiceUnavailable,
+            "the server is taking as many uploads as it can right now; try again in a few seconds (nothing of this request was kept)");
+    }
+
     public static IResult Busy() => ApiError.Status(StatusCodes.Status409Conflict,
         "another request is writing this upload; wait until it ends (a tus client can ask with HEAD how far it got)");
 

@@ -17,10 +17,12 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
     private readonly S3StorageOptions _options;
     private bool _multiDelete = true;
     private bool _serverCopy = true;
+    private readonly SemaphoreSlim _writers;
 
     public S3SegmentStore(IOptions<StorageOptions> options)
     {
         _options = options.Value.S3;
+        _writers = new SemaphoreSlim(_options.MaxOpenWriters, _options.MaxOpenWriters);
         // Checksums only where S3 requires them: the SDK's default aws-chunked uploads with trailing checksums are not
         // understood by every S3-compatible store.
         var config = new AmazonS3Config
@@ -92,14 +94,21 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
         File.Delete(localPath);
     }
 
-    public Task<StoreWriter> OpenWriteAsync(string key, CancellationToken ct) => Task.FromResult<StoreWriter>(new PartWriter(this, key));
+    public Task<StoreWriter> OpenWriteAsync(string key, CancellationToken ct)
+    {
+        if (!_writers.Wait(0, CancellationToken.None))
+        {
+            throw new StoreBusyException($"this node is already writing {_options.MaxOpenWriters} uploads into the store (Storage:S3:MaxOpenWriters)");
+        }
+        return Task.FromResult<StoreWriter>(new PartWriter(this, key, _writers));
+    }
 
     /// <summary>
     /// Holds at most <see cref="S3StorageOptions.MultipartFromBytes"/> in memory: each time that much has arrived it goes
     /// up as one part of a multipart upload (started then); on commit the rest goes up as the last part, or as one PUT
     /// when the object is smaller than a part. An uncommitted writer aborts its multipart upload.
     /// </summary>
-    private sealed class PartWriter(S3SegmentStore store, string key) : StoreWriter
+    private sealed class PartWriter(S3SegmentStore store, string key, SemaphoreSlim? slot = null) : StoreWriter
     {
         private readonly MemoryStream _buffer = new();
         private readonly List<PartETag> _parts = [];
@@ -163,6 +172,7 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
                 }
             }
             await _buffer.DisposeAsync();
+            slot?.Release();
         }
     }
 
@@ -341,6 +351,7 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
 
     public void Dispose()
     {
+        _writers.Dispose();
         _client.Dispose();
     }
 }

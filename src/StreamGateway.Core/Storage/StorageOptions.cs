@@ -31,4 +31,11 @@ public sealed class S3StorageOptions
     /// <summary>Files from this size up are uploaded in parts (S3 allows 5 MiB parts at least).</summary>
     [Range(5 * 1024 * 1024, int.MaxValue)]
     public long MultipartFromBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Uploads this node writes into the store at once; each holds up to <see cref="MultipartFromBytes"/> in memory
+    /// (64 × 16 MiB = 1 GiB). One more is refused with 503 and Retry-After until one ends.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxOpenWriters { get; set; } = 64;
 }

@@ -18,7 +18,7 @@ public sealed class StorageContractTests : IDisposable
 
     public static TheoryData<string> Backends => ["local", "s3"];
 
-    private ISegmentStore Store(string backend)
+    private ISegmentStore Store(string backend, int maxOpenWriters = 64)
     {
         var options = new StorageOptions { LocalRoot = Path.Combine(_dir.FullName, "media"), Backend = backend };
         if (backend == "s3")
@@ -30,6 +30,7 @@ public sealed class StorageContractTests : IDisposable
                 AccessKey = "S3RVER",
                 SecretKey = "S3RVER",
                 MultipartFromBytes = 5 * 1024 * 1024,
+                MaxOpenWriters = maxOpenWriters,
             };
             return new S3SegmentStore(Options.Create(options));
         }
@@ -179,6 +180,22 @@ public sealed class StorageContractTests : IDisposable
         await store.ComposeAsync($"{_prefix}/single", [$"{_prefix}/pieces/2"], CancellationToken.None);
         Assert.Equal(only, await ReadAsync(store, $"{_prefix}/single"));
         Assert.Null(await ReadAsync(store, $"{_prefix}/pieces/2"));
+        (store as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public async Task An_object_store_takes_only_so_many_writers_at_once()
+    {
+        var store = Store("s3", maxOpenWriters: 1);
+        var first = await store.OpenWriteAsync($"{_prefix}/one", CancellationToken.None);
+        await Assert.ThrowsAsync<StoreBusyException>(() => store.OpenWriteAsync($"{_prefix}/two", CancellationToken.None));
+        await first.DisposeAsync();
+        await using (var again = await store.OpenWriteAsync($"{_prefix}/two", CancellationToken.None))
+        {
+            await again.WriteAsync(new byte[10], CancellationToken.None);
+            await again.CommitAsync(CancellationToken.None);
+        }
+        Assert.Equal(new byte[10], await ReadAsync(store, $"{_prefix}/two"));
         (store as IDisposable)?.Dispose();
     }
 }

@@ -152,6 +152,65 @@ public sealed class UploadLimitTests
     }
 
     [Fact]
+    public async Task Uploads_beyond_what_a_node_writes_into_object_storage_at_once_are_refused_with_503_and_keep_nothing()
+    {
+        // A gateway on the suite's S3 server that writes one upload at a time (each holds up to a part in memory).
+        const int httpPort = 18089, rtmpPort = 11944;
+        await using var gateway = await SecondGateway.StartAsync(httpPort, rtmpPort, redisDatabase: 12, new Dictionary<string, string>
+        {
+            ["Storage__Backend"] = "s3",
+            ["Storage__S3__ServiceUrl"] = Environment.GetEnvironmentVariable("SG_S3_URL")!,
+            ["Storage__S3__Bucket"] = Environment.GetEnvironmentVariable("SG_S3_BUCKET") ?? "streamgateway",
+            ["Storage__S3__AccessKey"] = "S3RVER",
+            ["Storage__S3__SecretKey"] = "S3RVER",
+            ["Storage__S3__MaxOpenWriters"] = "1",
+        });
+        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await gateway.NewApiKeyAsync());
+        var t = new Tenant("", Guid.Empty, Guid.Empty, api);
+        var (firstId, firstUrl, _) = await RequestUploadAsync(t);
+        var (secondId, secondUrl, secondTus) = await RequestUploadAsync(t);
+        using var client = new HttpClient();
+        var bytes = Random(300_000);
+        var release = new TaskCompletionSource();
+        var first = client.PutAsync(firstUrl, new Body(bytes, declared: true, holdAfter: 64 * 1024, release.Task));
+        // The first is writing once it holds its writer lease (in that gateway's Redis database); its store writer opens next.
+        using (var redis = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("SG_REDIS_URL")!.Trim('\'')))
+        {
+            var lease = StreamGateway.Core.Assets.AssetLease.UploadKey(Guid.Parse(firstId));
+            await Poll.UntilAsync(async () => await redis.GetDatabase(12).KeyExistsAsync(lease), 20, "the first upload to start writing");
+        }
+        await Task.Delay(300);
+
+        using (var refused = await client.PutAsync(secondUrl, new ByteArrayContent(bytes)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Contains("as many uploads as it can", (await Json.ErrorsAsync(refused))[0], StringComparison.Ordinal);
+        }
+        using (var created = await client.SendAsync(Uploads.Tus(HttpMethod.Post, secondTus, ("Upload-Length", "1000"))))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            using var patch = await client.SendAsync(Uploads.Patch(created.Headers.Location!.ToString(), 0, Random(1000)));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, patch.StatusCode);
+        }
+        var second = (await Json.ReadObjectAsync(await api.GetAsync($"api/asset/{secondId}")))!;
+        Assert.Equal("uploading", (string?)second["status"]!["phase"]);
+
+        // Once the first is stored, the second goes through.
+        release.SetResult();
+        using (var done = await first)
+        {
+            Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        }
+        using (var retried = await client.PutAsync(secondUrl, new ByteArrayContent(bytes)))
+        {
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        }
+        Assert.Equal(bytes.Length, (long)(await Json.ReadObjectAsync(await api.GetAsync($"api/asset/{firstId}")))!["size"]!);
+    }
+
+    [Fact]
     public async Task Upload_urls_start_uploads_for_an_hour_at_most()
     {
         var t = await Gw.NewTenantAsync();
