@@ -110,4 +110,47 @@ public sealed class PlatformTests
         var env = Path.Combine(Environment.GetEnvironmentVariable("SG_STATE_DIR")!, "env");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(env));
     }
+
+    [Fact]
+    public async Task A_node_serves_only_its_roles_and_an_unknown_role_stops_it_at_start()
+    {
+        using (var bad = GatewayProcess.Start(GatewayProcess.Dll(), new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:18087",
+            ["ConnectionStrings__Postgres"] = Environment.GetEnvironmentVariable("SG_PG_URL")!.Trim('\''),
+            ["ConnectionStrings__Redis"] = Environment.GetEnvironmentVariable("SG_REDIS_URL")!.Trim('\'') + ",defaultDatabase=13",
+            ["Gateway__Roles"] = "api,transcoder",
+        }))
+        {
+            var output = bad.StandardOutput.ReadToEndAsync();
+            var errors = bad.StandardError.ReadToEndAsync();
+            Assert.True(bad.WaitForExit(TimeSpan.FromSeconds(60)), "a gateway with an unknown role started");
+            Assert.NotEqual(0, bad.ExitCode);
+            Assert.Contains("unknown role 'transcoder'", await output + await errors, StringComparison.Ordinal);
+        }
+
+        // A worker: healthy, but no API, no playback and no RTMP listener.
+        await using (var worker = await Transcoding.SecondGateway.StartAsync(18088, 11943, redisDatabase: 13,
+                         new Dictionary<string, string> { ["Gateway__Roles"] = "worker" }))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:18088/") };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await worker.NewApiKeyAsync());
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("healthz")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("api/stream")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("hls/abc/index.m3u8")).StatusCode);
+            using var rtmp = new System.Net.Sockets.TcpClient();
+            await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => rtmp.ConnectAsync("127.0.0.1", 11943));
+        }
+
+        // An API node without ingest: the API answers, RTMP does not.
+        await using (var api = await Transcoding.SecondGateway.StartAsync(18088, 11943, redisDatabase: 13,
+                         new Dictionary<string, string> { ["Gateway__Roles"] = "api" }))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:18088/") };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await api.NewApiKeyAsync());
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("api/stream")).StatusCode);
+            using var rtmp = new System.Net.Sockets.TcpClient();
+            await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => rtmp.ConnectAsync("127.0.0.1", 11943));
+        }
+    }
 }
