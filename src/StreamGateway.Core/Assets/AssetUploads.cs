@@ -7,15 +7,6 @@ namespace StreamGateway.Core.Assets;
 /// <summary>The end of any upload: the file becomes the asset's source and its processing is queued (once).</summary>
 public sealed class AssetUploads(GatewayDbContext db, AssetStorage storage, AssetEvents events, IBackgroundJobClient jobs, TimeProvider clock)
 {
-    /// <summary>A finished local file becomes the source (moved into the store where it can be).</summary>
-    /// <returns>False when another upload of the same asset finished first.</returns>
-    public Task<bool> CompleteAsync(Guid assetId, string localFile, long size, CancellationToken ct) =>
-        CompleteAsync(assetId, size, () => storage.PutSourceAsync(assetId, localFile), () =>
-        {
-            File.Delete(localFile);
-            return Task.CompletedTask;
-        }, ct);
-
     /// <summary>The source is already in the store (written there as it arrived); a lost race deletes it.</summary>
     public Task<bool> CompleteStoredAsync(Guid assetId, long size, CancellationToken ct) =>
         CompleteAsync(assetId, size, () => Task.CompletedTask, () => storage.DeleteSourceAsync(assetId), ct);

@@ -111,12 +111,12 @@ public sealed class StreamPulls(IServiceScopeFactory scopes, IConnectionMultiple
         logger.LogInformation("Stopped pulling stream {StreamId}", id);
     }
 
-    /// <summary>Pull streams that want pulling now; the plan is what a change of source must restart.</summary>
-    private async Task<Dictionary<Guid, (string Plan, PullSpec Pull, string StreamKey)>> WantedAsync(CancellationToken ct)
+    /// <summary>Pull streams that want pulling now (or only <paramref name="only"/>); the plan is what a change of source must restart.</summary>
+    private async Task<Dictionary<Guid, (string Plan, PullSpec Pull, string StreamKey)>> WantedAsync(CancellationToken ct, Guid? only = null)
     {
         await using var scope = scopes.CreateAsyncScope();
         var rows = await scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Streams.AsNoTracking()
-            .Where(s => s.Pull != null && s.PullRequestedAt != null && !s.Deleted && !s.Suspended)
+            .Where(s => s.Pull != null && s.PullRequestedAt != null && !s.Deleted && !s.Suspended && (only == null || s.Id == only))
             .Select(s => new { s.Id, s.Pull, s.StreamKey, s.PullRequestedAt }).ToListAsync(ct);
         return rows.ToDictionary(r => r.Id, r => ($"{r.Pull}|{r.PullRequestedAt:O}",
             JsonSerializer.Deserialize<PullSpec>(r.Pull!, GatewayJson.Options)!, r.StreamKey));
@@ -130,7 +130,7 @@ public sealed class StreamPulls(IServiceScopeFactory scopes, IConnectionMultiple
         while (!stop.IsCancellationRequested)
         {
             // A terminate drops the publish this pull made; it must not come straight back before the next look.
-            if (!(await WantedAsync(stop)).TryGetValue(streamId, out var want) || want.Plan != plan)
+            if (!(await WantedAsync(stop, streamId)).TryGetValue(streamId, out var want) || want.Plan != plan)
             {
                 return;
             }

@@ -50,18 +50,20 @@ public sealed partial class LocalSegmentStore : ISegmentStore, ILocalSegmentFile
         private FileStream? _file;
         private bool _committed;
 
+        // Made at the first write (or at commit, for an empty object).
+        private FileStream File => _file ??= new FileStream(_writing, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16,
+            FileOptions.Asynchronous);
+
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
         {
-            _file ??= new FileStream(_writing, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await _file.WriteAsync(data, ct);
+            await File.WriteAsync(data, ct);
             Written += data.Length;
         }
 
         public override async Task CommitAsync(CancellationToken ct)
         {
-            _file ??= new FileStream(_writing, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await _file.DisposeAsync();
-            File.Move(_writing, target, overwrite: true);
+            await File.DisposeAsync();
+            System.IO.File.Move(_writing, target, overwrite: true);
             _committed = true;
         }
 
@@ -75,7 +77,7 @@ public sealed partial class LocalSegmentStore : ISegmentStore, ILocalSegmentFile
             }
             if (!_committed)
             {
-                File.Delete(_writing);
+                System.IO.File.Delete(_writing);
             }
         }
     }

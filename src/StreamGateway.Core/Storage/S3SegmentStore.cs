@@ -47,51 +47,36 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
 
     /// <summary>
     /// One PUT below <see cref="S3StorageOptions.MultipartFromBytes"/>, else a multipart upload in parts of that size
-    /// (aborted on failure). Bodies are sent plainly (no aws-chunked framing), which every S3-compatible store reads.
+    /// (a <see cref="PartWriter"/>, aborted on failure). Bodies are sent plainly (no aws-chunked framing), which every
+    /// S3-compatible store reads.
     /// </summary>
     public async Task PutFileAsync(string key, string localPath, CancellationToken ct)
     {
-        var size = new FileInfo(localPath).Length;
-        if (size < _options.MultipartFromBytes)
+        if (new FileInfo(localPath).Length < _options.MultipartFromBytes)
         {
             await _client.PutObjectAsync(Described(new PutObjectRequest { BucketName = _options.Bucket, Key = key, FilePath = localPath, UseChunkEncoding = false }), ct);
         }
         else
         {
-            var upload = await _client.InitiateMultipartUploadAsync(Described(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key }), ct);
-            try
+            await using var writer = new PartWriter(this, key);
+            await using (var file = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16,
+                             FileOptions.Asynchronous | FileOptions.SequentialScan))
             {
-                var parts = new List<PartETag>();
-                for (long position = 0, number = 1; position < size; position += _options.MultipartFromBytes, number++)
-                {
-                    var part = await _client.UploadPartAsync(new UploadPartRequest
-                    {
-                        BucketName = _options.Bucket,
-                        Key = key,
-                        UploadId = upload.UploadId,
-                        PartNumber = (int)number,
-                        FilePath = localPath,
-                        FilePosition = position,
-                        PartSize = Math.Min(_options.MultipartFromBytes, size - position),
-                        UseChunkEncoding = false,
-                    }, ct);
-                    parts.Add(new PartETag((int)number, part.ETag));
-                }
-                await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-                {
-                    BucketName = _options.Bucket,
-                    Key = key,
-                    UploadId = upload.UploadId,
-                    PartETags = parts,
-                }, ct);
+                await CopyAsync(file, writer, ct);
             }
-            catch
-            {
-                await _client.AbortMultipartUploadAsync(_options.Bucket, key, upload.UploadId, CancellationToken.None);
-                throw;
-            }
+            await writer.CommitAsync(ct);
         }
         File.Delete(localPath);
+    }
+
+    private static async Task CopyAsync(System.IO.Stream input, StoreWriter writer, CancellationToken ct)
+    {
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = await input.ReadAsync(chunk, ct)) > 0)
+        {
+            await writer.WriteAsync(chunk.AsMemory(0, read), ct);
+        }
     }
 
     public Task<StoreWriter> OpenWriteAsync(string key, CancellationToken ct)
@@ -244,15 +229,10 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
     private async Task ComposeThroughAsync(string key, IReadOnlyList<string> parts, CancellationToken ct)
     {
         await using var writer = new PartWriter(this, key);
-        var chunk = new byte[1 << 16];
         foreach (var part in parts)
         {
             await using var input = await OpenReadAsync(part, ct) ?? throw new InvalidOperationException($"the part {part} is missing");
-            int read;
-            while ((read = await input.ReadAsync(chunk, ct)) > 0)
-            {
-                await writer.WriteAsync(chunk.AsMemory(0, read), ct);
-            }
+            await CopyAsync(input, writer, ct);
         }
         await writer.CommitAsync(ct);
     }
