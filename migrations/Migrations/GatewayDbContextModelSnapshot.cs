@@ -317,6 +317,9 @@ namespace StreamGateway.Migrations.Migrations
                     b.Property<DateTimeOffset?>("ScheduledAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<byte[]>("SealedCredentials")
+                        .HasColumnType("bytea");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasColumnType("text");

@@ -66,6 +66,7 @@ static void MapPublicSurface(WebApplication app)
     api.MapUsage();
     api.MapAssets();
     api.MapClips();
+    api.MapTranscode();
     api.MapSigningKeys();
     api.MapMultistreamTargets();
     app.MapAssetUploads();

@@ -19,19 +19,22 @@ public sealed class AssetLease : IAsyncDisposable
 
     private static readonly string[] JobPhases = [AssetPhase.Processing, AssetPhase.Waiting];
     private static readonly string[] UploadPhases = [AssetPhase.Uploading];
+    private static readonly string[] TaskPhases = ["pending", "running"];
 
     private readonly IDatabase _redis;
     private readonly string _key;
     private readonly string[] _phases;
+    private readonly bool _ofTask;
     private readonly string _token = Guid.NewGuid().ToString("N");
     private readonly CancellationTokenSource _stop = new();
     private Task _renewing = Task.CompletedTask;
 
-    private AssetLease(IDatabase redis, string key, string[] phases)
+    private AssetLease(IDatabase redis, string key, string[] phases, bool ofTask = false)
     {
         _redis = redis;
         _key = key;
         _phases = phases;
+        _ofTask = ofTask;
     }
 
     /// <summary>The processing lease, or null when another job holds it.</summary>
@@ -44,6 +47,14 @@ public sealed class AssetLease : IAsyncDisposable
     public static Task<AssetLease?> TryTakeUploadAsync(IConnectionMultiplexer redis, IServiceScopeFactory scopes, Guid assetId, TimeSpan ttl,
         TimeProvider clock) =>
         TryTakeAsync(new AssetLease(redis.GetDatabase(), UploadKey(assetId), UploadPhases), scopes, assetId, ttl, clock);
+
+    /// <summary>
+    /// The lease of a task's own job (a transcode into the caller's bucket, which has no asset): it touches the task's
+    /// <c>updatedAt</c> while the task is pending or running.
+    /// </summary>
+    public static Task<AssetLease?> TryTakeTaskAsync(IConnectionMultiplexer redis, IServiceScopeFactory scopes, Guid taskId, TimeSpan ttl,
+        TimeProvider clock) =>
+        TryTakeAsync(new AssetLease(redis.GetDatabase(), $"sg:task:{taskId:N}:lease", TaskPhases, ofTask: true), scopes, taskId, ttl, clock);
 
     /// <summary>The Redis key of an asset job's lease (processing, or an import fetching its file).</summary>
     public static string JobKey(Guid assetId) => $"sg:vod:{assetId:N}:lease";
@@ -96,9 +107,17 @@ public sealed class AssetLease : IAsyncDisposable
         {
             await using var scope = scopes.CreateAsyncScope();
             var now = clock.GetUtcNow();
-            await scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Assets
-                .Where(a => a.Id == assetId && _phases.Contains(a.Phase))
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), _stop.Token);
+            var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+            if (_ofTask)
+            {
+                await db.Tasks.Where(t => t.Id == assetId && _phases.Contains(t.Phase))
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.UpdatedAt, now), _stop.Token);
+            }
+            else
+            {
+                await db.Assets.Where(a => a.Id == assetId && _phases.Contains(a.Phase))
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), _stop.Token);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or DbUpdateException or Npgsql.NpgsqlException or TimeoutException)
         {

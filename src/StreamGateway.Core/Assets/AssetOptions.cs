@@ -79,7 +79,10 @@ public sealed class AssetOptions : IValidatableObject
     [Range(1, 3600)]
     public int WatchdogSeconds { get; set; } = 60;
 
-    /// <summary>Imports (<c>/asset/upload/url</c>) may fetch from private and loopback addresses. Off in production.</summary>
+    /// <summary>
+    /// Imports (<c>/asset/upload/url</c>) may fetch from private and loopback addresses, and transcode tasks may use
+    /// buckets and input URLs there. Off in production.
+    /// </summary>
     public bool AllowPrivateUrls { get; set; }
 
     /// <summary>How long an import may take to fetch its file.</summary>
@@ -99,6 +102,13 @@ public sealed class AssetOptions : IValidatableObject
     /// </summary>
     [Range(1, 1000)]
     public int MaxConcurrentImportsPerNode { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Transcode tasks (<c>POST /transcode</c>) of one project that may be pending or running at once; one more is
+    /// refused with 429 until one ends.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxActiveTranscodesPerProject { get; set; } = 10;
 
     public SlotLimits ImportSlots() => new("import", MaxConcurrentImportsPerProject, MaxConcurrentImportsPerNode);
 

@@ -2,7 +2,8 @@ using StreamGateway.Core.Http;
 
 namespace StreamGateway.Core.Assets;
 
-/// <summary>A unit of asset work (studio-api §3.11): an upload's or a recording's processing (<c>upload</c>), or a clip (<c>clip</c>).</summary>
+/// <summary>A unit of asset work (studio-api §3.11): an upload's or a recording's processing (<c>upload</c>), a clip (<c>clip</c>),
+/// or a file transcoded into the caller's bucket (<c>transcode-file</c>).</summary>
 public sealed class AssetTask : IListed
 {
     public Guid Id { get; set; }
@@ -23,4 +24,9 @@ public sealed class AssetTask : IListed
     public string? Output { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ScheduledAt { get; set; }
+    /// <summary>
+    /// Credentials the task needs while it runs (a transcode's buckets), sealed by <see cref="TaskCredentials"/>; never
+    /// in params, output, events or logs, and cleared when the task ends.
+    /// </summary>
+    public byte[]? SealedCredentials { get; set; }
 }

@@ -101,6 +101,7 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IConnectionMultip
             }
             logger.LogWarning("Asset {Asset} made no progress for {Seconds} s while {Phase}; queued its job again", asset.Id, o.StuckSeconds, asset.Phase);
         }
+        await RequeueStuckTranscodesAsync(scope, stuckCutoff, ct);
     }
 
     /// <summary>Deletes the partial upload files (<c>{WorkDir}/{asset}/*.part</c>) nobody has written since <paramref name="cutoff"/>.</summary>
@@ -128,6 +129,38 @@ public sealed class AssetWatchdog(IServiceScopeFactory scopes, IConnectionMultip
                 File.Delete(part);
                 logger.LogInformation("Deleted {File}: a partial upload nobody wrote to since {Cutoff}", part, cutoff);
             }
+        }
+    }
+
+    /// <summary>
+    /// A transcode task whose job stopped touching it (its node died) runs again once, from the start; if it stops
+    /// again it fails, and its credentials go.
+    /// </summary>
+    private async Task RequeueStuckTranscodesAsync(AsyncServiceScope scope, DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        var stuck = await db.Tasks.Where(t => t.Type == TranscodeFile.TaskType && (t.Phase == "pending" || t.Phase == "running") && t.UpdatedAt < cutoff)
+            .OrderBy(t => t.UpdatedAt).Select(t => new { t.Id, t.Retries }).Take(100).ToListAsync(ct);
+        foreach (var task in stuck)
+        {
+            var now = clock.GetUtcNow();
+            var claimed = await db.Tasks.Where(t => t.Id == task.Id && (t.Phase == "pending" || t.Phase == "running") && t.UpdatedAt < cutoff)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.UpdatedAt, now).SetProperty(t => t.Retries, t => t.Retries + 1), ct);
+            if (claimed == 0)
+            {
+                continue;
+            }
+            if (task.Retries >= 1)
+            {
+                var row = await db.Tasks.FirstAsync(t => t.Id == task.Id, ct);
+                await TranscodeFile.Fail(db, scope.ServiceProvider.GetRequiredService<AssetEvents>(), row,
+                    "the transcode stopped and did not resume; submit it again", now, ct);
+                logger.LogWarning("Transcode task {Task} stopped twice; it failed", task.Id);
+                continue;
+            }
+            var id = task.Id;
+            scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>().Enqueue<TranscodeFile>(job => job.RunAsync(id, CancellationToken.None));
+            logger.LogWarning("Transcode task {Task} made no progress for {Seconds} s; queued its job again", id, options.Value.StuckSeconds);
         }
     }
 

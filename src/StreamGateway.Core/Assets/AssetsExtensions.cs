@@ -28,6 +28,9 @@ public static class AssetsExtensions
         services.AddScoped<ClipAsset>();
         services.AddScoped<DropLiveCopies>();
         services.AddSingleton<VodDownloads>();
+        services.AddScoped<VodPipeline>();
+        services.AddScoped<TranscodeFile>();
+        services.AddSingleton<TaskCredentials>();
         services.AddHostedService<AssetWatchdog>();
         services.AddScoped<ImportAsset>();
         services.AddHttpClient(ImportAsset.HttpClientName)

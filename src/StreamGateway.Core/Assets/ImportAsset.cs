@@ -100,7 +100,7 @@ public sealed class ImportAsset(
         var file = Path.Combine(work, "import.part");
         try
         {
-            var size = await FetchAsync(new Uri(asset.SourceUrl!), file, ct);
+            var size = await FetchAsync(http.CreateClient(HttpClientName), new Uri(asset.SourceUrl!), file, options.Value, ct);
             await storage.PutSourceAsync(asset.Id, file);
             asset.Size = size;
             asset.UpdatedAt = clock.GetUtcNow();
@@ -117,14 +117,18 @@ public sealed class ImportAsset(
         }
     }
 
-    private async Task<long> FetchAsync(Uri url, string file, CancellationToken ct)
+    /// <summary>
+    /// The file at <paramref name="url"/> into <paramref name="file"/>, within <see cref="AssetOptions.MaxUploadBytes"/>
+    /// and <see cref="AssetOptions.ImportTimeoutSeconds"/>; any failure is an <see cref="AssetFailedException"/> that
+    /// names the host and the reason.
+    /// </summary>
+    internal static async Task<long> FetchAsync(HttpClient client, Uri url, string file, AssetOptions o, CancellationToken ct)
     {
-        var o = options.Value;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(TimeSpan.FromSeconds(o.ImportTimeoutSeconds));
         try
         {
-            using var response = await http.CreateClient(HttpClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, limit.Token);
+            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, limit.Token);
             if (!response.IsSuccessStatusCode)
             {
                 throw new AssetFailedException($"the file could not be fetched from {url.Host}: it answered {(int)response.StatusCode} {response.ReasonPhrase}");
@@ -134,20 +138,8 @@ public sealed class ImportAsset(
                 throw new AssetFailedException($"the file at {url.Host} is larger than the {o.MaxUploadBytes} byte limit");
             }
             await using var body = await response.Content.ReadAsStreamAsync(limit.Token);
-            await using var output = File.Create(file);
-            var buffer = new byte[1 << 16];
-            long size = 0;
-            int read;
-            while ((read = await body.ReadAsync(buffer, limit.Token)) > 0)
-            {
-                size += read;
-                if (size > o.MaxUploadBytes)
-                {
-                    throw new AssetFailedException($"the file at {url.Host} is larger than the {o.MaxUploadBytes} byte limit");
-                }
-                await output.WriteAsync(buffer.AsMemory(0, read), limit.Token);
-            }
-            return size;
+            return await CopyWithinAsync(body, file, o.MaxUploadBytes, $"the file at {url.Host} is larger than the {o.MaxUploadBytes} byte limit",
+                limit.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -163,5 +155,24 @@ public sealed class ImportAsset(
             var reason = e.InnerException is Http.AddressRefusedException refused ? refused.Message : e.Message;
             throw new AssetFailedException($"the file could not be fetched from {url.Host}: {reason}");
         }
+    }
+
+    /// <summary>Copies <paramref name="body"/> into a new <paramref name="file"/>, stopping with <paramref name="tooLarge"/> past <paramref name="max"/> bytes.</summary>
+    internal static async Task<long> CopyWithinAsync(System.IO.Stream body, string file, long max, string tooLarge, CancellationToken ct)
+    {
+        await using var output = File.Create(file);
+        var buffer = new byte[1 << 16];
+        long size = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            size += read;
+            if (size > max)
+            {
+                throw new AssetFailedException(tooLarge);
+            }
+            await output.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        return size;
     }
 }

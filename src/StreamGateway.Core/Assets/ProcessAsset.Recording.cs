@@ -88,7 +88,8 @@ public sealed partial class ProcessAsset
             }
             if (missing.Count > 0)
             {
-                var redone = await TranscodeChunkAsync(asset, segment.Index, await File.ReadAllBytesAsync(local, ct), segment.Duration, missing, ct);
+                var redone = await pipeline.TranscodeChunkAsync(Work(asset), segment.Index, await File.ReadAllBytesAsync(local, ct), segment.Duration, missing,
+                    KeepAsync(asset), ct);
                 foreach (var (name, result) in redone.Renditions)
                 {
                     outs[name] = result;

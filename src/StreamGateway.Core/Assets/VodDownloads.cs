@@ -26,7 +26,7 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
         {
             var dir = Path.Combine(work, "mp4-" + rendition.Name);
             Directory.CreateDirectory(dir);
-            var list = new StringBuilder();
+            var files = new List<string>();
             foreach (var seq in chunks)
             {
                 var local = Path.Combine(dir, $"{seq}.ts");
@@ -34,21 +34,42 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
                 {
                     throw new AssetFailedException($"rendition {rendition.Name} lost its segment {seq}");
                 }
-                list.Append(CultureInfo.InvariantCulture, $"file '{local}'\n");
+                files.Add(local);
             }
-            var listFile = Path.Combine(dir, "list.txt");
-            await File.WriteAllTextAsync(listFile, list.ToString(), ct);
-            var name = $"static{rendition.Name}.mp4";
-            var output = Path.Combine(dir, name);
-            await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.JoinToMp4(listFile, output), TimeSpan.FromMinutes(10), ct);
-            var probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(options.Value.FfprobePath, FfmpegArguments.ProbeStreams(output, ContainerFormats.Mp4),
-                TimeSpan.FromMinutes(1), ct));
-            var size = new FileInfo(output).Length;
-            var bitrate = probe.Duration is > 0 ? (long)(size * 8 / probe.Duration.Value) : rendition.BitrateBps;
-            await store.PutFileAsync(MediaKeys.Vod(asset.PlaybackId, name), output, CancellationToken.None);
-            made.Add(new Mp4Download(name, probe.Width ?? rendition.Width, probe.Height ?? rendition.Height, bitrate, size));
+            var (mp4, output) = await JoinToMp4Async(rendition, files, dir, ct);
+            await store.PutFileAsync(MediaKeys.Vod(asset.PlaybackId, mp4.Name), output, CancellationToken.None);
+            made.Add(mp4);
         }
         return made;
+    }
+
+    /// <summary>
+    /// A rendition's chunks (MPEG-TS files, in order) joined into <c>static{rendition}.mp4</c> in <paramref name="dir"/>
+    /// without re-encoding, with the facts a download lists.
+    /// </summary>
+    public async Task<(Mp4Download Mp4, string Path)> JoinToMp4Async(Rendition rendition, IReadOnlyList<string> chunkFiles, string dir, CancellationToken ct)
+    {
+        var listFile = Path.Combine(dir, "list.txt");
+        await File.WriteAllTextAsync(listFile, ConcatList(chunkFiles), ct);
+        var name = $"static{rendition.Name}.mp4";
+        var output = Path.Combine(dir, name);
+        await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.JoinToMp4(listFile, output), TimeSpan.FromMinutes(10), ct);
+        var probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(options.Value.FfprobePath, FfmpegArguments.ProbeStreams(output, ContainerFormats.Mp4),
+            TimeSpan.FromMinutes(1), ct));
+        var size = new FileInfo(output).Length;
+        var bitrate = probe.Duration is > 0 ? (long)(size * 8 / probe.Duration.Value) : rendition.BitrateBps;
+        return (new Mp4Download(name, probe.Width ?? rendition.Width, probe.Height ?? rendition.Height, bitrate, size), output);
+    }
+
+    /// <summary>An ffmpeg concat list naming each file in order.</summary>
+    public static string ConcatList(IEnumerable<string> files)
+    {
+        var list = new StringBuilder();
+        foreach (var file in files)
+        {
+            list.Append(CultureInfo.InvariantCulture, $"file '{file}'\n");
+        }
+        return list.ToString();
     }
 
     /// <summary>JPEG thumbnails every few seconds of the source and the WebVTT file that places them on the timeline.</summary>

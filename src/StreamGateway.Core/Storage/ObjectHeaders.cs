@@ -11,13 +11,14 @@ public static class ObjectHeaders
         ".ts" => "video/mp2t",
         ".m3u8" => "application/vnd.apple.mpegurl",
         ".mp4" => "video/mp4",
+        ".m4s" => "video/iso.segment",
         ".jpg" => "image/jpeg",
         ".vtt" => "text/vtt",
         _ => "application/octet-stream",
     };
 
     /// <summary>Immutable media gets a year; playlists and anything else are not cached downstream.</summary>
-    public static string CacheControl(string key) => Path.GetExtension(key) is ".ts" or ".mp4" or ".jpg"
+    public static string CacheControl(string key) => Path.GetExtension(key) is ".ts" or ".m4s" or ".mp4" or ".jpg"
         ? "public, max-age=31536000, immutable"
         : "no-cache";
 }

@@ -20,8 +20,15 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
     private readonly SemaphoreSlim _writers;
 
     public S3SegmentStore(IOptions<StorageOptions> options)
+        : this(options.Value.S3, http: null)
     {
-        _options = options.Value.S3;
+    }
+
+    /// <summary>A store on <paramref name="options"/>'s bucket (the gateway's own, or a caller's for a transcode task).</summary>
+    /// <param name="http">Where the SDK gets its HTTP clients (one that refuses private addresses, for a caller's endpoint); null for the SDK's own.</param>
+    public S3SegmentStore(S3StorageOptions options, HttpClientFactory? http)
+    {
+        _options = options;
         _writers = new SemaphoreSlim(_options.MaxOpenWriters, _options.MaxOpenWriters);
         // Checksums only where S3 requires them: the SDK's default aws-chunked uploads with trailing checksums are not
         // understood by every S3-compatible store.
@@ -32,6 +39,12 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         };
+        if (http is not null)
+        {
+            config.HttpClientFactory = http;
+            config.MaxErrorRetry = 2;
+            config.Timeout = TimeSpan.FromSeconds(60);
+        }
         if (!string.IsNullOrEmpty(_options.ServiceUrl))
         {
             config.ServiceURL = _options.ServiceUrl;
@@ -281,6 +294,13 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
             return null;
         }
     }
+
+    /// <summary>
+    /// Lists at most one key under <paramref name="prefix"/>: the cheapest request that shows the bucket exists and
+    /// takes these credentials. Credentials allowed to write but not to list get AccessDenied, which a caller may accept.
+    /// </summary>
+    public async Task ListOneAsync(string prefix, CancellationToken ct) =>
+        await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = prefix, MaxKeys = 1 }, ct);
 
     public async Task DeleteAsync(string key, CancellationToken ct) =>
         await _client.DeleteObjectAsync(_options.Bucket, key, ct);

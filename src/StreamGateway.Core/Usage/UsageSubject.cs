@@ -5,4 +5,7 @@ public readonly record struct UsageSubject(Guid ProjectId, Guid StreamId = defau
 {
     public static UsageSubject ForStream(Guid projectId, Guid streamId) => new(projectId, StreamId: streamId);
     public static UsageSubject ForAsset(Guid projectId, Guid assetId) => new(projectId, AssetId: assetId);
+
+    /// <summary>A transcode task's work counts as VOD under the task's id (it makes no asset).</summary>
+    public static UsageSubject ForTask(Guid projectId, Guid taskId) => new(projectId, AssetId: taskId);
 }

@@ -222,6 +222,21 @@ public sealed class FfmpegArguments
         .Build();
 
     /// <summary>
+    /// The same join as <see cref="JoinToMp4"/>, written as fragmented-MP4 HLS instead: <c>init.mp4</c>, segments
+    /// <c>{n}.m4s</c> cut at keyframes about every <paramref name="segmentSeconds"/>, and a VOD media playlist
+    /// <c>index.m3u8</c>, all in <paramref name="outputDir"/>.
+    /// </summary>
+    public static IReadOnlyList<string> JoinToFmp4Hls(string concatList, string outputDir, double segmentSeconds) => new FfmpegArguments()
+        .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
+        .Add("-protocol_whitelist", "file").Add("-format_whitelist", "concat," + ContainerFormats.MpegTs)
+        .Add("-f", "concat").Add("-safe", "0").Add("-i", concatList)
+        .Add("-map", "0:v:0").Add("-map", "0:a:0?").Add("-c", "copy").Add("-bsf:a", "aac_adtstoasc")
+        .Add("-f", "hls").Add("-hls_time", segmentSeconds.ToString("0.###", CultureInfo.InvariantCulture)).Add("-hls_playlist_type", "vod")
+        .Add("-hls_segment_type", "fmp4").Add("-hls_fmp4_init_filename", "init.mp4").Add("-hls_flags", "independent_segments")
+        .Add("-hls_segment_filename", Path.Combine(outputDir, "%d.m4s")).Add(Path.Combine(outputDir, "index.m3u8"))
+        .Build();
+
+    /// <summary>
     /// Restreams MPEG-TS read from stdin (a rendition's segments, one after another) to an RTMP(S) target as FLV or to
     /// an SRT target as MPEG-TS, without re-encoding; progress (bytes written) as key=value lines on stdout each second.
     /// </summary>
