@@ -238,13 +238,26 @@ public sealed class TranscodeFile(
         return true;
     }
 
-    /// <summary>The input object into <paramref name="file"/>, within <see cref="AssetOptions.MaxUploadBytes"/>.</summary>
+    /// <summary>
+    /// The input object into <paramref name="file"/>, within <see cref="AssetOptions.MaxUploadBytes"/> and
+    /// <see cref="AssetOptions.ImportTimeoutSeconds"/>, as a URL import.
+    /// </summary>
     private async Task<bool> DownloadAsync(S3SegmentStore bucket, BucketAccess input, string key, string file, CancellationToken ct)
     {
-        var max = options.Value.MaxUploadBytes;
-        await using var body = await bucket.OpenReadAsync(key, ct)
-                               ?? throw new AssetFailedException($"the input file '{key}' was not found in the {InputRole} '{input.Bucket}'");
-        await ImportAsset.CopyWithinAsync(body, file, max, $"the input file '{key}' is larger than the {max} byte limit", ct);
+        var o = options.Value;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(o.ImportTimeoutSeconds));
+        try
+        {
+            await using var body = await bucket.OpenReadAsync(key, limit.Token)
+                                   ?? throw new AssetFailedException($"the input file '{key}' was not found in the {InputRole} '{input.Bucket}'");
+            await ImportAsset.CopyWithinAsync(body, file, o.MaxUploadBytes, $"the input file '{key}' is larger than the {o.MaxUploadBytes} byte limit",
+                limit.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new AssetFailedException($"fetching the input file '{key}' took longer than {o.ImportTimeoutSeconds} s");
+        }
         return true;
     }
 
