@@ -27,6 +27,7 @@ builder.Services.AddSingleton(roles);
 builder.Services.AddGatewayInfrastructure(builder.Configuration);
 builder.Services.AddGatewayJobs(runServer: roles.Worker);
 builder.Services.AddGatewayHealth();
+builder.Services.AddGatewayMetrics();
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddAccounts();
 builder.Services.AddStreams();
@@ -42,6 +43,7 @@ builder.AddGatewayHttp();
 var app = builder.Build();
 app.Logger.LogInformation("Gateway node roles: {Roles}", roles);
 app.UseGatewayHttp();
+app.UseGatewayMetrics();
 app.MapGatewayHealth();
 app.UseWebhooks();
 if (roles.Api)

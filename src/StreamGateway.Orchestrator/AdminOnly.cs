@@ -15,18 +15,32 @@ public sealed class AdminOnly(IOptions<OrchestratorOptions> options) : IEndpoint
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (options.Value.AdminToken is not { Length: > 0 } secret)
-        {
-            return ValueTask.FromResult<object?>(TypedResults.NotFound());
-        }
         var http = context.HttpContext;
+        return Refusal(http, options.Value.AdminToken) switch
+        {
+            null => next(context),
+            (404, _) => ValueTask.FromResult<object?>(TypedResults.NotFound()),
+            var (status, message) => ValueTask.FromResult<object?>(TypedResults.Text(message, statusCode: status)),
+        };
+    }
+
+    /// <summary>
+    /// Null when the request carries <paramref name="secret"/> as its bearer token; else the status and message to
+    /// answer (404 when no token is configured, 401 with a challenge otherwise).
+    /// </summary>
+    public static (int Status, string Message)? Refusal(HttpContext http, string? secret)
+    {
+        if (secret is not { Length: > 0 })
+        {
+            return (StatusCodes.Status404NotFound, "not found\n");
+        }
         string? presented = http.Request.Headers.Authorization;
         if (presented is null || !presented.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || !Matches(presented[Scheme.Length..], secret))
         {
             http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-            return ValueTask.FromResult<object?>(TypedResults.Text("this endpoint needs the operator's admin token\n", statusCode: StatusCodes.Status401Unauthorized));
+            return (StatusCodes.Status401Unauthorized, "this endpoint needs the operator's admin token\n");
         }
-        return next(context);
+        return null;
     }
 
     /// <summary>Compares digests, so neither the content nor the length of the secret shows in the time taken.</summary>

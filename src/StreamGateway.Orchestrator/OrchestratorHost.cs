@@ -31,8 +31,10 @@ public static class OrchestratorHost
         builder.Services.AddSegments();
         builder.Services.AddChainRegistration(builder.Configuration);
         builder.Services.AddPayments();
+        builder.Services.AddOrchestratorMetrics();
 
         var app = builder.Build();
+        app.UseOrchestratorMetrics();
         app.MapDiscovery();
         app.MapSegments();
         app.MapPayments();

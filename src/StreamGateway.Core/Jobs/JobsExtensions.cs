@@ -27,6 +27,7 @@ public static class JobsExtensions
     {
         services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<JobSlots>();
+        services.AddHostedService<JobQueueGauges>();
         services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -17,8 +17,11 @@ public sealed class LivePublishers(IConnectionMultiplexer redis, ILogger<LivePub
 
     public int Count => _bySession.Count;
 
-    public async Task StartAsync(CancellationToken cancellationToken) =>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Health.GatewayMetrics.Meter.CreateObservableGauge("sg.live.publishers", () => Count, "{publisher}", "RTMP publishers live on this node");
         await redis.GetSubscriber().SubscribeAsync(Channel, (_, message) => OnKick((string)message!));
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(Channel);
 

@@ -279,6 +279,7 @@ internal sealed class LiveSegmenter(
             Renditions = [.. _ladder],
         });
 
+        Health.GatewayMetrics.SegmentsIngested.Add(1);
         var issues = _health.OnSegment(duration, bytes);
         if (await transcoding.IssueAsync(sessionId) is { } transcodeIssue)
         {

@@ -15,9 +15,12 @@ public sealed partial class LocalSegmentStore : ISegmentStore, ILocalSegmentFile
 
     public Task PutFileAsync(string key, string localPath, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var target = PathFor(key);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Move(localPath, target, overwrite: true);
+        Health.GatewayMetrics.StoreWriteDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+            Health.GatewayMetrics.Tag("backend", "local"));
         return Task.CompletedTask;
     }
 

@@ -18,6 +18,8 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
     private bool _multiDelete = true;
     private bool _serverCopy = true;
     private readonly SemaphoreSlim _writers;
+    /// <summary>The gateway's own media store (measured in /metrics), not a caller's bucket.</summary>
+    private readonly bool _ownStore;
 
     public S3SegmentStore(IOptions<StorageOptions> options)
         : this(options.Value.S3, http: null)
@@ -29,6 +31,7 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
     public S3SegmentStore(S3StorageOptions options, HttpClientFactory? http)
     {
         _options = options;
+        _ownStore = http is null;
         _writers = new SemaphoreSlim(_options.MaxOpenWriters, _options.MaxOpenWriters);
         // Checksums only where S3 requires them: the SDK's default aws-chunked uploads with trailing checksums are not
         // understood by every S3-compatible store.
@@ -65,6 +68,7 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
     /// </summary>
     public async Task PutFileAsync(string key, string localPath, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (new FileInfo(localPath).Length < _options.MultipartFromBytes)
         {
             await _client.PutObjectAsync(Described(new PutObjectRequest { BucketName = _options.Bucket, Key = key, FilePath = localPath, UseChunkEncoding = false }), ct);
@@ -80,6 +84,11 @@ public sealed class S3SegmentStore : ISegmentStore, IRangedSegmentStore, IDispos
             await writer.CommitAsync(ct);
         }
         File.Delete(localPath);
+        if (_ownStore)
+        {
+            Health.GatewayMetrics.StoreWriteDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                Health.GatewayMetrics.Tag("backend", "s3"));
+        }
     }
 
     private static async Task CopyAsync(System.IO.Stream input, StoreWriter writer, CancellationToken ct)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using StreamGateway.Core.Health;
 using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -127,6 +129,8 @@ public sealed class SegmentTranscoder(
             }
             if (!paid.IsZero)
             {
+                GatewayMetrics.TicketsSent.Add(payment.TicketSenderParams.Count, GatewayMetrics.Tag("orchestrator", orchestrator.Id));
+                GatewayMetrics.TicketValueSent.Add((double)paid, GatewayMetrics.Tag("orchestrator", orchestrator.Id));
                 logger.LogDebug("Segment {Seq} of {PlaybackId}: {Tickets} tickets worth {Value} wei to {Orchestrator}",
                     work.Seq, work.PlaybackId, payment.TicketSenderParams.Count, paid, orchestrator.Id);
             }
@@ -149,6 +153,8 @@ public sealed class SegmentTranscoder(
                     ? "transcoded by an orchestrator under a ban for bad work, every other being unavailable; its renditions passed every check"
                     : null));
                 await orchestrators.EndAsync(work.Key, orchestrator.Id, work.Seq, score, null);
+                Measure(orchestrator.Id, "ok", started);
+                GatewayMetrics.SegmentsTranscoded.Add(1, GatewayMetrics.Tag("orchestrator", orchestrator.Id));
                 logger.LogDebug("Segment {Seq} of {PlaybackId} transcoded by {Orchestrator} (score {Score:0.00}); ms after the " +
                     "attempt began: session {Session:0}, paid {Paid:0}, transcoded {Transcoded:0}, fetched {Fetched:0}, checked {Checked:0}, " +
                     "published {Published:0}", work.Seq, work.PlaybackId, orchestrator.Id, score, tSession.TotalMilliseconds,
@@ -167,11 +173,14 @@ public sealed class SegmentTranscoder(
         catch (OrchestratorException e)
         {
             (error, reason) = (e.Message, e.Reason);
+            Measure(orchestrator.Id, "error", started);
         }
         catch (BadWorkException e)
         {
             // Wrong work is not bad luck, but one failed check is not proof either: the caller bans on confirmation.
             (error, reason, badWork) = (e.Message, "an orchestrator's renditions failed verification", e.Message);
+            Measure(orchestrator.Id, "bad_work", started);
+            GatewayMetrics.VerificationFailures.Add(1, GatewayMetrics.Tag("orchestrator", orchestrator.Id));
         }
         logger.LogWarning("Segment {Seq} of {PlaybackId} failed on {Orchestrator}: {Error}", work.Seq, work.PlaybackId, orchestrator.Id, error);
         await orchestrators.EndAsync(work.Key, orchestrator.Id, work.Seq, null, error);
@@ -181,6 +190,13 @@ public sealed class SegmentTranscoder(
             await directory.SuspendAsync(orchestrator.Id, error);
         }
         return (reason, badWork);
+    }
+
+    private void Measure(string orchestrator, string outcome, long started)
+    {
+        var tags = new TagList { { "orchestrator", orchestrator }, { "outcome", outcome } };
+        GatewayMetrics.TranscodeAttempts.Add(1, tags);
+        GatewayMetrics.TranscodeDuration.Record(clock.GetElapsedTime(started).TotalSeconds, tags);
     }
 
     /// <summary>

@@ -69,7 +69,9 @@ public sealed class DeliverWebhook(
             var body = Body(row, webhook.Id, now);
             var (log, retryable) = await SendAsync(webhook, row.Event, eventId, body, attempt, ct);
             db.WebhookLogs.Add(log);
-            if (retryable && attempt <= o.MaxRetries)
+            var retry = retryable && attempt <= o.MaxRetries;
+            Health.GatewayMetrics.WebhookDeliveries.Add(1, Health.GatewayMetrics.Tag("outcome", log.Success ? "delivered" : retry ? "retrying" : "failed"));
+            if (retry)
             {
                 retryIn = o.RetryDelay(attempt);
                 delivery.Attempt = attempt + 1;

@@ -87,8 +87,10 @@ public sealed class PaymentLedger(TicketIssuer issuer, ChainClock chain, Winning
                 }
                 _balances.Add((sender, session), ev, clock.GetUtcNow());
             }
+            OrchestratorMetrics.TicketsReceived.Add(1);
             if (TicketMath.IsWinning(sent.Sig.Span, rand, winProb))
             {
+                OrchestratorMetrics.TicketsWon.Add(1);
                 winners.Add(new WinningTicket
                 {
                     Recipient = Convert.ToHexStringLower(ticket.Recipient),

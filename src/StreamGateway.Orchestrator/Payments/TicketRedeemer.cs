@@ -91,6 +91,7 @@ public sealed class TicketRedeemer(ChainClock chain, WinningTicketStore store, I
             var used = await UsedAsync(t);
             t.Status = used ? "redeemed" : "failed";
             t.Error = used ? null : "the redemption transaction did not use the ticket";
+            OrchestratorMetrics.TicketsRedeemed.Add(1, OrchestratorMetrics.Tag("status", t.Status));
             logger.LogInformation("Winning ticket {Hash} ({FaceValue} wei from {Sender}): {Status} in {Tx}", t.Hash, t.FaceValue, t.Sender, t.Status, t.Transaction);
         }
         store.Flush(due);

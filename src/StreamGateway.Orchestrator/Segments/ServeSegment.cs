@@ -129,7 +129,10 @@ public sealed class ServeSegment(
             var duration = TimeSpan.FromMilliseconds(segment.Duration == 0 ? DefaultDurationMs : segment.Duration);
             var timeout = TimeSpan.FromSeconds(Math.Max(30, 4 * duration.TotalSeconds));
             var outputs = ladder.Select(p => (p, store.PathFor(sessionId, p.Name, segment.Seq))).ToList();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var renditions = await transcoder.TranscodeAsync(source, outputs, timeout, http.RequestAborted);
+            OrchestratorMetrics.TranscodeDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            OrchestratorMetrics.Segments.Add(1, OrchestratorMetrics.Tag("outcome", "transcoded"));
             var data = new TranscodeData();
             data.Segments.AddRange(renditions.Select(r => new TranscodedSegmentData
             {
@@ -146,6 +149,7 @@ public sealed class ServeSegment(
         catch (Exception e) when (e is FfmpegException or InvalidDataException or System.Text.Json.JsonException or IOException)
         {
             logger.LogWarning(e, "Transcoding segment {Seq} of session {Session} failed", segment.Seq, sessionId);
+            OrchestratorMetrics.Segments.Add(1, OrchestratorMetrics.Tag("outcome", "failed"));
             result.Error = e.Message;
         }
         finally
@@ -188,6 +192,7 @@ public sealed class ServeSegment(
     /// <summary>go-O answers every error with Go's http.Error: text/plain, message and a newline.</summary>
     private static Task RefuseAsync(HttpContext http, int status, string message)
     {
+        OrchestratorMetrics.Segments.Add(1, OrchestratorMetrics.Tag("outcome", "refused"));
         http.Response.StatusCode = status;
         http.Response.ContentType = LivepeerHeaders.ErrorContentType;
         return http.Response.WriteAsync(message + "\n", http.RequestAborted);
