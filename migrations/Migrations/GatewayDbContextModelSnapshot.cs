@@ -646,6 +646,9 @@ namespace StreamGateway.Migrations.Migrations
                     b.Property<Guid>("AssetId")
                         .HasColumnType("uuid");
 
+                    b.Property<double>("DeliveredSeconds")
+                        .HasColumnType("double precision");
+
                     b.Property<long>("OutputPixels")
                         .HasColumnType("bigint");
 
@@ -661,6 +664,163 @@ namespace StreamGateway.Migrations.Migrations
                     b.HasKey("ProjectId", "Hour", "StreamId", "AssetId");
 
                     b.ToTable("usage_hours", (string)null);
+                });
+
+            modelBuilder.Entity("StreamGateway.Core.Viewership.ViewHour", b =>
+                {
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PlaybackId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CreatorId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DeviceType")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Device")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Os")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Browser")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BrowserEngine")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Country")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("AssetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ErrorSessions")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PlaytimeMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RebufferMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sessions")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("StreamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("TtffCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TtffMsSum")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Views")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ProjectId", "Hour", "PlaybackId", "CreatorId", "DeviceType", "Device", "Os", "Browser", "BrowserEngine", "Country");
+
+                    b.HasIndex("ProjectId", "PlaybackId", "Hour");
+
+                    b.ToTable("view_hours", (string)null);
+                });
+
+            modelBuilder.Entity("StreamGateway.Core.Viewership.ViewSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AssetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Browser")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("BrowserEngine")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("CreatorId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("DeliveredMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DeviceType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Os")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PlaybackId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("PlayerReported")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("PlaytimeMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("RebufferMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("RolledUp")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Started")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("StreamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("TtffMs")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ViewerId")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSeenAt")
+                        .HasFilter("NOT \"RolledUp\"");
+
+                    b.HasIndex("ProjectId", "LastSeenAt");
+
+                    b.HasIndex("ProjectId", "StartedAt");
+
+                    b.ToTable("view_sessions", (string)null);
                 });
 
             modelBuilder.Entity("StreamGateway.Core.Webhooks.Webhook", b =>

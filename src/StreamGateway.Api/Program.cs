@@ -13,6 +13,7 @@ using StreamGateway.Core.Storage;
 using StreamGateway.Core.Streams;
 using StreamGateway.Core.Transcoding;
 using StreamGateway.Core.Usage;
+using StreamGateway.Core.Viewership;
 using StreamGateway.Core.Webhooks;
 
 // `migrate` and `admin ...` are operator commands that share the gateway's configuration; anything else runs the server.
@@ -38,6 +39,7 @@ builder.Services.AddLive(listen: roles.Ingest);
 builder.Services.AddTranscoding();
 builder.Services.AddPlayback();
 builder.Services.AddMultistream();
+builder.Services.AddViewership();
 builder.AddGatewayHttp();
 
 var app = builder.Build();
@@ -66,12 +68,14 @@ static void MapPublicSurface(WebApplication app)
     api.MapOrchestrators();
     api.MapNode();
     api.MapUsage();
+    api.MapViewership();
     api.MapAssets();
     api.MapClips();
     api.MapTranscode();
     api.MapSigningKeys();
     api.MapMultistreamTargets();
     app.MapAssetUploads();
+    app.MapViewerReports();
     app.MapApiPreflight();
     app.MapHls();
     app.MapApiFallback();

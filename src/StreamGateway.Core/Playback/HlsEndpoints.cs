@@ -188,7 +188,8 @@ public static partial class HlsEndpoints
     }
 
     private static async Task<IResult> SegmentAsync(string playbackId, string rendition, string segment, HttpContext http,
-        ISegmentStore store, PlaybackGate gate, PlaybackAccess access, CancellationToken ct)
+        ISegmentStore store, PlaybackGate gate, PlaybackAccess access, Viewership.ViewTracker views, IOptions<Live.IngestOptions> ingest,
+        IOptions<Assets.AssetOptions> assets, CancellationToken ct)
     {
         if (!Id().IsMatch(playbackId) || !Streams.StreamRules.IsRenditionName(rendition) || !SegmentName().IsMatch(segment))
         {
@@ -221,7 +222,13 @@ public static partial class HlsEndpoints
         {
             http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
         }
-        return await StoredFileAsync(http, store, contentType, ct, live, vod);
+        var result = await StoredFileAsync(http, store, contentType, ct, live, vod);
+        if (contentType == SegmentContentType && result is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound })
+        {
+            // A viewer counts from the media it is served: a segment of the stream's or the asset's nominal length.
+            views.Served(http, playbackId, admission.Target.Verdict == PlaybackVerdict.Stream ? ingest.Value.SegmentSeconds : assets.Value.SegmentSeconds);
+        }
+        return result;
     }
 
     /// <summary>A finished asset's static MP4s (<c>/hls/{playbackId}/static360p0.mp4</c>), with range requests for seeking.</summary>

@@ -22,7 +22,7 @@ public sealed class UsageMetricResource
     /// <summary>Transcoded minutes (Studio's total usage).</summary>
     [JsonPropertyName("TotalUsageMins"), Description("Transcoded minutes, as Studio counts total usage.")] public double TotalUsageMins { get; init; }
     /// <summary>Viewer delivery is not metered yet: always 0.</summary>
-    [JsonPropertyName("DeliveryUsageMins"), Description("Minutes delivered to viewers; not metered yet, always 0.")] public double DeliveryUsageMins { get; init; }
+    [JsonPropertyName("DeliveryUsageMins"), Description("Minutes of media the gateway served to viewers (HLS segments).")] public double DeliveryUsageMins { get; init; }
     /// <summary>Stored minutes: assets come with VOD; 0 until then.</summary>
     [JsonPropertyName("StorageUsageMins"), Description("Minutes of stored assets; 0 until assets exist.")] public double StorageUsageMins { get; init; }
     [JsonPropertyName("SourceMins"), Description("Minutes of source video ingested (live segments received).")] public double SourceMins { get; init; }
@@ -90,6 +90,7 @@ public static class UsageEndpoints
             UserId = caller.UserId.ToString(),
             TotalUsageMins = Math.Round(transcoded, 3),
             SourceMins = Math.Round(hours.Sum(u => u.SourceSeconds) / 60, 3),
+            DeliveryUsageMins = Math.Round(hours.Sum(u => u.DeliveredSeconds) / 60, 3),
             TranscodedMins = Math.Round(transcoded, 3),
             OutputPixels = hours.Sum(u => u.OutputPixels),
             PaidWei = hours.Aggregate(0m, (sum, u) => sum + u.PaidWei).ToString(CultureInfo.InvariantCulture),

@@ -20,6 +20,8 @@ public sealed class UsageHour
     public double SourceSeconds { get; set; }
     public double TranscodedSeconds { get; set; }
     public long OutputPixels { get; set; }
+    /// <summary>Media the gateway served to viewers (HLS segments), in seconds of playback.</summary>
+    public double DeliveredSeconds { get; set; }
     /// <summary>Expected value of the tickets sent to orchestrators, in wei.</summary>
     public decimal PaidWei { get; set; }
 }
