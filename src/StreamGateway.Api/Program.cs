@@ -59,6 +59,7 @@ return 0;
 static void MapPublicSurface(WebApplication app)
 {
     app.MapPlayback();
+    app.MapPlayerPages();
     // The order below is the order of paths in the published openapi.yaml.
     var api = app.MapGatewayApi();
     api.MapStreams();

@@ -9,21 +9,12 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SignJWT, importPKCS8 } from "jose";
 import { launchBrowser } from "./lib/player.mjs";
-import { gatewayEnv, makeFixture, masterUrl, publish, waitForLiveMaster } from "./lib/live.mjs";
+import { api as call, gatewayEnv, makeFixture, masterUrl, publish, waitForLiveMaster } from "./lib/live.mjs";
 
 const env = gatewayEnv();
 const runTag = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 
-async function api(method, path, body) {
-  const res = await fetch(`${env.apiUrl.replace(/\/$/, "")}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${env.apiKey}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const api = (method, path, body) => call(env, method, path, body);
 
 /** A viewer token as ui-kit's signAccessJwt makes one: ES256, pub = the key as the API returned it, sub = playback id. */
 async function viewerToken(key, playbackId) {

@@ -35,8 +35,11 @@ public static partial class HlsEndpoints
         return app;
     }
 
-    public static IServiceCollection AddPlayback(this IServiceCollection services) =>
-        services.AddSingleton<PlaybackGate>().AddSingleton<PlaylistWaits>().AddSingleton<PlaybackAccess>().AddAccessControl();
+    public static IServiceCollection AddPlayback(this IServiceCollection services)
+    {
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section);
+        return services.AddSingleton<PlaybackGate>().AddSingleton<PlaylistWaits>().AddSingleton<PlaybackAccess>().AddAccessControl();
+    }
 
     private static async Task<IResult> MasterAsync(string playbackId, HttpContext http, LivePlaylists playlists,
         IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, PlaybackAccess access,

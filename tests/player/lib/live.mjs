@@ -116,3 +116,15 @@ export async function waitForLiveMaster(url, timeoutMs) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A call to the gateway's API with the environment's key; resolves with the parsed answer, throws on a status of 300 or more. */
+export async function api(env, method, path, body) {
+  const res = await fetch(`${env.apiUrl.replace(/\/$/, "")}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${env.apiKey}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -78,6 +78,10 @@ export async function launchBrowser() {
       await tab.waitForFunction(() => typeof window.sgAttach === "function" && typeof window.Hls === "function");
       return player;
     },
+    /** A new empty tab, for pages the gateway serves itself (its embeddable player). */
+    newTab() {
+      return context.newPage();
+    },
     async close() {
       await context.close().catch(() => {});
       await page.close();
