@@ -147,7 +147,11 @@ describe("asset upload (sdk.asset, sdk.task, sdk.playback)", { skip }, () => {
     assert.match(vtt, /^WEBVTT/);
     const pictures = [...vtt.matchAll(/^(\d+\.jpg)$/gm)].map((m) => m[1]);
     assert.equal(pictures.length, 2, vtt);
-    const jpeg = await fetch(new URL(pictures[0], thumbs.url));
+    // The first of them is the poster, as its own source.
+    const poster = playback.playbackInfo.meta.source.find((s) => s.hrn === "Thumbnail (JPEG)");
+    assert.equal(poster.type, "image/jpeg");
+    assert.equal(poster.url, new URL(pictures[0], thumbs.url).toString());
+    const jpeg = await fetch(poster.url);
     assert.equal(jpeg.headers.get("content-type"), "image/jpeg");
     assert.deepEqual([...new Uint8Array(await jpeg.arrayBuffer()).subarray(0, 2)], [0xff, 0xd8]);
 

@@ -64,6 +64,8 @@ public static class PlaybackEndpoints
         if (asset.HasThumbnails)
         {
             sources.Add(new PlaybackSource("Thumbnails", "text/vtt", $"{baseUrl}/hls/{asset.PlaybackId}/{MediaKeys.ThumbnailsVtt}"));
+            // The first thumbnail (the opening frame) is the poster players show before playing.
+            sources.Add(new PlaybackSource("Thumbnail (JPEG)", "image/jpeg", $"{baseUrl}/hls/{asset.PlaybackId}/{MediaKeys.FirstThumbnail}"));
         }
         return new PlaybackInfo("vod", new PlaybackMeta { PlaybackPolicy = StoredJson.Element(asset.PlaybackPolicy), Source = sources });
     }

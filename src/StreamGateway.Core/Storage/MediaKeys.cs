@@ -18,6 +18,7 @@ namespace StreamGateway.Core.Storage;
 public static class MediaKeys
 {
     public const string ThumbnailsVtt = "thumbnails/thumbnails.vtt";
+    public const string FirstThumbnail = "thumbnails/1.jpg";
 
     /// <summary>A live segment in a rendition's folder; <paramref name="file"/> is its playlist URI.</summary>
     public static string Live(string playbackId, string rendition, string file) => $"live/{playbackId}/{rendition}/{file}";

@@ -314,12 +314,13 @@ public sealed class ClusterTests
         using var client = new System.Net.Sockets.TcpClient();
         await client.ConnectAsync(rtmp.Host, rtmp.Port);
         var stream = client.GetStream();
-        await stream.WriteAsync(before);
-        await stream.WriteAsync((byte[])[0x03, .. new byte[1536]]);
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var answer = new byte[1];
         try
         {
+            // A node that refuses the header may reset the connection while the handshake is still being written.
+            await stream.WriteAsync(before);
+            await stream.WriteAsync((byte[])[0x03, .. new byte[1536]]);
             return await stream.ReadAsync(answer, limit.Token) == 1 ? answer[0] : -1;
         }
         catch (IOException)
