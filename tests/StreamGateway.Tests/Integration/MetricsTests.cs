@@ -8,7 +8,9 @@ namespace StreamGateway.Tests.Integration;
 /// <summary>
 /// <c>/metrics</c> on the gateway and the orchestrators: Prometheus text for the operator only, that parses line by line
 /// and moves while a stream is live (segments in, transcodes per orchestrator and outcome, tickets, renditions made).
+/// It reads every devnet orchestrator, so it never runs beside the tests that stop one.
 /// </summary>
+[Collection(Transcoding.DevnetOrchestrators.Name)]
 public sealed partial class MetricsTests
 {
     private static readonly Gateway Gw = Gateway.Instance;
