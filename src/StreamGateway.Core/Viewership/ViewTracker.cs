@@ -193,6 +193,8 @@ public sealed class ViewTracker(
         var gap = options.Value.SessionGapSeconds;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        // Delivery goes into usage once per stream or asset and write, not once per viewer.
+        var delivered = new Dictionary<Usage.UsageSubject, (double Seconds, DateTimeOffset At)>();
         foreach (var ((playbackId, viewer), p) in batch)
         {
             try
@@ -208,12 +210,24 @@ public sealed class ViewTracker(
                 {
                     var subject = content.AssetId != Guid.Empty ? Usage.UsageSubject.ForAsset(content.ProjectId, content.AssetId)
                         : Usage.UsageSubject.ForStream(content.ProjectId, content.StreamId);
-                    await usage.AddAsync(subject, p.LastSeen, deliveredSeconds: p.ServedMs / 1000.0);
+                    var sum = delivered.GetValueOrDefault(subject);
+                    delivered[subject] = (sum.Seconds + p.ServedMs / 1000.0, p.LastSeen > sum.At ? p.LastSeen : sum.At);
                 }
             }
             catch (Exception e) when (e is RedisException or TimeoutException or DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
             {
                 logger.LogWarning("Viewership of {PlaybackId} could not be written: {Error}", playbackId, e.Message);
+            }
+        }
+        foreach (var (subject, (seconds, at)) in delivered)
+        {
+            try
+            {
+                await usage.AddAsync(subject, at, deliveredSeconds: seconds);
+            }
+            catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                logger.LogWarning("Delivery usage could not be written: {Error}", e.Message);
             }
         }
     }
@@ -247,12 +261,19 @@ public sealed class ViewTracker(
             """);
     }
 
-    /// <summary>The stream or asset a playback id plays (cached a minute), or null when it plays nothing.</summary>
+    /// <summary>
+    /// The stream or asset a playback id plays (cached a minute), or null when it plays nothing. Only ids that play
+    /// something are cached: made-up ids (anyone may report on or ask about any id) cost a lookup, never memory.
+    /// </summary>
     public async Task<Content?> ContentAsync(GatewayDbContext db, string playbackId)
     {
         if (cache.TryGetValue(("view-content", playbackId), out Content? known))
         {
             return known;
+        }
+        if (!IsPlaybackId(playbackId))
+        {
+            return null;
         }
         Content? found = null;
         var stream = await db.Streams.AsNoTracking().Where(s => s.PlaybackId == playbackId && s.DeletedAt == null && !s.Suspended)
@@ -270,9 +291,15 @@ public sealed class ViewTracker(
                 found = new Content(asset.ProjectId, Guid.Empty, asset.Id, CreatorValue(asset.CreatorId));
             }
         }
-        cache.Set(("view-content", playbackId), found, TimeSpan.FromMinutes(1));
+        if (found is not null)
+        {
+            cache.Set(("view-content", playbackId), found, TimeSpan.FromMinutes(1));
+        }
         return found;
     }
+
+    /// <summary>The shape every playback id has (<c>[0-9a-z]</c>, at most 64): anything else is refused without a lookup.</summary>
+    private static bool IsPlaybackId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c));
 
     /// <summary>The value of a stored creatorId (<c>{type, value}</c>).</summary>
     private static string? CreatorValue(string? json)
