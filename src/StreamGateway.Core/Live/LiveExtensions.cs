@@ -34,6 +34,7 @@ public static class LiveExtensions
         services.AddTransient<LiveTranscodeJob>();
         services.AddTransient<EndOrchestratorSessions>();
         services.AddHostedService<LostSessionSweep>();
+        services.AddHostedService<StalledRenditionSweep>();
         services.AddOptions<PullOptions>().BindConfiguration(PullOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         if (listen)
         {

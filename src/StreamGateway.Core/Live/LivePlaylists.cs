@@ -26,20 +26,32 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
     private static string Kept(string playbackId, string rendition) => $"sg:hls:{playbackId}:{rendition}:kept";
     private static string Renditions(string playbackId) => $"sg:hls:{playbackId}:renditions";
     private static string Pending(string playbackId, string rendition) => $"sg:hls:{playbackId}:{rendition}:pending";
+    private static readonly RedisKey Stalled = "sg:hls:stalled";
 
     // Every segment of every rendition goes through this one script, so sequence numbers, the window, retention
     // and the discontinuity count move together. The source appends at the end (seq -1); a rendition settles its
     // segment under the source's sequence number, in any order, and is published only once every earlier segment
     // of that rendition has settled (done or gap), so a media playlist only ever grows at its end. A segment whose
     // predecessors never settle within maxWait is published after gaps for them.
+    // A release (@release 1) adds no segment: it only publishes what waited past maxWait, for a rendition whose
+    // lost segment no later settle came to release (the publish ended first). Every rendition still holding pending
+    // segments is named in the stalled set, which every node sweeps.
     private static readonly LuaScript SettleScript = LuaScript.Prepare("""
         local r = @rendition
         local now = tonumber(@now)
+        local release = @release == '1'
+        local stalledMember = @playback .. '\n' .. r
+        if release and redis.call('ZCARD', @pending) == 0 then
+          redis.call('SREM', @stalled, stalledMember)
+          return {'-1', '0'}
+        end
         local nextField = r .. ':next'
         local nxt = tonumber(redis.call('HGET', @meta, nextField) or '-1')
         local seq = tonumber(@seq)
         local disc = tonumber(@disc)
-        if seq < 0 then
+        if release then
+          if nxt < 0 then nxt = 0 end
+        elseif seq < 0 then
           if nxt < 0 then nxt = 0 end
           seq = nxt
           if redis.call('HGET', @meta, r .. ':disc') == '1' then
@@ -59,12 +71,12 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         -- Every rendition is described with each of its segments, so state Redis forgot (a flush) is whole again with
         -- the next one, and a rendition is shown as it is made once its first segment lands.
         if @info ~= '' then redis.call('HSET', @meta, r .. ':info', @info) end
-        if seq >= nxt then
+        if not release and seq >= nxt then
           redis.call('ZREMRANGEBYSCORE', @pending, seq, seq) -- a job that ran twice settles once
           local pdt = tonumber(@pdt)
           if pdt == 0 then pdt = nil end
           redis.call('ZADD', @pending, seq, cjson.encode({s = seq, d = tonumber(@duration), u = @uri, x = disc,
-            g = tonumber(@gap), b = tonumber(@bitrate), t = now, p = pdt}))
+            g = tonumber(@gap), b = tonumber(@bitrate), t = now, p = pdt, k = @keepAll}))
         end
         local removed = {}
         local function publish(e)
@@ -80,7 +92,7 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
           if e.b > tonumber(redis.call('HGET', @meta, r .. ':bw') or '0') then
             redis.call('HSET', @meta, r .. ':bw', e.b)
           end
-          if @keepAll == '0' then
+          if (e.k or @keepAll) == '0' then
             redis.call('RPUSH', @kept, e.u)
             while redis.call('LLEN', @kept) > tonumber(@retain) do
               table.insert(removed, redis.call('LPOP', @kept))
@@ -107,6 +119,11 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
           nxt = e.s + 1
         end
         redis.call('HSET', @meta, nextField, nxt)
+        if redis.call('ZCARD', @pending) > 0 then
+          redis.call('SADD', @stalled, stalledMember)
+        else
+          redis.call('SREM', @stalled, stalledMember)
+        end
         while redis.call('LLEN', @window) > tonumber(@size) do
           local e = cjson.decode(redis.call('LPOP', @window))
           if e.x == 1 then redis.call('HINCRBY', @meta, r .. ':dseq', 1) end
@@ -172,9 +189,32 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
         bool discontinuity, bool gap, bool keepAll, long programDateMs = 0, RenditionInfo? picture = null) =>
         SettleAsync(playbackId, rendition, seq, uri, duration, bytes, discontinuity, gap, keepAll, null, programDateMs, picture, null);
 
+    /// <summary>
+    /// Publishes, with gaps for the segments they wait on, the rendition segments that waited longer than
+    /// <see cref="HlsOptions.RenditionWaitSeconds"/> and that no later segment came to release: the transcode of one
+    /// segment was lost (its node died) and the publish ended before another of that rendition settled. Returns the
+    /// stored segments of each released rendition that fell out of retention.
+    /// </summary>
+    public async Task<IReadOnlyList<(string PlaybackId, string Rendition, IReadOnlyList<string> Expired)>> ReleaseStalledAsync()
+    {
+        var released = new List<(string, string, IReadOnlyList<string>)>();
+        foreach (var member in await redis.GetDatabase().SetMembersAsync(Stalled))
+        {
+            var parts = ((string)member!).Split('\n');
+            if (parts.Length != 2)
+            {
+                await redis.GetDatabase().SetRemoveAsync(Stalled, member);
+                continue;
+            }
+            var settled = await SettleAsync(parts[0], parts[1], -1, "", 0, 0, false, false, false, null, 0, null, null, release: true);
+            released.Add((parts[0], parts[1], settled.Expired));
+        }
+        return released;
+    }
+
     private async Task<SettledSegment> SettleAsync(string playbackId, string rendition, long seq, string uri, double duration,
         long bytes, bool discontinuity, bool gap, bool keepAll, IReadOnlyList<LiveVariant>? ladder, long programDateMs, RenditionInfo? picture,
-        Guid? sessionId)
+        Guid? sessionId, bool release = false)
     {
         var o = options.Value;
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(SettleScript, new
@@ -184,6 +224,8 @@ public sealed class LivePlaylists(IConnectionMultiplexer redis, IOptions<HlsOpti
             kept = (RedisKey)Kept(playbackId, rendition),
             renditions = (RedisKey)Renditions(playbackId),
             pending = (RedisKey)Pending(playbackId, rendition),
+            stalled = Stalled,
+            release = release ? "1" : "0",
             rendition,
             seq,
             duration = duration.ToString("R", CultureInfo.InvariantCulture),

@@ -29,11 +29,26 @@ public sealed class LiveRenditions(ISegmentStore store, LivePlaylists playlists,
                 picture, segment.SessionId)
             : await playlists.SettleAsync(segment.PlaybackId, rendition, segment.Seq, segment.File, segment.Duration, bytes,
                 segment.Discontinuity, gap: false, segment.KeepAll, segment.StartMs, picture);
-        foreach (var old in settled.Expired)
-        {
-            await store.DeleteAsync(MediaKeys.Live(segment.PlaybackId, rendition, old), CancellationToken.None);
-        }
+        await DeleteAsync(segment.PlaybackId, rendition, settled.Expired, CancellationToken.None);
         return settled;
+    }
+
+    /// <summary>Publishes what waited too long on a lost segment (<see cref="LivePlaylists.ReleaseStalledAsync"/>) and deletes
+    /// the stored segments that fell out of retention with it.</summary>
+    public async Task ReleaseStalledAsync(CancellationToken ct)
+    {
+        foreach (var (playbackId, rendition, expired) in await playlists.ReleaseStalledAsync())
+        {
+            await DeleteAsync(playbackId, rendition, expired, ct);
+        }
+    }
+
+    private async Task DeleteAsync(string playbackId, string rendition, IReadOnlyList<string> expired, CancellationToken ct)
+    {
+        foreach (var old in expired)
+        {
+            await store.DeleteAsync(MediaKeys.Live(playbackId, rendition, old), ct);
+        }
     }
 
     /// <summary>The segment will never exist in this rendition: players skip it (<c>EXT-X-GAP</c>) and the playlist moves on.</summary>

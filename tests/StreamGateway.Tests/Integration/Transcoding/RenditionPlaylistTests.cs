@@ -98,6 +98,32 @@ public sealed class RenditionPlaylistTests
     }
 
     [Fact]
+    public async Task Segments_held_behind_a_lost_one_are_released_by_the_sweep_when_no_later_segment_comes()
+    {
+        var playlists = Playlists(waitSeconds: 1);
+        var pid = Pid();
+        await playlists.StartSessionAsync(pid, Guid.NewGuid(), Guid.NewGuid(), null);
+        for (var i = 0; i < 3; i++)
+        {
+            await playlists.AppendAsync(pid, LivePlaylists.Source, $"s_{i}.ts", 2, 1000, keepAll: false, [Low]);
+        }
+        // Segment 0's job died with its node; 1 and 2 settled, then the publish ended: no settle will come again.
+        await playlists.SettleAsync(pid, "low", 1, "s_1.ts", 2, 500, false, gap: false, keepAll: false);
+        await playlists.SettleAsync(pid, "low", 2, "s_2.ts", 2, 500, false, gap: false, keepAll: false);
+        // Within the wait a sweep releases nothing (segment 0 may still come).
+        await playlists.ReleaseStalledAsync();
+        Assert.True((await playlists.MediaAsync(pid, "low")).Pending);
+        await Task.Delay(1200);
+        var released = await playlists.ReleaseStalledAsync();
+        Assert.Contains(released, r => r.PlaybackId == pid && r.Rendition == "low");
+        var media = (await playlists.MediaAsync(pid, "low")).Text;
+        Assert.Contains("#EXT-X-GAP\n#EXTINF:2.000,\ngap_0.ts\n#EXTINF:2.000,\ns_1.ts\n#EXTINF:2.000,\ns_2.ts\n", media, StringComparison.Ordinal);
+        // Released once: the rendition is no longer swept, and a second sweep changes nothing.
+        Assert.DoesNotContain(await playlists.ReleaseStalledAsync(), r => r.PlaybackId == pid);
+        Assert.Equal(media, (await playlists.MediaAsync(pid, "low")).Text);
+    }
+
+    [Fact]
     public async Task A_rendition_whose_first_segment_failed_is_no_longer_announced_until_it_has_one()
     {
         var playlists = Playlists();
