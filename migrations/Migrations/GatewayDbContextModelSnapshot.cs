@@ -152,6 +152,9 @@ namespace StreamGateway.Migrations.Migrations
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("PasswordHash")
+                        .HasColumnType("text");
+
                     b.Property<bool>("Suspended")
                         .HasColumnType("boolean");
 
@@ -161,6 +164,35 @@ namespace StreamGateway.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("StreamGateway.Core.Accounts.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "ExpiresAt");
+
+                    b.ToTable("user_sessions", (string)null);
                 });
 
             modelBuilder.Entity("StreamGateway.Core.Assets.Asset", b =>
@@ -1036,6 +1068,15 @@ namespace StreamGateway.Migrations.Migrations
                 });
 
             modelBuilder.Entity("StreamGateway.Core.Accounts.Project", b =>
+                {
+                    b.HasOne("StreamGateway.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StreamGateway.Core.Accounts.UserSession", b =>
                 {
                     b.HasOne("StreamGateway.Core.Accounts.User", null)
                         .WithMany()

@@ -6,7 +6,7 @@ namespace StreamGateway.Api;
 
 /// <summary>
 /// Operator commands: <c>migrate</c> applies the EF Core migrations; <c>admin bootstrap</c> creates (or reuses) a user
-/// and project and prints a new API key. They read the same configuration as the server.
+/// and project and prints a new API key; <c>admin password</c> sets a user's dashboard password. They read the same configuration as the server.
 /// </summary>
 internal static class Commands
 {
@@ -44,11 +44,13 @@ internal static class Commands
 
     private static async Task<int> AdminAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] != "bootstrap")
+        if (args.Length == 0 || args[0] is not ("bootstrap" or "password"))
         {
             await Console.Error.WriteLineAsync(
                 "usage: admin bootstrap --email EMAIL [--project NAME] [--key-name NAME] [--admin]\n" +
-                "  Creates the user and project if missing and prints a new API key on stdout.");
+                "  Creates the user and project if missing and prints a new API key on stdout.\n" +
+                "usage: admin password --email EMAIL < password\n" +
+                "  Sets the user's dashboard password to the first line of stdin (at least 8 characters).");
             return 2;
         }
         string? Option(string name)
@@ -65,6 +67,17 @@ internal static class Commands
         await using var services = Services();
         await using var scope = services.CreateAsyncScope();
         var admin = scope.ServiceProvider.GetRequiredService<AccountAdmin>();
+        if (args[0] == "password")
+        {
+            var password = await Console.In.ReadLineAsync() ?? "";
+            if (await admin.SetPasswordAsync(email, password, CancellationToken.None) is { } refusal)
+            {
+                await Console.Error.WriteLineAsync($"admin password: {refusal}");
+                return 1;
+            }
+            await Console.Error.WriteLineAsync($"password set for {email}");
+            return 0;
+        }
         var issued = await admin.BootstrapAsync(email, Option("--project") ?? "default", Option("--key-name") ?? "admin-cli",
             args.Contains("--admin"), CancellationToken.None);
         Console.WriteLine(issued.Key);

@@ -59,12 +59,13 @@ return 0;
 static void MapPublicSurface(WebApplication app)
 {
     app.MapPlayback();
-    app.MapPlayerPages();
+    app.MapWebPages();
     // The order below is the order of paths in the published openapi.yaml.
     var api = app.MapGatewayApi();
     api.MapStreams();
     api.MapWebhooks();
     api.MapApiTokens();
+    api.MapUsers();
     api.MapSessions();
     api.MapOrchestrators();
     api.MapNode();
@@ -75,6 +76,7 @@ static void MapPublicSurface(WebApplication app)
     api.MapTranscode();
     api.MapSigningKeys();
     api.MapMultistreamTargets();
+    app.MapSignIn();
     app.MapAssetUploads();
     app.MapViewerReports();
     app.MapApiPreflight();

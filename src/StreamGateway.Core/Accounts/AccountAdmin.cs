@@ -37,6 +37,25 @@ public sealed class AccountAdmin(GatewayDbContext db, TimeProvider clock)
         return new IssuedKey(user.Id, project.Id, token, key);
     }
 
+    public const int MinPasswordLength = 8;
+
+    /// <summary>Sets the user's dashboard password (hashed; existing sign-ins stay); returns why not, or null.</summary>
+    public async Task<string?> SetPasswordAsync(string email, string password, CancellationToken ct)
+    {
+        if (password.Length is < MinPasswordLength or > 1024)
+        {
+            return $"a password must be {MinPasswordLength} to 1024 characters";
+        }
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, ct);
+        if (user is null)
+        {
+            return $"no user has the email {email}";
+        }
+        user.PasswordHash = UserSessions.HashPassword(user, password);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
     public static (ApiToken Token, string Key) NewToken(Guid userId, Guid projectId, string name, DateTimeOffset now)
     {
         var key = SecretKeys.NewApiKey();

@@ -13,8 +13,8 @@ namespace StreamGateway.Core.Accounts;
 /// that match nothing are remembered as long in a cache of their own, bounded by
 /// <see cref="ApiLimitOptions.UnknownKeyCacheEntries"/>, so a flood of made-up keys cannot grow memory.
 /// </summary>
-public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactory scopes, TimeProvider clock, IOptions<ApiLimitOptions> limits)
-    : IDisposable
+public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactory scopes, TimeProvider clock, IOptions<ApiLimitOptions> limits,
+    UserSessions sessions) : IDisposable
 {
     private readonly MemoryCache _unknown = new(new MemoryCacheOptions { SizeLimit = limits.Value.UnknownKeyCacheEntries });
 
@@ -41,6 +41,10 @@ public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactor
         }
 
         var hash = SecretKeys.Hash(key);
+        if (key.StartsWith(UserSessions.TokenPrefix, StringComparison.Ordinal))
+        {
+            return await SessionAsync(context, hash, lookUp);
+        }
         var cacheKey = "apikey:" + Convert.ToHexString(hash);
         if (!cache.TryGetValue(cacheKey, out Caller? caller) && lookUp && !_unknown.TryGetValue(cacheKey, out _))
         {
@@ -58,7 +62,43 @@ public sealed class ApiKeyAuthentication(IMemoryCache cache, IServiceScopeFactor
         return caller is null ? (null, "no API key matches the given token") : (caller, null);
     }
 
+    /// <summary>A dashboard session token (<see cref="UserSessions"/>): its user, in the project named by <c>?projectId=</c> or
+    /// the user's default one. Cached per token and project like keys, refusals included.</summary>
+    private async Task<(Caller? Caller, string? Error)> SessionAsync(HttpContext context, byte[] hash, bool lookUp)
+    {
+        var query = context.Request.Query["projectId"].ToString();
+        Guid? project = null;
+        if (query.Length > 0)
+        {
+            if (!Guid.TryParse(query, out var id))
+            {
+                return (null, "projectId is not a project id");
+            }
+            project = id;
+        }
+        var cacheKey = $"session:{Convert.ToHexString(hash)}:{project}";
+        if (cache.TryGetValue(cacheKey, out Caller? caller))
+        {
+            return cache.TryGetValue("signed-out:" + caller!.TokenId, out _) ? (null, "the session was signed out") : (caller, null);
+        }
+        if (_unknown.TryGetValue(cacheKey, out string? refused) || !lookUp)
+        {
+            return (null, refused ?? "no session matches the given token; sign in again");
+        }
+        (caller, var error) = await sessions.ResolveAsync(hash, project, context.RequestAborted);
+        if (caller is null)
+        {
+            _unknown.Set(cacheKey, error, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheFor });
+            return (null, error);
+        }
+        cache.Set(cacheKey, caller, CacheFor);
+        return (caller, null);
+    }
+
     public void Forget(byte[] keyHash) => cache.Remove("apikey:" + Convert.ToHexString(keyHash));
+
+    /// <summary>Forgets a signed-out session on this node, in every project (other nodes drop it within <see cref="CacheFor"/>).</summary>
+    public void ForgetSession(Guid sessionId) => cache.Set("signed-out:" + sessionId, true, CacheFor);
 
     public void Dispose() => _unknown.Dispose();
 

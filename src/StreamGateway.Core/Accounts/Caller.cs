@@ -8,6 +8,9 @@ public sealed record Caller(Guid UserId, Guid ProjectId, Guid TokenId, string To
 {
     private static readonly object Key = new();
 
+    /// <summary>True for a dashboard sign-in (<see cref="UserSessions"/>), whose <see cref="TokenId"/> is the session's id.</summary>
+    public bool Session { get; init; }
+
     public static Caller From(HttpContext context) =>
         context.Items[Key] as Caller ?? throw new InvalidOperationException("The request was not authenticated.");
 

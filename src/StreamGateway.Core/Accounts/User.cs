@@ -10,6 +10,8 @@ public sealed class User
     public bool IsAdmin { get; set; }
     public bool Suspended { get; set; }
     public Guid? DefaultProjectId { get; set; }
+    /// <summary>The dashboard password, as ASP.NET Core Identity's <c>PasswordHasher</c> stores it (PBKDF2); null: no sign-in.</summary>
+    public string? PasswordHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 

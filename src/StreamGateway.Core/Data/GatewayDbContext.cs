@@ -12,6 +12,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<User> Users => Set<User>();
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<LiveStream> Streams => Set<LiveStream>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
