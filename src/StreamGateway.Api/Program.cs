@@ -77,6 +77,7 @@ static void MapPublicSurface(WebApplication app)
     api.MapSigningKeys();
     api.MapMultistreamTargets();
     app.MapSignIn();
+    app.MapIngestPoints();
     app.MapAssetUploads();
     app.MapViewerReports();
     app.MapApiPreflight();

@@ -9,6 +9,17 @@ public sealed class StreamApiTests
     private static readonly Gateway Gw = Gateway.Instance;
 
     [Fact]
+    public async Task Ingest_points_name_where_encoders_push_and_viewers_play_without_a_key()
+    {
+        using var http = Gw.Client();
+        var points = await Json.ReadArrayAsync(await http.GetAsync("api/ingest"));
+        var point = points.Single()!;
+        Assert.Equal(Environment.GetEnvironmentVariable("SG_RTMP_URL"), (string)point["ingest"]!);
+        Assert.Equal(Environment.GetEnvironmentVariable("SG_HLS_URL"), (string)point["playback"]!);
+        Assert.Equal(Gw.BaseUrl.ToString().TrimEnd('/'), (string)point["base"]!);
+    }
+
+    [Fact]
     public async Task Create_returns_201_with_studio_shape_and_default_profiles()
     {
         var t = await Gw.NewTenantAsync();
