@@ -2,6 +2,7 @@ using System.Text;
 using Google.Protobuf;
 using Nethereum.Signer;
 using Nethereum.Util;
+using StreamGateway.Network.Payments;
 using StreamGateway.Network.Wire;
 
 namespace StreamGateway.Network.Transport;
@@ -23,7 +24,8 @@ public sealed class BroadcasterIdentity
     {
         var ethKey = string.IsNullOrEmpty(privateKeyHex) ? EthECKey.GenerateKey() : new EthECKey(privateKeyHex);
         Address = ethKey.GetPublicAddress(); // EIP-55 checksummed
-        _key = ethKey.GetPrivateKeyAsBytes();
+        // The key as 32 bytes: one whose leading bytes are zero (1 in 256 random keys) comes back shorter.
+        _key = Uint256.Pad32(ethKey.GetPrivateKeyAsBytes());
         _address = ByteString.CopyFrom(Convert.FromHexString(Address[2..]));
         _requestSig = ByteString.CopyFrom(Sign(Encoding.ASCII.GetBytes(Address)));
     }

@@ -42,6 +42,17 @@ public sealed class BroadcasterIdentityTests
     }
 
     [Fact]
+    public void A_key_whose_leading_bytes_are_zero_signs_like_any_other()
+    {
+        // 1 in 256 random keys starts with a zero byte; its short byte form once made the gateway fail at start.
+        var identity = new BroadcasterIdentity("0x00" + new string('1', 62));
+        var sig = identity.Request().Sig.ToByteArray();
+        var digest = BroadcasterIdentity.PersonalDigest(Encoding.ASCII.GetBytes(identity.Address));
+        var recovered = EthECKey.RecoverFromSignature(EthECDSASignatureFactory.FromComponents(sig[..32], sig[32..64], sig[64]), digest);
+        Assert.Equal(identity.Address, recovered.GetPublicAddress());
+    }
+
+    [Fact]
     public void A_signed_segment_carries_the_signature_over_its_own_fields()
     {
         var identity = new BroadcasterIdentity("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
