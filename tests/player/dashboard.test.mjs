@@ -96,6 +96,7 @@ describe("the dashboard", { skip: missing.length > 0 && `environment incomplete:
   let hooks;
   let tab;
   let streamPath;
+  let assetPlaybackId;
 
   before(async () => {
     await mkdir(shots, { recursive: true });
@@ -211,6 +212,8 @@ describe("the dashboard", { skip: missing.length > 0 && `environment incomplete:
     await tab.waitForURL(/\/dashboard\/assets\/[^/]+$/);
     await tab.waitForFunction(() => document.querySelector('[data-testid="asset-status"]')?.dataset.phase === "ready", null, { timeout: 180_000, polling: 500 });
     await framePlayed(tab, "Player", 1, 60_000);
+    assetPlaybackId = (await tab.getByTestId("embed-snippet").innerText()).match(/\/play\/([0-9a-z]+)/)?.[1];
+    assert.ok(assetPlaybackId, "the embed code names the asset's playback id");
     const href = await tab.getByTestId("mp4-download").first().getAttribute("href");
     const mp4 = Buffer.from(await (await fetch(new URL(href, env.dashboard))).arrayBuffer());
     assert.equal(mp4.subarray(4, 8).toString("latin1"), "ftyp", "the download is an MP4");
@@ -249,7 +252,7 @@ describe("the dashboard", { skip: missing.length > 0 && `environment incomplete:
     assert.equal(await tab.getByText(key).count(), 0, "shown once only");
   });
 
-  it("charts usage and viewership", { timeout: 60_000 }, async () => {
+  it("charts usage, and viewership with the view the dashboard's player made", { timeout: 90_000 }, async () => {
     await tab.getByRole("link", { name: "Usage" }).first().click();
     await tab.getByTestId("chart-total-usage").waitFor({ timeout: 30_000 });
     assert.ok(await tab.getByTestId("chart-total-usage").locator("svg rect").count() > 0);
@@ -257,6 +260,17 @@ describe("the dashboard", { skip: missing.length > 0 && `environment incomplete:
     await tab.getByRole("link", { name: "Viewership" }).first().click();
     await tab.getByTestId("chart-views").waitFor({ timeout: 30_000 });
     await tab.getByTestId("viewers-now").waitFor();
+    // The asset played in the dashboard's player above: its view is counted and shown by playback id.
+    const breakdown = tab.getByTestId("views-breakdown");
+    await waitUntil(async () => {
+      if ((await breakdown.count()) > 0 && (await breakdown.innerText()).includes(assetPlaybackId)) return true;
+      await tab.reload();
+      await tab.getByTestId("chart-views").waitFor({ timeout: 30_000 });
+      return false;
+    }, 40_000, "the asset's view in the breakdown");
+    const row = breakdown.locator("tr", { hasText: assetPlaybackId });
+    const views = Number((await row.locator('td[data-label="Views"]').innerText()).trim());
+    assert.ok(views >= 1, `${views} views of the asset`);
     await shot(tab, "viewership");
   });
 

@@ -236,7 +236,7 @@ public static partial class HlsEndpoints
 
     /// <summary>A finished asset's static MP4s (<c>/hls/{playbackId}/static360p0.mp4</c>), with range requests for seeking.</summary>
     private static async Task<IResult> DownloadAsync(string playbackId, string file, HttpContext http, ISegmentStore store,
-        PlaybackGate gate, PlaybackAccess access, CancellationToken ct)
+        PlaybackGate gate, PlaybackAccess access, Viewership.ViewTracker views, CancellationToken ct)
     {
         if (!Id().IsMatch(playbackId) || !Mp4Name().IsMatch(file))
         {
@@ -253,7 +253,14 @@ public static partial class HlsEndpoints
         {
             http.Response.Headers.CacheControl = "private, max-age=3600";
         }
-        return await StoredFileAsync(http, store, "video/mp4", ct, MediaKeys.Vod(playbackId, file));
+        var result = await StoredFileAsync(http, store, "video/mp4", ct, MediaKeys.Vod(playbackId, file));
+        if (result is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound })
+        {
+            // A player that asks for an MP4 has begun to watch: the view counts from here (how long it watched comes
+            // from its own reports; a range names bytes, not seconds).
+            views.Served(http, playbackId, 0);
+        }
+        return result;
     }
 
     /// <summary>
