@@ -58,6 +58,13 @@ public sealed class OrchestratorOptions
     [Range(1, long.MaxValue)]
     public long PixelsPerUnit { get; set; } = 1;
 
+    /// <summary>
+    /// The go-livepeer version whose protocol this node speaks, advertised as <c>Capabilities.version</c>: a go-B run with
+    /// <c>-orchMinLivepeerVersion</c> compares it (semver) and drops orchestrators without one.
+    /// </summary>
+    [RegularExpression(@"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")]
+    public string LivepeerVersion { get; set; } = "0.9.1";
+
     /// <summary>The account reported as OrchestratorInfo.address; optional until on-chain registration exists.</summary>
     [RegularExpression("^0x[0-9a-fA-F]{40}$")]
     public string? EthereumAddress { get; set; }

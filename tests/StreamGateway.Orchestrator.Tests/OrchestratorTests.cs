@@ -22,8 +22,8 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
         var again = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
 
         Assert.Equal(orchestrator.ServiceUri.ToString().TrimEnd('/'), info.Transcoder);
-        // H264 (0), MPEGTS (1), AuthToken (12): bits of word 0.
-        Assert.Equal([(1UL << 0) | (1UL << 1) | (1UL << 12)], info.Capabilities.Bitstring);
+        // H264 (0), MPEGTS (1), FractionalFramerates (3), GOP (11), AuthToken (12): bits of word 0.
+        Assert.Equal([(1UL << 0) | (1UL << 1) | (1UL << 3) | (1UL << 11) | (1UL << 12)], info.Capabilities.Bitstring);
         Assert.Equal(0, info.PriceInfo.PricePerUnit);
         Assert.Equal(1, info.PriceInfo.PixelsPerUnit);
         Assert.Equal(32, info.AuthToken.Token.Length);
@@ -33,13 +33,14 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
         Assert.NotEqual(info.AuthToken.SessionId, again.AuthToken.SessionId);
         Assert.True(info.Address.IsEmpty);
 
-        // A broadcaster that names itself must prove it.
+        // Offchain, as an offchain go-O, no signature is checked: an offchain go-B's request (20 zero bytes, no
+        // signature) is served, and so is any other.
+        var offchainBroadcaster = new OrchestratorRequest { Address = ByteString.CopyFrom(new byte[20]) };
+        Assert.False(string.IsNullOrEmpty((await orchestrator.Client.GetOrchestratorAsync(offchainBroadcaster)).Transcoder));
         var signedRequest = new BroadcasterIdentity().Request();
         Assert.False(string.IsNullOrEmpty((await orchestrator.Client.GetOrchestratorAsync(signedRequest)).Transcoder));
-        var forged = signedRequest.Clone();
-        forged.Address = new BroadcasterIdentity().Request().Address;
-        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await orchestrator.Client.GetOrchestratorAsync(forged));
-        Assert.Contains("invalid signature", refused.Status.Detail, StringComparison.Ordinal);
+        // The version go-Bs filter on when run with -orchMinLivepeerVersion.
+        Assert.Equal("0.9.1", info.Capabilities.Version);
 
         var pong = await orchestrator.Client.PingAsync(new PingPong { Value = ByteString.CopyFromUtf8("ping") });
         Assert.Equal("ping", pong.Value.ToStringUtf8());
@@ -171,6 +172,9 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, capped.StatusCode);
         Assert.Equal("OrchestratorCapped\n", await capped.Content.ReadAsStringAsync());
+        // Full, it hands out no more sessions, with go-O's words.
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest()));
+        Assert.Equal((Grpc.Core.StatusCode.Unknown, "Invalid orchestrator request: OrchestratorCapped"), (refused.StatusCode, refused.Status.Detail));
     }
 
     [Fact]
@@ -258,8 +262,9 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
         Assert.Equal([0x1003UL], CapabilityBits.Bitstring([0, 1, 12]));
         Assert.Equal([1UL, 1UL << 2], CapabilityBits.Bitstring([0, 66]));
         var job = new Capabilities();
-        job.Bitstring.Add(1UL << 11); // GOP: not offered
+        job.Bitstring.Add(1UL << 14); // MPEG-7 video signatures: not offered
         Assert.False(OrchestratorCapabilities.Covers(job));
+        Assert.True(OrchestratorCapabilities.Covers(new Capabilities { Bitstring = { (1UL << 3) | (1UL << 11) | 0x1003UL } }));
         Assert.True(OrchestratorCapabilities.Covers(null));
     }
 

@@ -8,17 +8,19 @@ using StreamGateway.Network.Wire;
 namespace StreamGateway.Orchestrator.Tests;
 
 /// <summary>A priced orchestrator on the suite's anvil chain checks every ticket before it works.</summary>
+[Collection(AnvilAccount5.Name)]
 public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment>
 {
     // anvil's development account #5, used by no other test.
     private const string OrchestratorKey = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
     private static readonly VideoProfile P240 = new() { Name = "240p", Width = 426, Height = 240, Bitrate = 250_000 };
 
-    private static string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
+    internal static string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v
         ? v
         : throw new InvalidOperationException($"{name} is not set: chain tests run against the anvil chain `./dev test` starts");
 
-    private static Dictionary<string, string?> Settings() => new()
+    /// <summary>An on-chain orchestrator as anvil account 5, priced.</summary>
+    internal static Dictionary<string, string?> Settings() => new()
     {
         ["Chain:RpcUrl"] = Env("SG_ETH_RPC"),
         ["Chain:Controller"] = Env("SG_CONTROLLER"),
@@ -71,7 +73,7 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         return new BroadcasterIdentity(key.GetPrivateKey());
     }
 
-    private static async Task<OrchestratorInfo> AskAsync(RunningOrchestrator o, BroadcasterIdentity sender)
+    internal static async Task<OrchestratorInfo> AskAsync(RunningOrchestrator o, BroadcasterIdentity sender)
     {
         for (var i = 0; i < 40; i++)
         {
@@ -91,6 +93,63 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         sender.SignSegment(segment, ["240p"]);
         using var response = await o.PostSegmentAsync(segment, source.Bytes, LivepeerHeaders.Encode(payment));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task On_chain_it_serves_only_signed_requests_and_at_price_0_offers_zero_value_ticket_params_and_signs_its_results()
+    {
+        var settings = Settings();
+        settings["Orchestrator:PricePerUnit"] = "0";
+        await using var o = await RunningOrchestrator.StartAsync(settings: settings);
+
+        // As an on-chain go-O: an offchain go-B's request (20 zero bytes, no signature), an empty one and a forged one
+        // are refused in go-O's words.
+        var forged = new BroadcasterIdentity().Request();
+        forged.Address = new BroadcasterIdentity().Request().Address;
+        foreach (var request in new[] { new OrchestratorRequest { Address = ByteString.CopyFrom(new byte[20]) }, new OrchestratorRequest(), forged })
+        {
+            var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await o.Client.GetOrchestratorAsync(request));
+            Assert.Equal((Grpc.Core.StatusCode.Unknown, Discovery.OrchestratorGrpcService.SignatureRefused), (refused.StatusCode, refused.Status.Detail));
+        }
+
+        // Free, it still offers ticket params (an on-chain go-B skips an orchestrator without them): nothing to win, a
+        // live expiry, and the price as a reduced rational.
+        var broadcaster = new BroadcasterIdentity();
+        var info = await AskAsync(o, broadcaster);
+        Assert.Equal((0L, 1L), (info.PriceInfo.PricePerUnit, info.PriceInfo.PixelsPerUnit));
+        Assert.True(info.TicketParams.FaceValue.IsEmpty && info.TicketParams.WinProb.IsEmpty, "face value and win probability are 0");
+        var block = await StreamGateway.Network.Chain.ProtocolBlocks.LatestAsync(new Nethereum.Web3.Web3(Env("SG_ETH_RPC")));
+        Assert.True(Uint256.FromBytes(info.TicketParams.ExpirationBlock.Span) > block);
+        Assert.Equal(20, info.Address.Length);
+
+        // What go-B sends at price 0 (its address and the expected price, no tickets) gets the segment transcoded, and
+        // the result is signed by the orchestrator's address over the bytes it serves.
+        var segment = RunningOrchestrator.Segment(info.AuthToken, 1, source.Bytes, P240);
+        broadcaster.SignSegment(segment, ["240p"]);
+        var payment = broadcaster.Payment();
+        payment.ExpectedPrice = info.PriceInfo;
+        using var response = await o.PostSegmentAsync(segment, source.Bytes, LivepeerHeaders.Encode(payment));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, System.Text.Encoding.UTF8.GetString(bytes));
+        var result = TranscodeResult.Parser.ParseFrom(bytes);
+        Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
+        Assert.Equal(65, result.Data.Sig.Length);
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(file, await o.Http.GetByteArrayAsync(result.Data.Segments[0].Url));
+            Assert.Equal(info.Address.ToByteArray(), ResultSignature.Signer(info));
+            Assert.True(ResultSignature.Verify(info.Address.Span, [file], result.Data.Sig.Span), "go-B's check of the result signature");
+            // One byte changed in transit and the check fails.
+            var tampered = await File.ReadAllBytesAsync(file);
+            tampered[^1] ^= 1;
+            await File.WriteAllBytesAsync(file, tampered);
+            Assert.False(ResultSignature.Verify(info.Address.Span, [file], result.Data.Sig.Span));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
@@ -127,14 +186,16 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         await using var o = await RunningOrchestrator.StartAsync(maxSessions: capacity, settings: Settings());
         var payer = await FundedSenderAsync();
         var paid = await AskAsync(o, payer);
+        var second = await AskAsync(o, payer);
 
-        // More sessions than the node has room for: anonymous ones, and a funded broadcaster that sends no tickets.
+        // An unfunded broadcaster gets no session at all on chain (go-O's reserve check).
+        var unfunded = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await o.Client.GetOrchestratorAsync(new BroadcasterIdentity().Request()));
+        Assert.Equal("insufficient sender reserve", unfunded.Status.Detail);
+
+        // More sessions than the node has room for, from a funded broadcaster that sends no tickets.
         var freeloader = await FundedSenderAsync();
         for (var i = 0; i <= capacity; i++)
         {
-            var anonymous = await o.Client.GetOrchestratorAsync(new OrchestratorRequest());
-            using var response = await o.PostSegmentAsync(RunningOrchestrator.Segment(anonymous.AuthToken, 1, source.Bytes, P240), source.Bytes);
-            Assert.Equal((HttpStatusCode.BadRequest, "Insufficient balance\n"), (response.StatusCode, await response.Content.ReadAsStringAsync()));
             var unpaid = await AskAsync(o, freeloader);
             Assert.Equal((HttpStatusCode.BadRequest, "Insufficient balance\n"), await SendAsync(o, freeloader, unpaid, 1, freeloader.Payment()));
         }
@@ -150,9 +211,11 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
             Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
         }
 
-        // Paid sessions still count: a second one beyond the capacity is capped before its tickets are taken.
-        var second = await AskAsync(o, payer);
+        // Paid sessions still count: a second one beyond the capacity is capped before its tickets are taken, and no
+        // further session is handed out.
         Assert.Equal((HttpStatusCode.Forbidden, "OrchestratorCapped\n"), await SendAsync(o, payer, second, 1, Pay(payer, second.TicketParams, [1])));
+        var full = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await o.Client.GetOrchestratorAsync(payer.Request()));
+        Assert.Equal("Invalid orchestrator request: OrchestratorCapped", full.Status.Detail);
     }
 
     [Fact]
@@ -225,4 +288,11 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
         } while (body != "ticket params expired\n" && DateTime.UtcNow < until);
         Assert.Equal((HttpStatusCode.BadRequest, "ticket params expired\n"), (status, body));
     }
+}
+
+/// <summary>The test classes whose orchestrators use anvil account 5: one at a time, or their transactions collide.</summary>
+[CollectionDefinition(Name)]
+public sealed class AnvilAccount5
+{
+    public const string Name = "anvil account 5";
 }

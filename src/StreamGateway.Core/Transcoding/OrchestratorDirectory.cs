@@ -246,7 +246,7 @@ public sealed class OrchestratorDirectory(
             _pool = new LivepeerPool(_web3);
             _contracts = await _pool.ResolveAsync(options.Value.Controller!);
         }
-        LatestBlock = (long)(await _web3!.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+        LatestBlock = (long)await ProtocolBlocks.LatestAsync(_web3!); // L1 on Arbitrum, as orchestrators count expiry
         return (long)await _pool!.CurrentRoundAsync(_contracts);
     }
 
@@ -299,7 +299,7 @@ public sealed class OrchestratorDirectory(
         {
             var info = await client.GetOrchestratorAsync(uri, identity.Request(),
                 TimeSpan.FromMilliseconds(options.Value.DiscoveryTimeoutMilliseconds), ct);
-            var infoAddress = info.Address.Length == 20 ? "0x" + Convert.ToHexStringLower(info.Address.Span) : null;
+            var infoAddress = ReportedAddress(info);
             var capacity = info.Capabilities?.Capacities.TryGetValue((uint)CapabilityBits.H264, out var c) == true ? (int?)c : null;
             return new KnownOrchestrator(address ?? infoAddress ?? uri, address ?? infoAddress, uri, stake.ToString(CultureInfo.InvariantCulture),
                 active, Responding: true, info.Transcoder, info.PriceInfo?.PricePerUnit ?? 0, info.PriceInfo?.PixelsPerUnit ?? 0, capacity,
@@ -311,6 +311,11 @@ public sealed class OrchestratorDirectory(
                 Responding: false, null, 0, 0, null, null, e.Message);
         }
     }
+
+    /// <summary>The address an orchestrator reports, or null: an offchain go-O answers the zero address, which names no
+    /// one, so such orchestrators are told apart by their URI.</summary>
+    internal static string? ReportedAddress(OrchestratorInfo info) =>
+        info.Address.Length == 20 && info.Address.Span.ContainsAnyExcept((byte)0) ? "0x" + Convert.ToHexStringLower(info.Address.Span) : null;
 
     /// <summary>go-B prepends https:// to a service URI without a scheme.</summary>
     internal static string WithScheme(string uri) =>

@@ -146,6 +146,12 @@ public sealed class SegmentTranscoder(
                 await Task.WhenAll(files.Select((f, i) =>
                     client.DownloadAsync(data.Segments[i].Url, f.Path, MaxRenditionBytes(work, f.Asked), TimeSpan.FromSeconds(4), ct)));
                 var tFetched = clock.GetElapsedTime(started);
+                // As an on-chain go-B: an orchestrator that gave ticket params must have signed the files we fetched.
+                if (ResultSignature.Signer(info) is { } signer && !ResultSignature.Verify(signer, files.Select(f => f.Path), data.Sig.Span))
+                {
+                    throw new OrchestratorException($"{orchestrator.ServiceUri}: the renditions do not match the result's signature",
+                        reason: "an orchestrator's signed result did not match its renditions");
+                }
                 var checkedFiles = await VerifyAsync(work, orchestrator, data, files, deepCheck: lastResort, ct);
                 var tChecked = clock.GetElapsedTime(started);
                 var score = SegmentTiming.LatencyScore(clock.GetElapsedTime(started), duration);

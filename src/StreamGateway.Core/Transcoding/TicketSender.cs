@@ -32,11 +32,16 @@ public sealed class TicketSender(BroadcasterIdentity identity, IConnectionMultip
         IReadOnlyList<Rendition> renditions, double seconds)
     {
         var payment = identity.Payment();
+        // The price goes back as the orchestrator gave it, whatever it is: an on-chain go-O debits every segment at the
+        // expected price, and without one (or at price 0 without it) it fails the segment after its 200.
+        if (info.PriceInfo is { PixelsPerUnit: > 0 } offered)
+        {
+            payment.ExpectedPrice = offered;
+        }
         if (info.TicketParams is not { } p || info.PriceInfo is not { PricePerUnit: > 0 } price)
         {
             return (payment, BigInteger.Zero);
         }
-        payment.ExpectedPrice = price;
         var limits = options.Value.TicketLimits;
         var faceValue = Uint256.FromBytes(p.FaceValue.Span);
         var winProb = Uint256.FromBytes(p.WinProb.Span);

@@ -96,7 +96,11 @@ public sealed class FfmpegArguments
             }
             args.Add("-b:v", (long)profile.BitrateBps).Add("-maxrate", (long)profile.BitrateBps)
                 .Add("-bufsize", 2L * profile.BitrateBps).Add("-pix_fmt", "yuv420p");
-            if (profile.GopSeconds is { } gop && gop > 0)
+            if (profile.IntraOnly)
+            {
+                args.Add("-g", 1);
+            }
+            else if (profile.GopSeconds is { } gop && gop > 0)
             {
                 args.Add("-force_key_frames", $"expr:gte(t,n_forced*{gop.ToString("0.###", CultureInfo.InvariantCulture)})");
             }

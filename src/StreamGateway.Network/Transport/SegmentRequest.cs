@@ -11,7 +11,8 @@ public static class SegmentRequest
     /// <summary>go-B breaks the legacy profiles field on purpose so that old orchestrators refuse the job.</summary>
     private static readonly ByteString LegacyProfiles = ByteString.CopyFromUtf8("invalid");
 
-    private static readonly ulong[] Wanted = CapabilityBits.Bitstring(CapabilityBits.Transcoding);
+    /// <summary>lpms's GOPIntraOnly: a gop of −1 on the wire asks for every frame to be a keyframe.</summary>
+    public const int IntraOnlyGop = -1;
 
     public static SegData Build(string manifestId, long seq, ReadOnlySpan<byte> segment, TimeSpan duration, AuthToken token,
         IReadOnlyList<RenditionRequest> renditions, BroadcasterIdentity? signer = null)
@@ -26,7 +27,6 @@ public static class SegmentRequest
             Capabilities = new Capabilities(),
             AuthToken = token,
         };
-        data.Capabilities.Bitstring.AddRange(Wanted);
         data.FullProfiles.AddRange(renditions.Select(r => new VideoProfile
         {
             Name = r.Name,
@@ -34,11 +34,13 @@ public static class SegmentRequest
             Height = r.Height,
             Bitrate = r.BitrateBps,
             Fps = (uint)Math.Max(0, r.Fps),
-            FpsDen = (uint)Math.Max(0, r.Fps > 0 ? r.FpsDen : 0),
-            Gop = r.GopMilliseconds,
+            // A whole frame rate goes without a denominator, as go-B sends it (a denominator asks for capability 3).
+            FpsDen = (uint)(r.Fps > 0 && r.FpsDen > 1 ? r.FpsDen : 0),
+            Gop = r.GopMilliseconds == RenditionRequest.IntraOnly ? IntraOnlyGop : r.GopMilliseconds,
             Format = VideoProfile.Types.Format.Mpegts,
             Encoder = VideoProfile.Types.VideoCodec.H264,
         }));
+        data.Capabilities.Bitstring.AddRange(CapabilityBits.Bitstring(CapabilityBits.ForJob(data.FullProfiles)));
         signer?.SignSegment(data, renditions.Select(r => r.Name));
         return data;
     }

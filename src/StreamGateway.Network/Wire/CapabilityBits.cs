@@ -8,10 +8,37 @@ public static class CapabilityBits
 {
     public const int H264 = 0;
     public const int MpegTs = 1;
+    public const int FractionalFramerates = 3;
+    public const int Gop = 11;
     public const int AuthToken = 12;
 
-    /// <summary>What a live or VOD H.264/MPEG-TS transcoding job needs.</summary>
+    /// <summary>What every live or VOD H.264/MPEG-TS transcoding job needs.</summary>
     public static readonly IReadOnlyList<int> Transcoding = [H264, MpegTs, AuthToken];
+
+    /// <summary>What our orchestrator offers: H.264 in, MPEG-TS out, auth tokens, fractional frame rates (fpsDen) and a
+    /// chosen GOP (intra-only included).</summary>
+    public static readonly IReadOnlyList<int> Offered = [H264, MpegTs, FractionalFramerates, Gop, AuthToken];
+
+    /// <summary>
+    /// What a job with these profiles asks for, by go-B's rule: the transcoding bits, plus 3 when a profile has a frame
+    /// rate denominator and 11 when one sets a GOP.
+    /// </summary>
+    public static IReadOnlyList<int> ForJob(IEnumerable<VideoProfile> profiles)
+    {
+        var bits = new SortedSet<int>(Transcoding);
+        foreach (var p in profiles)
+        {
+            if (p.FpsDen > 0)
+            {
+                bits.Add(FractionalFramerates);
+            }
+            if (p.Gop != 0)
+            {
+                bits.Add(Gop);
+            }
+        }
+        return [.. bits];
+    }
 
     public static ulong[] Bitstring(IEnumerable<int> capabilities)
     {
@@ -23,10 +50,10 @@ public static class CapabilityBits
         return words;
     }
 
-    public static Capabilities Describe(IEnumerable<int> capabilities, uint? capacity = null)
+    public static Capabilities Describe(IEnumerable<int> capabilities, uint? capacity = null, string? version = null)
     {
         var list = capabilities.ToList();
-        var caps = new Capabilities();
+        var caps = new Capabilities { Version = version ?? "" };
         caps.Bitstring.AddRange(Bitstring(list));
         if (capacity is { } c)
         {

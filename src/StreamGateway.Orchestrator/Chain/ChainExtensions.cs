@@ -7,6 +7,7 @@ public static class ChainExtensions
     public static IServiceCollection AddChainRegistration(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ChainOptions>().BindConfiguration(ChainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OrchestratorAccount>();
         if (!string.IsNullOrEmpty(configuration[$"{ChainOptions.Section}:RpcUrl"]))
         {
             services.AddHostedService<ChainRegistration>();

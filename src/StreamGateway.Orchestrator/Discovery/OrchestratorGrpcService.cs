@@ -8,21 +8,26 @@ namespace StreamGateway.Orchestrator.Discovery;
 /// <summary><c>net.Orchestrator</c> (livepeer-wire §2). Every GetOrchestrator answer opens a new session id.</summary>
 public sealed class OrchestratorGrpcService(
     OrchestratorInfoFactory infos, AuthTokens tokens, SessionCapacity sessions, RenditionStore renditions,
-    Payments.TicketIssuer tickets)
+    Payments.TicketIssuer tickets, Chain.OrchestratorAccount account)
     : Network.Wire.Orchestrator.OrchestratorBase
 {
+    /// <summary>go-O's refusals of a GetOrchestrator request (server/rpc.go), word for word.</summary>
+    public const string SignatureRefused = "Invalid orchestrator request: orchestrator req sig check failed";
+    public const string CapacityRefused = "Invalid orchestrator request: " + SessionCapacity.CappedError;
+
     public override async Task<OrchestratorInfo> GetOrchestrator(OrchestratorRequest request, ServerCallContext context)
     {
-        // As at an on-chain go-O: a broadcaster that names itself must have signed its EIP-55 address string.
-        if (!request.Address.IsEmpty)
+        // As go-O: on chain, every broadcaster must have signed the EIP-55 string of the address it sends (an empty
+        // address counts as the zero address, which no one can sign for); offchain, nothing is checked, so an offchain
+        // go-B (20 zero bytes, no signature) is served.
+        if (account.OnChain && !SignedByItsAddress(request))
         {
-            var address = request.Address.Length == 20
-                ? Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(Convert.ToHexStringLower(request.Address.Span))
-                : null;
-            if (address is null || !BroadcasterIdentity.Verify(request.Address.Span, System.Text.Encoding.ASCII.GetBytes(address), request.Sig.Span))
-            {
-                throw new RpcException(new Status(StatusCode.Unknown, "invalid signature"));
-            }
+            throw new RpcException(new Status(StatusCode.Unknown, SignatureRefused));
+        }
+        // Then capacity: a full orchestrator hands out no session it would refuse at /segment.
+        if (!sessions.HasRoom(string.Empty))
+        {
+            throw new RpcException(new Status(StatusCode.Unknown, CapacityRefused));
         }
         // A priced orchestrator has no ticket params for a broadcaster that cannot pay (go-O fails the call the same way).
         if (tickets.Enabled && await tickets.ProblemAsync(request.Address.Memory) is { } problem)
@@ -30,6 +35,14 @@ public sealed class OrchestratorGrpcService(
             throw new RpcException(new Status(StatusCode.Unknown, problem));
         }
         return infos.Create(tokens.Issue(), request.Address.Span);
+    }
+
+    private static bool SignedByItsAddress(OrchestratorRequest request)
+    {
+        var address = request.Address.Length == 20 ? request.Address.Span : new byte[20];
+        var text = Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(Convert.ToHexStringLower(address));
+        return request.Address.Length is 0 or 20 &&
+            BroadcasterIdentity.Verify(address, System.Text.Encoding.ASCII.GetBytes(text), request.Sig.Span);
     }
 
     public override Task<EndTranscodingSessionResponse> EndTranscodingSession(

@@ -7,7 +7,7 @@ using StreamGateway.Orchestrator.Chain;
 
 namespace StreamGateway.Orchestrator.Payments;
 
-/// <summary>Reads the latest block, the last initialized round with its block hash, and the gas price every few seconds.</summary>
+/// <summary>Reads the protocol's latest block (L1 on Arbitrum), the last initialized round with its block hash, and the gas price every few seconds.</summary>
 public sealed class ChainClock(IOptions<ChainOptions> chain, IOptions<PaymentOptions> payments, ILogger<ChainClock> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,6 +24,10 @@ public sealed class ChainClock(IOptions<ChainOptions> chain, IOptions<PaymentOpt
         return Now;
     }
 
+    private Task<byte[]> BlockHashAsync(BigInteger round) =>
+        Web3!.Eth.GetContractQueryHandler<BlockHashForRoundFunction>()
+            .QueryAsync<byte[]>(Contracts!.RoundsManager, new BlockHashForRoundFunction { Round = round });
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = chain.Value;
@@ -38,13 +42,21 @@ public sealed class ChainClock(IOptions<ChainOptions> chain, IOptions<PaymentOpt
             try
             {
                 Contracts ??= await new LivepeerPool(Web3).ResolveAsync(o.Controller);
-                var block = (await Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+                // Expiry and redemption count the protocol's blocks: L1 on Arbitrum (go-O's LastSeenL1Block).
+                var block = await ProtocolBlocks.LatestAsync(Web3);
                 var round = await Web3.Eth.GetContractQueryHandler<LastInitializedRoundFunction>()
                     .QueryAsync<BigInteger>(Contracts.RoundsManager, new LastInitializedRoundFunction());
-                var hash = await Web3.Eth.GetContractQueryHandler<BlockHashForRoundFunction>()
-                    .QueryAsync<byte[]>(Contracts.RoundsManager, new BlockHashForRoundFunction { Round = round });
+                var creation = round;
+                var hash = await BlockHashAsync(creation);
+                // A round whose block hash reads as zero (it happens on Arbitrum) would make every ticket of it
+                // unredeemable; go-O then issues tickets against the round before.
+                if (!hash.AsSpan().ContainsAnyExcept((byte)0) && creation > 0)
+                {
+                    creation -= 1;
+                    hash = await BlockHashAsync(creation);
+                }
                 var gas = (await Web3.Eth.GasPrice.SendRequestAsync()).Value;
-                Now = new ChainMoment(block, round, hash, gas);
+                Now = new ChainMoment(block, round, creation, hash, gas);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

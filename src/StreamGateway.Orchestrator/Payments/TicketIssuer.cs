@@ -19,8 +19,12 @@ public sealed class TicketIssuer(IOptions<PaymentOptions> payments, IOptions<Orc
 
     private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
 
-    /// <summary>Payments are on when there is a price and a chain account.</summary>
-    public bool Enabled => orchestrator.Value.PricePerUnit > 0 && chain.Web3 is not null && Recipient.Length == 20;
+    /// <summary>With a chain account every broadcaster is offered ticket params, as go-O does even at price 0 (an on-chain
+    /// go-B skips an orchestrator without them).</summary>
+    public bool OnChain => chain.Web3 is not null && Recipient.Length == 20;
+
+    /// <summary>Payments are on (tickets required, balances kept) when there is a price and a chain account.</summary>
+    public bool Enabled => orchestrator.Value.PricePerUnit > 0 && OnChain;
 
     public byte[] Recipient => orchestrator.Value.EthereumAddress is { Length: 42 } a ? Convert.FromHexString(a[2..]) : [];
 
@@ -81,20 +85,24 @@ public sealed class TicketIssuer(IOptions<PaymentOptions> payments, IOptions<Orc
         return null;
     }
 
-    /// <summary>Fresh params for <paramref name="sender"/>; null when payments are off or the chain has not been read yet.</summary>
+    /// <summary>
+    /// Fresh params for <paramref name="sender"/>; null without a chain account or before the chain has been read. At
+    /// price 0 they carry a zero face value and win probability (empty bytes on the wire): nothing to pay, but the
+    /// expiry and round a go-B checks.
+    /// </summary>
     public TicketParams? Create(ReadOnlySpan<byte> sender)
     {
-        if (!Enabled || sender.Length != 20 || chain.Now is not { } now)
+        if (!OnChain || sender.Length != 20 || chain.Now is not { } now)
         {
             return null;
         }
-        var faceValue = FaceValue(now, sender);
+        var faceValue = Enabled ? FaceValue(now, sender) : BigInteger.Zero;
         var winProb = TicketMath.WinProb(payments.Value.TicketEv, faceValue);
         var seed = RandomNumberGenerator.GetBytes(32);
         var expirationBlock = now.Block + payments.Value.ExpirationBlocks;
         var expiration = new TicketExpirationParams
         {
-            CreationRound = (long)now.LastInitializedRound,
+            CreationRound = (long)now.CreationRound,
             CreationRoundBlockHash = ByteString.CopyFrom(now.RoundBlockHash),
         };
         var rand = Rand(seed, sender, faceValue, winProb, expirationBlock, expiration);

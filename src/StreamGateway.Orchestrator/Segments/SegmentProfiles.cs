@@ -1,5 +1,6 @@
 using System.Globalization;
 using StreamGateway.Media.Ffmpeg;
+using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
 using StreamGateway.Orchestrator.Sessions;
 
@@ -44,10 +45,15 @@ public static class SegmentProfiles
             {
                 return (null, $"invalid profile {name}");
             }
+            // A gop is milliseconds, 0 the encoder's own, −1 (lpms's GOPIntraOnly) every frame a keyframe.
+            if (p.Gop < SegmentRequest.IntraOnlyGop)
+            {
+                return (null, $"invalid gop {p.Gop} in profile {name}");
+            }
             ladder.Add(new LadderProfile(
                 name, p.Width, p.Height, p.Bitrate,
                 Fps: (int)p.Fps, FpsDen: p.FpsDen == 0 ? 1 : (int)p.FpsDen,
-                GopSeconds: p.Gop > 0 ? p.Gop / 1000.0 : null));
+                GopSeconds: p.Gop > 0 ? p.Gop / 1000.0 : null, IntraOnly: p.Gop == SegmentRequest.IntraOnlyGop));
         }
         return (ladder, null);
     }

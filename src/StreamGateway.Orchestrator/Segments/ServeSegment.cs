@@ -27,9 +27,11 @@ public sealed class ServeSegment(
     Payments.PaymentLedger ledger,
     IOptions<Payments.PaymentOptions> payments,
     IOptions<OrchestratorOptions> options,
+    Chain.OrchestratorAccount account,
     ILogger<ServeSegment> logger)
 {
     private const int DefaultDurationMs = 2000;
+    private const int MinRenditionBytes = 25;
     private const int MaxDurationMs = 300_000;
 
     public async Task HandleAsync(HttpContext http)
@@ -133,12 +135,22 @@ public sealed class ServeSegment(
             var renditions = await transcoder.TranscodeAsync(source, outputs, timeout, http.RequestAborted);
             OrchestratorMetrics.TranscodeDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             OrchestratorMetrics.Segments.Add(1, OrchestratorMetrics.Tag("outcome", "transcoded"));
+            // go-O's floor: a rendition of under 25 bytes holds no media.
+            if (renditions.Any(r => new FileInfo(r.Path).Length < MinRenditionBytes))
+            {
+                throw new InvalidDataException("ZeroSegments");
+            }
             var data = new TranscodeData();
             data.Segments.AddRange(renditions.Select(r => new TranscodedSegmentData
             {
                 Url = store.UrlFor(sessionId, r.Profile.Name, segment.Seq).ToString(),
                 Pixels = r.Pixels,
             }));
+            // On chain the results are signed over the files as they will be served (an on-chain go-B checks it).
+            if (account.SignResults(renditions.Select(r => r.Path)) is { } sig)
+            {
+                data.Sig = ByteString.CopyFrom(sig);
+            }
             result.Data = data;
             if (tickets.Enabled)
             {
