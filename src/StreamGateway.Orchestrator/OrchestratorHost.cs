@@ -4,6 +4,7 @@ using StreamGateway.Orchestrator.Payments;
 using StreamGateway.Orchestrator.Segments;
 using StreamGateway.Orchestrator.Sessions;
 using StreamGateway.Orchestrator.Tls;
+using StreamGateway.Orchestrator.Transcoders;
 using StreamGateway.Orchestrator.Transcoding;
 
 namespace StreamGateway.Orchestrator;
@@ -29,6 +30,8 @@ public static class OrchestratorHost
         builder.Services.AddDiscovery();
         builder.Services.AddSessions();
         builder.Services.AddSegments();
+        builder.Services.AddSingleton<Transcoders.RemoteTranscoders>();
+        builder.Services.AddSingleton<Transcoders.SegmentWork>();
         builder.Services.AddChainRegistration(builder.Configuration);
         builder.Services.AddPayments();
         builder.Services.AddOrchestratorMetrics();
@@ -37,6 +40,8 @@ public static class OrchestratorHost
         app.UseOrchestratorMetrics();
         app.MapDiscovery();
         app.MapSegments();
+        app.MapGrpcService<Transcoders.TranscoderGrpcService>();
+        app.MapTranscoders();
         app.MapPayments();
         return app;
     }

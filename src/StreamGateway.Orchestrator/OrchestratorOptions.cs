@@ -36,6 +36,19 @@ public sealed class OrchestratorOptions
     [MinLength(16)]
     public string? AdminToken { get; set; }
 
+    /// <summary>
+    /// The secret transcoders (<c>--transcoder</c>, or go-livepeer's <c>-transcoder -orchSecret</c>) present to join this
+    /// orchestrator. Unset, no transcoder can join and every segment is transcoded here.
+    /// </summary>
+    [MinLength(16)]
+    public string? TranscoderSecret { get; set; }
+
+    /// <summary>
+    /// Transcode here when no joined transcoder has room (or none has joined). Off, such a segment fails with go-O's
+    /// "no transcoders available".
+    /// </summary>
+    public bool TranscodeLocally { get; set; } = true;
+
     /// <summary>Source segments and renditions live here, under one folder per session.</summary>
     [Required]
     public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), "streamgateway-orchestrator");

@@ -8,7 +8,7 @@ namespace StreamGateway.Orchestrator.Discovery;
 /// <summary><c>net.Orchestrator</c> (livepeer-wire §2). Every GetOrchestrator answer opens a new session id.</summary>
 public sealed class OrchestratorGrpcService(
     OrchestratorInfoFactory infos, AuthTokens tokens, SessionCapacity sessions, RenditionStore renditions,
-    Payments.TicketIssuer tickets, Chain.OrchestratorAccount account)
+    Payments.TicketIssuer tickets, Chain.OrchestratorAccount account, Transcoders.RemoteTranscoders transcoders)
     : Network.Wire.Orchestrator.OrchestratorBase
 {
     /// <summary>go-O's refusals of a GetOrchestrator request (server/rpc.go), word for word.</summary>
@@ -55,6 +55,7 @@ public sealed class OrchestratorGrpcService(
         }
         sessions.Release(request.AuthToken.SessionId);
         renditions.DeleteSession(request.AuthToken.SessionId);
+        transcoders.EndSession(request.AuthToken.SessionId);
         return Task.FromResult(new EndTranscodingSessionResponse());
     }
 

@@ -21,7 +21,7 @@ public sealed class ServeSegment(
     AuthTokens tokens,
     SessionCapacity sessions,
     RenditionStore store,
-    LadderTranscoder transcoder,
+    Transcoders.SegmentWork work,
     OrchestratorInfoFactory infos,
     Payments.TicketIssuer tickets,
     Payments.PaymentLedger ledger,
@@ -132,7 +132,7 @@ public sealed class ServeSegment(
             var timeout = TimeSpan.FromSeconds(Math.Max(30, 4 * duration.TotalSeconds));
             var outputs = ladder.Select(p => (p, store.PathFor(sessionId, p.Name, segment.Seq))).ToList();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var renditions = await transcoder.TranscodeAsync(source, outputs, timeout, http.RequestAborted);
+            var renditions = await work.TranscodeAsync(sessionId, segment, source, outputs, timeout, http.RequestAborted);
             OrchestratorMetrics.TranscodeDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             OrchestratorMetrics.Segments.Add(1, OrchestratorMetrics.Tag("outcome", "transcoded"));
             // go-O's floor: a rendition of under 25 bytes holds no media.
@@ -158,7 +158,7 @@ public sealed class ServeSegment(
                 ledger.Debit(payment.Sender.Span, sessionId, renditions.Aggregate(System.Numerics.BigInteger.Zero, (sum, r) => sum + r.Pixels) * num / den);
             }
         }
-        catch (Exception e) when (e is FfmpegException or InvalidDataException or System.Text.Json.JsonException or IOException)
+        catch (Exception e) when (e is FfmpegException or InvalidDataException or System.Text.Json.JsonException or IOException or TimeoutException)
         {
             logger.LogWarning(e, "Transcoding segment {Seq} of session {Session} failed", segment.Seq, sessionId);
             OrchestratorMetrics.Segments.Add(1, OrchestratorMetrics.Tag("outcome", "failed"));

@@ -18,7 +18,10 @@ public sealed partial class RenditionStore(IOptions<OrchestratorOptions> options
 
     /// <summary>A new file name each time: a segment sent twice at once must not land in one file.</summary>
     public string SourcePathFor(string sessionId, long seq) =>
-        Path.Combine(options.Value.WorkDir, "incoming", $"{sessionId}-{seq.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}.ts");
+        IncomingPath($"{sessionId}-{seq.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}.ts");
+
+    /// <summary>Where source segments wait while they are transcoded.</summary>
+    public string IncomingPath(string name) => Path.Combine(Path.GetFullPath(options.Value.WorkDir), "incoming", name);
 
     public Uri UrlFor(string sessionId, string profile, long seq) =>
         new(options.Value.ServiceBase, $"stream/{sessionId}/{profile}/{seq.ToString(CultureInfo.InvariantCulture)}.ts");

@@ -290,6 +290,8 @@ public sealed class WireTests
             ["EndTranscodingSessionRequest"] = "auth_token=1 AuthToken",
             ["EndTranscodingSessionResponse"] = "",
             ["PingPong"] = "value=1 bytes",
+            ["RegisterRequest"] = "secret=1 string; capacity=2 int64; capabilities=3 Capabilities",
+            ["NotifySegment"] = "url=1 string; segData=3 SegData; taskId=16 int64; profiles=17 bytes; orchId=18 string",
         };
 
         var file = LpRpcReflection.Descriptor;
@@ -329,6 +331,23 @@ public sealed class WireTests
         var binder = new RecordingBinder();
         Orchestrator.BindService(binder, new NoOrchestrator());
         Assert.Equal(invoker.Paths, binder.Paths);
+    }
+
+    [Fact]
+    public void Transcoder_service_streams_segment_notices_on_the_go_livepeer_path()
+    {
+        Assert.Equal("net.Transcoder", Transcoder.Descriptor.FullName);
+        var method = Transcoder.Descriptor.Methods.Single();
+        Assert.Equal("RegisterTranscoder:RegisterRequest->NotifySegment", $"{method.Name}:{method.InputType.Name}->{method.OutputType.Name}");
+        Assert.True(method.IsServerStreaming);
+        Assert.False(method.IsClientStreaming);
+        var binder = new RecordingBinder();
+        Transcoder.BindService(binder, new NoTranscoder());
+        Assert.Equal(["/net.Transcoder/RegisterTranscoder"], binder.Paths);
+
+        // A transcoder's registration and a notice, byte for byte (taskId and orchId sit past field 15: two-byte tags).
+        Assert.Equal(Hex("0A 01 73 10 02"), Hex(new RegisterRequest { Secret = "s", Capacity = 2 }));
+        Assert.Equal(Hex("0A 01 75 80 01 07 92 01 01 6F"), Hex(new NotifySegment { Url = "u", TaskId = 7, OrchId = "o" }));
     }
 
     [Fact]
@@ -517,7 +536,13 @@ public sealed class WireTests
         public override void AddMethod<TRequest, TResponse>(
             Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler) =>
             Paths.Add(method.FullName);
+
+        public override void AddMethod<TRequest, TResponse>(
+            Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler) =>
+            Paths.Add(method.FullName);
     }
 
     private sealed class NoOrchestrator : Orchestrator.OrchestratorBase;
+
+    private sealed class NoTranscoder : Transcoder.TranscoderBase;
 }
