@@ -18,6 +18,16 @@ public static class OrchestratorMetrics
     public static readonly Counter<long> Segments = Meter.CreateCounter<long>("sgo.segments", "{segment}",
         "Segments received on /segment, by outcome");
 
+    /// <summary>Transcoders joined right now (<see cref="StreamGateway.Orchestrator.Transcoders.RemoteTranscoders"/> keeps it).</summary>
+    internal static int JoinedTranscoders;
+
+    public static readonly ObservableGauge<int> JoinedTranscoderGauge = Meter.CreateObservableGauge("sgo.transcoders", () => Volatile.Read(ref JoinedTranscoders),
+        "{transcoder}", "Transcoders joined to this orchestrator");
+
+    /// <summary>Segments a joined transcoder made (the rest of those transcoded were made here).</summary>
+    public static readonly Counter<long> TranscoderSegments = Meter.CreateCounter<long>("sgo.transcoder_segments", "{segment}",
+        "Segments transcoded by joined transcoders");
+
     public static readonly Histogram<double> TranscodeDuration = Meter.CreateHistogram<double>("sgo.transcode.duration", "s",
         "Time ffmpeg took to make a segment's renditions");
 

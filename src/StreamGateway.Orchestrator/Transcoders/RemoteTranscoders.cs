@@ -12,12 +12,16 @@ public sealed class TranscoderLostException(string message) : Exception(message)
 /// takes; a session stays on the transcoder that took it while that one lives, and a new session goes to the one with
 /// the most room. A segment whose transcoder drops out is handed to another within its deadline.
 /// </summary>
-public sealed class RemoteTranscoders(ILogger<RemoteTranscoders> logger)
+public sealed class RemoteTranscoders(TimeProvider clock, ILogger<RemoteTranscoders> logger)
 {
+    /// <summary>A session without a segment for this long frees its transcoder's slot (go-O waits 70 s).</summary>
+    public static readonly TimeSpan IdleSession = Sessions.SessionCapacity.ActiveWindow;
+
     public sealed class Worker(long id, int capacity, string peer)
     {
         internal readonly Channel<NotifySegment> Notices = Channel.CreateUnbounded<NotifySegment>(new UnboundedChannelOptions { SingleReader = true });
-        internal readonly HashSet<string> Sessions = [];
+        /// <summary>Its sessions, with when each last had a segment.</summary>
+        internal readonly Dictionary<string, DateTimeOffset> Sessions = [];
         internal bool Gone;
 
         public long Id { get; } = id;
@@ -73,6 +77,7 @@ public sealed class RemoteTranscoders(ILogger<RemoteTranscoders> logger)
         {
             _workers.Add(worker);
         }
+        Interlocked.Increment(ref OrchestratorMetrics.JoinedTranscoders);
         logger.LogInformation("Transcoder {Id} at {Peer} joined with capacity {Capacity}", worker.Id, peer, capacity);
         return worker;
     }
@@ -88,12 +93,13 @@ public sealed class RemoteTranscoders(ILogger<RemoteTranscoders> logger)
             }
             worker.Gone = true;
             _workers.Remove(worker);
-            foreach (var session in worker.Sessions)
+            foreach (var session in worker.Sessions.Keys)
             {
                 _sessions.Remove(session);
             }
             worker.Sessions.Clear();
         }
+        Interlocked.Decrement(ref OrchestratorMetrics.JoinedTranscoders);
         worker.Notices.Writer.TryComplete();
         foreach (var task in _tasks.Values.Where(t => t.Worker == worker))
         {
@@ -189,17 +195,28 @@ public sealed class RemoteTranscoders(ILogger<RemoteTranscoders> logger)
     /// <summary>The session's transcoder, or for a new session the live one with the most room (load over capacity, then free slots).</summary>
     private Worker? Pick(string sessionId)
     {
+        var now = clock.GetUtcNow();
         lock (_lock)
         {
             if (_sessions.TryGetValue(sessionId, out var bound) && !bound.Gone)
             {
+                bound.Sessions[sessionId] = now;
                 return bound;
+            }
+            // Sessions that went quiet (their broadcaster stopped without ending them) give their slots back.
+            foreach (var worker in _workers)
+            {
+                foreach (var (idle, _) in worker.Sessions.Where(s => now - s.Value > IdleSession).ToList())
+                {
+                    worker.Sessions.Remove(idle);
+                    _sessions.Remove(idle);
+                }
             }
             var free = _workers.Where(w => w.Sessions.Count < w.Capacity)
                 .OrderBy(w => (double)w.Sessions.Count / w.Capacity).ThenByDescending(w => w.Capacity - w.Sessions.Count).FirstOrDefault();
             if (free is not null)
             {
-                free.Sessions.Add(sessionId);
+                free.Sessions[sessionId] = now;
                 _sessions[sessionId] = free;
             }
             return free;

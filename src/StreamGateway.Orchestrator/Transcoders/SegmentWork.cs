@@ -35,6 +35,7 @@ public sealed class SegmentWork(RemoteTranscoders remote, LadderTranscoder local
             var pixels = await remote.TranscodeAsync(sessionId, notice, [.. outputs.Select(x => x.Output)], clock.GetUtcNow() + timeout, clock, ct);
             if (pixels is not null)
             {
+                OrchestratorMetrics.TranscoderSegments.Add(1);
                 return [.. outputs.Select((x, i) => new Rendition(x.Profile, x.Output, pixels[i]))];
             }
         }

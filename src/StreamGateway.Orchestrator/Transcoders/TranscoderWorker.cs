@@ -43,7 +43,7 @@ public sealed class TranscoderWorker(IOptions<TranscoderOptions> options, IOptio
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(10);
     private int _completed;
 
-    /// <summary>Segments this transcoder finished and posted.</summary>
+    /// <summary>Segments this transcoder made (and then posted).</summary>
     public int Completed => _completed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -154,8 +154,8 @@ public sealed class TranscoderWorker(IOptions<TranscoderOptions> options, IOptio
                 body.Add(part);
             }
             var decoded = MpegTsVideo.Read(await File.ReadAllBytesAsync(source, ct)).Pixels;
+            Interlocked.Increment(ref _completed); // counted before it is sent, so no one sees the result before the count
             await PostAsync(http, notice.TaskId, body, null, decoded, ct);
-            Interlocked.Increment(ref _completed);
         }
         catch (Exception e) when (e is FfmpegException or InvalidDataException or HttpRequestException or TaskCanceledException or IOException
             && !ct.IsCancellationRequested)

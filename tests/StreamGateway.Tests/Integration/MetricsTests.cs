@@ -98,11 +98,12 @@ public sealed partial class MetricsTests
         return Parse(await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<double> OrchestratorSumAsync(string name, string? label)
+    /// <param name="only">The devnet orchestrator (1-3) to read; all of them when null.</param>
+    internal static async Task<double> OrchestratorSumAsync(string name, string? label, int? only = null)
     {
         using var client = Insecure(Environment.GetEnvironmentVariable("SG_ORCH_ADMIN_TOKEN"));
         double total = 0;
-        foreach (var uri in Orchestrators())
+        foreach (var uri in only is { } n ? [Orchestrators()[n - 1]] : Orchestrators())
         {
             using var response = await client.GetAsync($"{uri}/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
