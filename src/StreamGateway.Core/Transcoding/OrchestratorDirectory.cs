@@ -66,14 +66,20 @@ public sealed class OrchestratorDirectory(
     /// Why no orchestrator can take a segment, in words a tenant may read: how many there are and why they are out,
     /// never what an orchestrator said (the pool's last errors, for operators, keep that).
     /// </summary>
-    public string Unavailable()
+    /// <param name="job">The capability bitstring of the job that found no orchestrator, to say when that is why.</param>
+    public string Unavailable(IReadOnlyList<ulong>? job = null)
     {
         var all = _snapshot.Orchestrators;
         if (all.Count == 0)
         {
             return "no orchestrator is available: the pool is empty";
         }
-        var refusing = all.Count(o => !o.Responding);
+        var responding = all.Where(o => o.Responding).ToList();
+        if (job is not null && responding.Count > 0 && !responding.Any(o => o.Serves(job)))
+        {
+            return $"no orchestrator is available: none of the {responding.Count} answering offers the capabilities this job needs";
+        }
+        var refusing = all.Count - responding.Count;
         return refusing == all.Count
             ? $"no orchestrator is available: all {all.Count} in the pool are unreachable or refuse this gateway"
             : $"no orchestrator is available: {all.Count - refusing} of {all.Count} respond, and none can take the segment now";
@@ -166,11 +172,11 @@ public sealed class OrchestratorDirectory(
     /// The orchestrator to use when every one answering and untried is banned: the one whose ban ends first. A ban
     /// must never leave a stream with nothing; the caller checks its work in full and flags the stream.
     /// </summary>
-    public KnownOrchestrator? LastResort(IReadOnlySet<string> tried)
+    public KnownOrchestrator? LastResort(IReadOnlySet<string> tried, IReadOnlyList<ulong> job)
     {
         lock (_lock)
         {
-            return _snapshot.Orchestrators.Where(k => k.Responding && !tried.Contains(k.Id) && _bans.ContainsKey(k.Id))
+            return _snapshot.Orchestrators.Where(k => k.Responding && k.Serves(job) && !tried.Contains(k.Id) && _bans.ContainsKey(k.Id))
                 .MinBy(k => _bans[k.Id]);
         }
     }
@@ -303,7 +309,8 @@ public sealed class OrchestratorDirectory(
             var capacity = info.Capabilities?.Capacities.TryGetValue((uint)CapabilityBits.H264, out var c) == true ? (int?)c : null;
             return new KnownOrchestrator(address ?? infoAddress ?? uri, address ?? infoAddress, uri, stake.ToString(CultureInfo.InvariantCulture),
                 active, Responding: true, info.Transcoder, info.PriceInfo?.PricePerUnit ?? 0, info.PriceInfo?.PixelsPerUnit ?? 0, capacity,
-                clock.GetElapsedTime(started).TotalMilliseconds, null);
+                clock.GetElapsedTime(started).TotalMilliseconds, null,
+                Offered: [.. info.Capabilities?.Bitstring ?? []], Mandatories: [.. info.Capabilities?.Mandatories ?? []]);
         }
         catch (OrchestratorException e)
         {

@@ -39,6 +39,7 @@ public sealed class SegmentTranscoder(
         var duration = TimeSpan.FromSeconds(work.Duration);
         string? failure = null;
         var tried = new HashSet<string>(StringComparer.Ordinal);
+        var job = SegmentRequest.Job([.. work.Renditions.Select(r => r.ToWire())]);
         var suspects = new List<(string Id, string Problem)>();
         try
         {
@@ -49,10 +50,10 @@ public sealed class SegmentTranscoder(
                 {
                     return failure ?? "the segment's deadline passed before an orchestrator could be tried";
                 }
-                var orchestrator = await orchestrators.PickAsync(work.Key, duration, tried, ct);
+                var orchestrator = await orchestrators.PickAsync(work.Key, duration, tried, job, ct);
                 if (orchestrator is null)
                 {
-                    return failure ?? directory.Unavailable();
+                    return failure ?? directory.Unavailable(job);
                 }
                 tried.Add(orchestrator.Id);
                 var (reason, badWork) = await TryAsync(work, orchestrator, duration, left, publish, ct);

@@ -29,18 +29,21 @@ public sealed class StreamOrchestrators(
     /// <summary>
     /// The orchestrator for the next attempt: the last one while it keeps up, else a stake-weighted draw among
     /// those answering and not suspended, else the least-penalised suspended one, else (only when every one answering
-    /// is banned) the banned one whose ban ends first. Null when none is left.
+    /// is banned) the banned one whose ban ends first. Only orchestrators whose capabilities serve the job are
+    /// considered, as go-B's discovery does. Null when none is left.
     /// </summary>
-    public async Task<KnownOrchestrator?> PickAsync(Guid session, TimeSpan segmentDuration, IReadOnlySet<string> tried, CancellationToken ct)
+    /// <param name="job">The job's capability bitstring (<see cref="CapabilityBits.ForJob"/>).</param>
+    public async Task<KnownOrchestrator?> PickAsync(Guid session, TimeSpan segmentDuration, IReadOnlySet<string> tried,
+        IReadOnlyList<ulong> job, CancellationToken ct)
     {
         var o = options.Value;
-        var answering = (await directory.CurrentAsync(ct)).Orchestrators.Where(k => k.Responding && !tried.Contains(k.Id)).ToList();
+        var answering = Capable((await directory.CurrentAsync(ct)).Orchestrators, job).Where(k => !tried.Contains(k.Id)).ToList();
         var pool = answering.Where(k => !directory.IsBanned(k.Id)).ToList();
         if (pool.Count == 0)
         {
             // Bans never empty the pool: with nobody else answering, the least-bad banned one is tried (and its work
             // checked in full by the caller).
-            return answering.Count == 0 ? null : directory.LastResort(tried);
+            return answering.Count == 0 ? null : directory.LastResort(tried, job);
         }
         var usable = pool.Where(k => directory.Penalty(k.Id) == 0).ToList();
         if (usable.Count == 0)
@@ -69,6 +72,10 @@ public sealed class StreamOrchestrators(
         return chosen is null ? null : usable.First(k => k.Id == chosen.Address);
     }
 
+    /// <summary>The answering orchestrators that would take a job with these capability bits.</summary>
+    public static IEnumerable<KnownOrchestrator> Capable(IEnumerable<KnownOrchestrator> pool, IReadOnlyList<ulong> job) =>
+        pool.Where(k => k.Responding && k.Serves(job));
+
     /// <summary>
     /// Opens sessions with up to <see cref="TranscodingOptions.PrepareSessions"/> orchestrators, drawn as a segment's
     /// would be, before the publish has a segment. One that fails is left for the segments to find out about.
@@ -79,7 +86,8 @@ public sealed class StreamOrchestrators(
         var opening = new List<Task>();
         for (var i = 0; i < options.Value.PrepareSessions; i++)
         {
-            if (await PickAsync(session, TimeSpan.FromSeconds(2), tried, ct) is not { } orchestrator)
+            // The publish's profiles are not known yet: sessions go to orchestrators that take a basic transcoding job.
+            if (await PickAsync(session, TimeSpan.FromSeconds(2), tried, CapabilityBits.Bitstring(CapabilityBits.Transcoding), ct) is not { } orchestrator)
             {
                 break;
             }

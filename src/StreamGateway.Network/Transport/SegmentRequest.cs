@@ -27,7 +27,17 @@ public static class SegmentRequest
             Capabilities = new Capabilities(),
             AuthToken = token,
         };
-        data.FullProfiles.AddRange(renditions.Select(r => new VideoProfile
+        data.FullProfiles.AddRange(Profiles(renditions));
+        data.Capabilities.Bitstring.AddRange(Job(renditions));
+        signer?.SignSegment(data, renditions.Select(r => r.Name));
+        return data;
+    }
+
+    /// <summary>The capability bitstring a job with these renditions asks for (go-B's rule, <see cref="CapabilityBits.ForJob"/>).</summary>
+    public static ulong[] Job(IReadOnlyList<RenditionRequest> renditions) => CapabilityBits.Bitstring(CapabilityBits.ForJob(Profiles(renditions)));
+
+    private static List<VideoProfile> Profiles(IReadOnlyList<RenditionRequest> renditions) =>
+        renditions.Select(r => new VideoProfile
         {
             Name = r.Name,
             Width = r.Width,
@@ -39,9 +49,5 @@ public static class SegmentRequest
             Gop = r.GopMilliseconds == RenditionRequest.IntraOnly ? IntraOnlyGop : r.GopMilliseconds,
             Format = VideoProfile.Types.Format.Mpegts,
             Encoder = VideoProfile.Types.VideoCodec.H264,
-        }));
-        data.Capabilities.Bitstring.AddRange(CapabilityBits.Bitstring(CapabilityBits.ForJob(data.FullProfiles)));
-        signer?.SignSegment(data, renditions.Select(r => r.Name));
-        return data;
-    }
+        }).ToList();
 }

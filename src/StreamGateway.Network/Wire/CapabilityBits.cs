@@ -82,4 +82,35 @@ public static class CapabilityBits
         }
         return true;
     }
+
+    /// <summary>
+    /// Whether go-B would send a job with these bits to an orchestrator offering <paramref name="offered"/>
+    /// (core/capabilities.go <c>CompatibleWith</c>): every bit the orchestrator makes mandatory is in the job, and every
+    /// bit of the job is in the orchestrator's bitstring, word for word (a job with more words than the offer is refused
+    /// even when the extra words are zero). An orchestrator that describes no capabilities serves nothing.
+    /// </summary>
+    public static bool Serves(IReadOnlyList<ulong>? offered, IReadOnlyList<ulong>? mandatories, IReadOnlyList<ulong> job)
+    {
+        if (offered is null)
+        {
+            return false;
+        }
+        return Subset(mandatories ?? [], job) && Subset(job, offered);
+    }
+
+    private static bool Subset(IReadOnlyList<ulong> inner, IReadOnlyList<ulong> outer)
+    {
+        if (inner.Count > outer.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < inner.Count; i++)
+        {
+            if ((inner[i] & outer[i]) != inner[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -45,6 +45,28 @@ public sealed class InteropTests
         Assert.True(CapabilityBits.Covers(CapabilityBits.Bitstring(CapabilityBits.Offered), intra.Capabilities));
     }
 
+    // core/capabilities.go CompatibleWith (discovery/discovery.go): go-B sends a job only to an orchestrator whose
+    // bitstring holds every bit of the job and whose mandatory bits the job asks for.
+    [Theory]
+    [InlineData(new ulong[] { 0x1803 }, new ulong[] { }, new ulong[] { 0x1003 }, true)]          // ours, default job
+    [InlineData(new ulong[] { 0x1803 }, new ulong[] { }, new ulong[] { 0x1803 }, true)]          // ours, a GOP job
+    [InlineData(new ulong[] { 0x1003 }, new ulong[] { }, new ulong[] { 0x1803 }, false)]         // a GOP job, no GOP offered
+    [InlineData(new ulong[] { 0x1003 }, new ulong[] { }, new ulong[] { 0x100B }, false)]         // an NTSC job, no fps denominator offered
+    [InlineData(new ulong[] { 0x5003 }, new ulong[] { 0x4000 }, new ulong[] { 0x1003 }, false)]  // it serves only jobs asking for bit 14
+    [InlineData(new ulong[] { 0x5003 }, new ulong[] { 0x4000 }, new ulong[] { 0x5003 }, true)]
+    [InlineData(new ulong[] { 0x1003 }, new ulong[] { }, new ulong[] { 0x1003, 0 }, false)]      // a longer job: refused word for word
+    [InlineData(new ulong[] { }, new ulong[] { }, new ulong[] { 0x1003 }, false)]                // it describes no capabilities
+    public void A_job_goes_only_to_an_orchestrator_whose_capabilities_serve_it(ulong[] offered, ulong[] mandatories, ulong[] job, bool serves)
+    {
+        Assert.Equal(serves, CapabilityBits.Serves(offered, mandatories, job));
+    }
+
+    [Fact]
+    public void An_orchestrator_that_sent_no_capabilities_message_serves_nothing()
+    {
+        Assert.False(CapabilityBits.Serves(null, null, [0x1003UL]));
+    }
+
     [Fact]
     public void A_result_signature_covers_the_keccak_of_each_renditions_bytes_in_profile_order()
     {

@@ -63,4 +63,25 @@ public sealed class BroadcasterConformanceTests
         var address = Enumerable.Range(1, 20).Select(i => (byte)i).ToArray();
         Assert.Equal("0x" + Convert.ToHexStringLower(address), OrchestratorDirectory.ReportedAddress(new OrchestratorInfo { Address = ByteString.CopyFrom(address) }));
     }
+
+    // discovery/discovery.go: go-B leaves out orchestrators whose capabilities do not serve the job; a GOP job skips one
+    // offering only go-B's default bits, a default job goes to both.
+    [Fact]
+    public void A_job_is_offered_only_to_orchestrators_whose_capabilities_serve_it()
+    {
+        static KnownOrchestrator Known(string id, ulong[]? offered, bool responding = true) =>
+            new(id, null, "https://" + id, "0", true, responding, "https://" + id, 0, 1, null, 1, null, offered, []);
+        KnownOrchestrator[] pool =
+        [
+            Known("full", CapabilityBits.Bitstring(CapabilityBits.Offered)),
+            Known("basic", [0x1003UL]),
+            Known("silent", []),                    // answered without a capabilities message
+            Known("down", [0x1803UL], responding: false),
+            Known("old-snapshot", null),            // recorded before capabilities were: serves until the next refresh
+        ];
+        var gop = SegmentRequest.Job([new RenditionRequest("a", 640, 360, 800_000, GopMilliseconds: 2000)]);
+        var plain = SegmentRequest.Job([new RenditionRequest("a", 640, 360, 800_000)]);
+        Assert.Equal(["full", "old-snapshot"], StreamOrchestrators.Capable(pool, gop).Select(k => k.Id));
+        Assert.Equal(["full", "basic", "old-snapshot"], StreamOrchestrators.Capable(pool, plain).Select(k => k.Id));
+    }
 }
