@@ -168,3 +168,45 @@ measure() {
   printf -v "BAD_$name" '%s' "$(( ${non2xx:-0} + ${sockerr:-0} ))"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.3f" : "n/a"), a / (b > 0 ? b : 1) }'; }
+
+# ---------------------------------------------------------------- orchestrators of the bench's own
+# Offchain orchestrators (price 0, no chain) and transcoders started from the Release build for one benchmark, so that
+# it needs no funded broadcaster; bench_stop_processes (set as an EXIT trap by the first start) stops them.
+BENCH_PIDS=()
+BENCH_ORCH_DLL="$BENCH_ROOT/src/StreamGateway.Orchestrator/bin/Release/net10.0/StreamGateway.Orchestrator.dll"
+bench_stop_processes() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${BENCH_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+bench_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bench_build_orchestrator() {
+  [ -f "$BENCH_ORCH_DLL" ] || dotnet build "$BENCH_ROOT/src/StreamGateway.Orchestrator" -c Release -nologo -v q >/dev/null
+}
+# start_orchestrator PORT [TRANSCODER_SECRET] — an offchain orchestrator on https://127.0.0.1:PORT; waits until it answers.
+start_orchestrator() {
+  local port="$1" secret="${2:-}" work="$BENCH_CACHE/run/orchestrator-$1"
+  bench_build_orchestrator
+  mkdir -p "$work"
+  [ ${#BENCH_PIDS[@]} -gt 0 ] || trap bench_stop_processes EXIT
+  (export Orchestrator__Port="$port" Orchestrator__ServiceUri="https://127.0.0.1:$port" Orchestrator__WorkDir="$work" \
+     Orchestrator__MaxSessions=100 Logging__LogLevel__Default=Warning
+   [ -z "$secret" ] || export Orchestrator__TranscoderSecret="$secret"
+   exec dotnet "$BENCH_ORCH_DLL" >>"$work/log" 2>&1) &
+  BENCH_PIDS+=("$!")
+  local i
+  for i in $(seq 1 60); do
+    curl -sk -o /dev/null "https://127.0.0.1:$port/" && return 0
+    sleep 0.5
+  done
+  die "orchestrator on port $port did not start (see $work/log)"
+}
+# start_transcoder ORCH_PORT SECRET CAPACITY — a transcoder joined to that orchestrator.
+start_transcoder() {
+  local port="$1" secret="$2" capacity="$3" work="$BENCH_CACHE/run/transcoder-$1-$RANDOM"
+  mkdir -p "$work"
+  (export Transcoder__OrchestratorUrl="https://127.0.0.1:$port" Transcoder__Secret="$secret" Transcoder__Capacity="$capacity" \
+     Orchestrator__WorkDir="$work" Logging__LogLevel__Default=Warning
+   exec dotnet "$BENCH_ORCH_DLL" --transcoder >>"$work/log" 2>&1) &
+  BENCH_PIDS+=("$!")
+}

@@ -1,6 +1,7 @@
 // Sends one source segment to an orchestrator N times (sequentially, one session) and runs the same one-process
 // ffmpeg ladder by hand on the same file N times, then prints the medians and their ratio. Arguments:
-//   <segment.ts> <orchestrator https URI> <runs> <ladder: name:WxH:bps,...>
+//   <segment.ts> <orchestrator URI>[,<second orchestrator URI>] <runs> <ladder: name:WxH:bps,...>
+// With two orchestrators their runs alternate (first, second, first, ...) so that both see the same machine.
 using System.Diagnostics;
 using System.Globalization;
 using StreamGateway.Media.Ffmpeg;
@@ -22,25 +23,34 @@ var duration = MediaProbe.Parse(await FfmpegProcess.RunAsync("ffprobe", FfmpegAr
 
 using var client = new OrchestratorClient();
 var identity = new BroadcasterIdentity();
-var info = await client.GetOrchestratorAsync(orchestrator, identity.Request(), TimeSpan.FromSeconds(5), CancellationToken.None);
-var remote = new List<double>();
-var downloaded = new List<double>();
+var scratch = Path.GetTempFileName();
+var targets = new List<(string Uri, OrchestratorInfo Info, List<double> Submitted, List<double> Downloaded)>();
+foreach (var uri in orchestrator.Split(','))
+{
+    targets.Add((uri, await client.GetOrchestratorAsync(uri, identity.Request(), TimeSpan.FromSeconds(5), CancellationToken.None), [], []));
+}
 for (var i = 0; i < runs + 1; i++)
 {
-    var seg = SegmentRequest.Build("bench", i, bytes, TimeSpan.FromSeconds(duration), info.AuthToken, ladder, identity);
-    var watch = Stopwatch.StartNew();
-    var (data, _) = await client.SubmitSegmentAsync(info, seg, bytes, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), CancellationToken.None);
-    var submitted = watch.Elapsed.TotalMilliseconds;
-    foreach (var s in data.Segments)
+    foreach (var (_, info, submittedTimes, downloadedTimes) in targets)
     {
-        await client.DownloadAsync(s.Url, TimeSpan.FromSeconds(10), CancellationToken.None);
-    }
-    if (i > 0) // the first run warms up connections and the JIT
-    {
-        remote.Add(submitted);
-        downloaded.Add(watch.Elapsed.TotalMilliseconds);
+        var seg = SegmentRequest.Build("bench", i, bytes, TimeSpan.FromSeconds(duration), info.AuthToken, ladder, identity);
+        var watch = Stopwatch.StartNew();
+        var (data, _) = await client.SubmitSegmentAsync(info, seg, bytes, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), CancellationToken.None);
+        var submitted = watch.Elapsed.TotalMilliseconds;
+        foreach (var s in data.Segments)
+        {
+            await client.DownloadAsync(s.Url, scratch, 64 << 20, TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+        if (i > 0) // the first run warms up connections and the JIT
+        {
+            submittedTimes.Add(submitted);
+            downloadedTimes.Add(watch.Elapsed.TotalMilliseconds);
+        }
     }
 }
+File.Delete(scratch);
+var remote = targets[0].Submitted;
+var downloaded = targets[0].Downloaded;
 
 var work = Directory.CreateTempSubdirectory("sg-transcode-bench");
 var local = new List<double>();
@@ -63,4 +73,15 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ffmpeg ladder by hand              {l,8:0} ms"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  orchestrator POST /segment         {r,8:0} ms   ratio {r / l:0.00}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ... plus downloading renditions    {d,8:0} ms   ratio {d / l:0.00}"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT hand_ms={l:0} orch_ms={r:0} orch_dl_ms={d:0} ratio={r / l:0.00}"));
+if (targets.Count == 1)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT hand_ms={l:0} orch_ms={r:0} orch_dl_ms={d:0} ratio={r / l:0.00}"));
+}
+else
+{
+    var (r2, d2) = (Median(targets[1].Submitted), Median(targets[1].Downloaded));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  second orchestrator POST /segment  {r2,8:0} ms   ratio {r2 / l:0.00}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ... plus downloading renditions    {d2,8:0} ms   ratio {d2 / l:0.00}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"RESULT hand_ms={l:0} orch_ms={r:0} orch_dl_ms={d:0} ratio={r / l:0.00} orch2_ms={r2:0} orch2_dl_ms={d2:0} ratio2={r2 / l:0.00} extra_ms={r - r2:0}"));
+}

@@ -14,6 +14,14 @@ public sealed class OrchestratorOptions
     [Range(1, 65535)]
     public int Port { get; set; } = 8935;
 
+    /// <summary>
+    /// Serve without TLS, as a go-livepeer orchestrator with an <c>http://</c> service URI does: gRPC as HTTP/2 with prior
+    /// knowledge (h2c) and HTTP/1.1 on the same port. Off, the one endpoint is self-signed TLS (what every go-livepeer
+    /// version speaks, transcoders included). Only for networks where the path to the orchestrator is trusted or
+    /// encrypted by something else.
+    /// </summary>
+    public bool Cleartext { get; set; }
+
     /// <summary>Reported as OrchestratorInfo.transcoder and used as the base of rendition URLs.</summary>
     [Required, Url]
     public string ServiceUri { get; set; } = "https://127.0.0.1:8935";

@@ -23,10 +23,13 @@ public sealed class GoLivepeerConformanceTests(TestSegment source, GoLivepeerCon
     {
         public RunningOrchestrator Offchain { get; private set; } = null!;
         public RunningOrchestrator OnChain { get; private set; } = null!;
+        /// <summary>Offchain, on an http:// URI.</summary>
+        public RunningOrchestrator Cleartext { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
             Offchain = await RunningOrchestrator.StartAsync();
+            Cleartext = await RunningOrchestrator.StartAsync(cleartext: true);
             var settings = PaymentTests.Settings();
             settings["Orchestrator:PricePerUnit"] = "0";
             OnChain = await RunningOrchestrator.StartAsync(settings: settings);
@@ -36,6 +39,7 @@ public sealed class GoLivepeerConformanceTests(TestSegment source, GoLivepeerCon
         {
             await Offchain.DisposeAsync();
             await OnChain.DisposeAsync();
+            await Cleartext.DisposeAsync();
         }
     }
 
@@ -57,6 +61,8 @@ public sealed class GoLivepeerConformanceTests(TestSegment source, GoLivepeerCon
         { "an on-chain go-O signs keccak(keccak(r1)..keccak(rn)) over the served renditions", "core/orchestrator.go transcodeSeg; verification/verify.go sigVerification" },
         { "at price 0 go-B's payment (sender and expected price, no tickets) is accepted", "server/segment_rpc.go genPayment; core/orchestrator.go ProcessPayment" },
         { "a full go-O refuses GetOrchestrator with OrchestratorCapped", "server/rpc.go verifyOrchestratorReq, core/orchestrator.go CheckCapacity" },
+        { "a go-O on an http:// URI serves gRPC as h2c and segments and renditions as HTTP/1.1 on one port", "server/rpc.go StartTranscodeServer (h2c.NewHandler)" },
+        { "our gateway's client, as go-B, works with a go-O on an http:// URI", "server/broadcast.go; server/segment_rpc.go SubmitSegment" },
     };
 
     [Theory]
@@ -153,6 +159,31 @@ public sealed class GoLivepeerConformanceTests(TestSegment source, GoLivepeerCon
                     Assert.Equal(HttpStatusCode.OK, first.StatusCode);
                 }
                 await RefusedAsync(full, OffchainBroadcaster(), OrchestratorGrpcService.CapacityRefused);
+                break;
+            }
+            case "a go-O on an http:// URI serves gRPC as h2c and segments and renditions as HTTP/1.1 on one port":
+            {
+                Assert.Equal(Uri.UriSchemeHttp, nodes.Cleartext.ServiceUri.Scheme);
+                var info = await nodes.Cleartext.Client.GetOrchestratorAsync(OffchainBroadcaster()); // h2c, prior knowledge
+                Assert.StartsWith(nodes.Cleartext.ServiceUri.ToString().TrimEnd('/'), info.Transcoder, StringComparison.Ordinal);
+                using var response = await nodes.Cleartext.PostSegmentAsync(RunningOrchestrator.Segment(info.AuthToken, 1, source.Bytes, P240), source.Bytes);
+                Assert.Equal((HttpStatusCode.OK, new Version(1, 1)), (response.StatusCode, response.Version));
+                var result = TranscodeResult.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+                Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
+                var url = Assert.Single(result.Data.Segments).Url;
+                Assert.StartsWith("http://", url, StringComparison.Ordinal);
+                Assert.Equal(0x47, (await nodes.Cleartext.Http.GetByteArrayAsync(url))[0]);
+                break;
+            }
+            case "our gateway's client, as go-B, works with a go-O on an http:// URI":
+            {
+                using var client = new OrchestratorClient();
+                var uri = nodes.Cleartext.ServiceUri.ToString().TrimEnd('/');
+                var info = await client.GetOrchestratorAsync(uri, new BroadcasterIdentity().Request(), TimeSpan.FromSeconds(5), CancellationToken.None);
+                var segment = SegmentRequest.Build("cleartext", 1, source.Bytes, TimeSpan.FromSeconds(2), info.AuthToken,
+                    [new RenditionRequest(P240.Name, P240.Width, P240.Height, P240.Bitrate, Fps: 30)]);
+                var (data, _) = await client.SubmitSegmentAsync(info, segment, source.Bytes, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), CancellationToken.None);
+                Assert.Equal(0x47, (await nodes.Cleartext.Http.GetByteArrayAsync(Assert.Single(data.Segments).Url))[0]);
                 break;
             }
             default:

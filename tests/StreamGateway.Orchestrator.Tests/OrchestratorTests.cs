@@ -4,6 +4,7 @@ using StreamGateway.Media.Ffmpeg;
 using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
 using StreamGateway.Orchestrator.Discovery;
+using StreamGateway.Orchestrator.Tls;
 using StreamGateway.Orchestrator.Transcoding;
 
 namespace StreamGateway.Orchestrator.Tests;
@@ -12,6 +13,39 @@ public sealed class OrchestratorTests(TestSegment source) : IClassFixture<TestSe
 {
     private static readonly VideoProfile P240 = new() { Name = "240p", Width = 426, Height = 240, Bitrate = 250_000 };
     private static readonly VideoProfile P360 = new() { Name = "360p", Width = 640, Height = 360, Bitrate = 800_000 };
+
+    [Fact]
+    public async Task The_cleartext_port_tells_h2c_from_HTTP1_by_the_preface_and_shrugs_off_half_prefaces_and_look_alikes()
+    {
+        Assert.Null(CleartextFront.Opening(new System.Buffers.ReadOnlySequence<byte>("PRI * HT"u8.ToArray())));
+        Assert.False(CleartextFront.Opening(new System.Buffers.ReadOnlySequence<byte>("PRI * HTTP/1.1\r\n"u8.ToArray())));
+        Assert.False(CleartextFront.Opening(new System.Buffers.ReadOnlySequence<byte>("G"u8.ToArray())));
+        Assert.True(CleartextFront.Opening(new System.Buffers.ReadOnlySequence<byte>("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04"u8.ToArray())));
+
+        await using var orchestrator = await RunningOrchestrator.StartAsync(cleartext: true);
+        var port = orchestrator.ServiceUri.Port;
+        // Callers that hang up part way through the preface, again and again.
+        for (var i = 0; i < 20; i++)
+        {
+            using var half = new System.Net.Sockets.TcpClient();
+            await half.ConnectAsync(IPAddress.Loopback, port);
+            await half.GetStream().WriteAsync("PRI * HTTP/2"u8.ToArray());
+        }
+        // Something that starts like the preface and is not is HTTP/1.1's to judge.
+        using (var lookalike = new System.Net.Sockets.TcpClient())
+        {
+            await lookalike.ConnectAsync(IPAddress.Loopback, port);
+            var stream = lookalike.GetStream();
+            await stream.WriteAsync("PRI * HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+            var buffer = new byte[64];
+            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.StartsWith("HTTP/1.1 4", System.Text.Encoding.ASCII.GetString(buffer, 0, read), StringComparison.Ordinal);
+        }
+        // Both protocols are still served, side by side.
+        var info = await orchestrator.Client.GetOrchestratorAsync(new OrchestratorRequest());
+        using var response = await orchestrator.PostSegmentAsync(RunningOrchestrator.Segment(info.AuthToken, 1, source.Bytes, P240), source.Bytes);
+        Assert.Equal((HttpStatusCode.OK, new Version(1, 1)), (response.StatusCode, response.Version));
+    }
 
     [Fact]
     public async Task GetOrchestrator_reports_transcoder_uri_capabilities_price_and_a_fresh_auth_token()

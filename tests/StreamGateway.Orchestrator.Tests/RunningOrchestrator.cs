@@ -37,11 +37,12 @@ public sealed class RunningOrchestrator : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="settings">Extra configuration, e.g. the Chain section.</param>
+    /// <param name="cleartext">Serve h2c and HTTP/1.1 without TLS on an http:// URI (go-livepeer's cleartext mode).</param>
     public static async Task<RunningOrchestrator> StartAsync(int maxSessions = 10, IReadOnlyDictionary<string, string?>? settings = null,
-        int? port = null)
+        int? port = null, bool cleartext = false)
     {
         port ??= FreePort();
-        var serviceUri = new Uri($"https://127.0.0.1:{port}");
+        var serviceUri = new Uri($"{(cleartext ? "http" : "https")}://127.0.0.1:{port}");
         var workDir = Directory.CreateTempSubdirectory("orchestrator-test-").FullName;
         var app = OrchestratorHost.Build([], config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -49,6 +50,7 @@ public sealed class RunningOrchestrator : IAsyncDisposable
             ["Orchestrator:ServiceUri"] = serviceUri.ToString().TrimEnd('/'),
             ["Orchestrator:WorkDir"] = workDir,
             ["Orchestrator:MaxSessions"] = maxSessions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orchestrator:Cleartext"] = cleartext ? "true" : "false",
             ["Logging:LogLevel:Default"] = "Warning",
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
         await app.StartAsync();

@@ -97,34 +97,47 @@ public sealed class TranscoderSplitTests(TestSegment source) : IClassFixture<Tes
         }
     }
 
+    // The refusals of the protocol (wrong secret, no capacity, results without credentials) are rows of
+    // GoLivepeerTranscoderConformanceTests.
     [Fact]
-    public async Task A_wrong_secret_or_no_capacity_is_refused_in_go_livepeer_words_and_with_no_transcoder_a_segment_fails()
+    public async Task With_no_transcoder_and_no_local_transcoding_a_segment_fails_in_go_livepeer_words()
     {
         await using var o = await OrchestratorAsync();
-        var client = new Transcoder.TranscoderClient(o.Channel);
-        foreach (var (request, refusal) in new[]
-        {
-            (new RegisterRequest { Secret = "not-the-secret-at-all", Capacity = 1 }, TranscoderGrpcService.SecretRefused),
-            (new RegisterRequest { Secret = Secret, Capacity = 0 }, TranscoderGrpcService.CapacityRefused),
-        })
-        {
-            using var call = client.RegisterTranscoder(request);
-            var refused = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
-            Assert.Equal((StatusCode.Unknown, refusal), (refused.StatusCode, refused.Status.Detail));
-        }
-        Assert.Equal(0, Pool(o).Count);
-
         var token = (await o.Client.GetOrchestratorAsync(new OrchestratorRequest())).AuthToken;
         var result = await SegmentAsync(o, token, 1);
         Assert.Equal(SegmentWork.NoTranscoders, result.Error);
+    }
 
-        // Results need the protocol's credentials.
-        using var forged = new HttpRequestMessage(HttpMethod.Post, TranscoderEndpoints.ResultsPath) { Content = new StringContent("x") };
-        forged.Headers.TryAddWithoutValidation("Authorization", TranscoderEndpoints.ProtocolVersion);
-        forged.Headers.TryAddWithoutValidation("Credentials", "not-the-secret-at-all");
-        forged.Headers.TryAddWithoutValidation("TaskId", "1");
-        using var unauthorized = await o.Http.SendAsync(forged);
-        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+    [Fact]
+    public async Task A_transcoder_that_restarts_rejoins_and_takes_new_work()
+    {
+        await using var o = await OrchestratorAsync();
+        var first = await TranscoderAsync(o, capacity: 1);
+        await JoinedAsync(o, 1);
+        var before = (await o.Client.GetOrchestratorAsync(new OrchestratorRequest())).AuthToken;
+        Assert.True((await SegmentAsync(o, before, 1)).ResultCase == TranscodeResult.ResultOneofCase.Data);
+        await StopAsync(first);
+        await JoinedAsync(o, 0);
+        // While it is away the session's segment cannot be done (nothing transcodes here).
+        Assert.Equal(SegmentWork.NoTranscoders, (await SegmentAsync(o, before, 2)).Error);
+
+        var again = await TranscoderAsync(o, capacity: 2);
+        try
+        {
+            await JoinedAsync(o, 1);
+            // The session it had before and a new one both go to the restarted process.
+            var after = (await o.Client.GetOrchestratorAsync(new OrchestratorRequest())).AuthToken;
+            foreach (var (token, seq) in new[] { (before, 3L), (after, 1L) })
+            {
+                var result = await SegmentAsync(o, token, seq);
+                Assert.True(result.ResultCase == TranscodeResult.ResultOneofCase.Data, result.Error);
+            }
+            Assert.Equal(2, again.Worker.Completed);
+        }
+        finally
+        {
+            await StopAsync(again);
+        }
     }
 
     [Fact]

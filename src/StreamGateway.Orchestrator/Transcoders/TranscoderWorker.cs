@@ -211,8 +211,8 @@ public static class TranscoderHost
         configure?.Invoke(builder.Configuration);
         builder.Services.AddOrchestratorOptions();
         builder.Services.AddOptions<TranscoderOptions>().BindConfiguration(TranscoderOptions.Section).ValidateDataAnnotations()
-            .Validate(o => Uri.TryCreate(o.OrchestratorUrl, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps,
-                "Transcoder:OrchestratorUrl must be an absolute https URI")
+            .Validate(o => Uri.TryCreate(o.OrchestratorUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http",
+                "Transcoder:OrchestratorUrl must be an absolute https URI (http for an orchestrator in cleartext mode)")
             .ValidateOnStart();
         builder.Services.AddTranscoding();
         builder.Services.AddSingleton<TranscoderWorker>();
