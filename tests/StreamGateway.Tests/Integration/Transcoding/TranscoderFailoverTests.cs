@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace StreamGateway.Tests.Integration.Transcoding;
 
 /// <summary>
-/// Orchestrator 1 of the devnet hands its segments to the two transcoder processes `./dev` starts; killing them in the
-/// middle of a stream loses no segment: one in flight goes to the other transcoder or to the orchestrator itself.
+/// Orchestrator 1 of the devnet hands its segments to the two transcoder processes `./dev` starts. In one stream: one
+/// transcoder is killed and the other goes on, the killed one is restarted and rejoins, the other is killed and the
+/// restarted one goes on; the rendition playlist never has a gap.
 /// </summary>
 [Collection(DevnetOrchestrators.Name)]
 public sealed class TranscoderFailoverTests
@@ -15,7 +16,7 @@ public sealed class TranscoderFailoverTests
         (long)(await Json.ReadObjectAsync(await t.Http.GetAsync($"api/stream/{id}")))!["transcodedSegments"]!;
 
     [Fact]
-    public async Task Segments_reach_orchestrator_1s_transcoders_and_none_is_lost_when_they_are_killed_mid_stream()
+    public async Task A_stream_moves_between_orchestrator_1s_transcoders_as_they_die_and_rejoin_and_no_segment_is_lost()
     {
         var t = await Gw.NewTenantAsync();
         var stream = await t.CreateStreamAsync(new
@@ -61,17 +62,22 @@ public sealed class TranscoderFailoverTests
         });
         try
         {
-            await using var broadcaster = Broadcaster.Start((string)stream["streamKey"]!, seconds: 24);
+            await using var broadcaster = Broadcaster.Start((string)stream["streamKey"]!, seconds: 50);
             await Poll.UntilAsync(async () => await TranscodedAsync(t, id) >= 3, 60, "three transcoded segments");
             Assert.True(await MetricsTests.OrchestratorSumAsync("sgo_transcoder_segments_total", null, only: 1) > before,
                 "orchestrator 1's transcoders made segments");
 
-            // Both transcoders die as a crash would, with a stream in flight.
+            // Transcoder 1 dies as a crash would, with the stream in flight: transcoder 2, the only one left, goes on.
             await DevCommand.RunAsync("transcoder", "kill", "1");
+            await MoreSegmentsFromTranscodersAsync(t, id, "transcoder 2 alone");
+
+            // Transcoder 1 comes back and rejoins; transcoder 2 dies: the restarted transcoder 1 takes the stream.
+            await DevCommand.RunAsync("transcoder", "start", "1");
+            await Poll.UntilAsync(async () => await MetricsTests.OrchestratorSumAsync("sgo_transcoders", null, only: 1) >= 2, 45,
+                "transcoder 1 rejoined");
             await DevCommand.RunAsync("transcoder", "kill", "2");
-            var atKill = await TranscodedAsync(t, id);
-            await Poll.UntilAsync(async () => await TranscodedAsync(t, id) >= atKill + 3, 60, "segments after the transcoders died");
-            await broadcaster.WaitAsync(TimeSpan.FromSeconds(60));
+            await MoreSegmentsFromTranscodersAsync(t, id, "the restarted transcoder 1 alone");
+            await broadcaster.WaitAsync(TimeSpan.FromSeconds(90));
         }
         finally
         {
@@ -85,6 +91,16 @@ public sealed class TranscoderFailoverTests
         await watcher;
         // Every segment got its rendition: no gap in the rendition's playlist at any time.
         Assert.Equal(0, gaps);
-        Assert.True(segments.Count >= 8, $"{segments.Count} rendition segments seen");
+        Assert.True(segments.Count >= 12, $"{segments.Count} rendition segments seen");
+    }
+
+    /// <summary>Two more segments of the stream transcoded, by orchestrator 1's transcoders (its counter moves).</summary>
+    private static async Task MoreSegmentsFromTranscodersAsync(Tenant t, string id, string who)
+    {
+        var made = await MetricsTests.OrchestratorSumAsync("sgo_transcoder_segments_total", null, only: 1);
+        var transcoded = await TranscodedAsync(t, id);
+        await Poll.UntilAsync(async () => await TranscodedAsync(t, id) >= transcoded + 2, 60, $"segments transcoded by {who}");
+        Assert.True(await MetricsTests.OrchestratorSumAsync("sgo_transcoder_segments_total", null, only: 1) >= made + 2,
+            $"segments made by {who}");
     }
 }
