@@ -6,16 +6,20 @@ import "./Interfaces.sol";
 
 /// Stake (LPT) bonding and the transcoder pool.
 ///
-/// Model (a subset of Livepeer's):
-/// - A delegator bonds LPT to one address (`bond(amount, to)`); bonding to yourself makes you a
-///   registered transcoder. `transcoder(rewardCut, feeShare)` puts a registered transcoder in the pool
-///   and activates it from the next round.
+/// Model (Livepeer's rules, our code):
+/// - A delegator bonds LPT to one address (`bond(amount, to)`) and may move its whole bond to another
+///   address with a later `bond`; bonding to yourself makes you a registered transcoder. A registered
+///   transcoder whose stake grows while it is outside the pool tries to join it (evicting the smallest
+///   member of a full pool if it has more stake); `transcoder(rewardCut, feeShare)` sets its commission
+///   and also tries to join. Members are active from the round after they join.
 /// - The pool is a doubly linked list sorted by total stake (delegated amount), largest first,
-///   re-sorted on every stake change, capped at `getTranscoderPoolMaxSize()`.
+///   re-sorted on every stake change, capped at `getTranscoderPoolMaxSize()`. The total stake of the
+///   pool is tracked for the next round and fixed for the current one when a round is initialized.
+/// - `unbond` moves stake into an unbonding lock that `withdrawStake` pays out after `unbondingPeriod`
+///   rounds; `rebond` / `rebondFromUnbonded` put a lock's stake back.
 /// - Stake changes made in round R take effect in the earnings pool of round R+1 (as in Livepeer):
 ///   `getTranscoderEarningsPoolForRound(t, r).totalStake` is the stake recorded by the last change
 ///   made before round r.
-/// - No inflation/rewards, no delegator fee claiming, no round locks: reward fields read as zero.
 contract BondingManager is Managed {
     uint256 public constant PERC_DIVISOR = 1000000;
 
@@ -31,9 +35,17 @@ contract BondingManager is Managed {
 
     struct Delegator {
         uint256 bondedAmount;
+        uint256 fees;
         address delegateAddress;
         uint256 startRound;
+        uint256 lastClaimRound;
         uint256 nextUnbondingLockId;
+    }
+
+    enum DelegatorStatus {
+        Pending,
+        Bonded,
+        Unbonded
     }
 
     struct UnbondingLock {
@@ -56,6 +68,10 @@ contract BondingManager is Managed {
     }
 
     uint256 public unbondingPeriod;
+    /// Sum of the pool members' stake, fixed for the current round by initializeRound.
+    uint256 public currentRoundTotalActiveStake;
+    /// Sum of the pool members' stake as it stands now, i.e. for the next round.
+    uint256 public nextRoundTotalActiveStake;
 
     mapping(address => Transcoder) private transcoders;
     mapping(address => Delegator) private delegators;
@@ -86,6 +102,7 @@ contract BondingManager is Managed {
         uint256 amount,
         uint256 withdrawRound
     );
+    event Rebond(address indexed delegate, address indexed delegator, uint256 unbondingLockId, uint256 amount);
     event WithdrawStake(address indexed delegator, uint256 unbondingLockId, uint256 amount, uint256 withdrawRound);
     event TranscoderFeesUpdated(address indexed transcoder, uint256 fees, uint256 round);
 
@@ -113,23 +130,25 @@ contract BondingManager is Managed {
     function bond(uint256 amount, address to) external whenRoundInitialized {
         require(to != address(0), "delegate is null address");
         Delegator storage del = delegators[msg.sender];
+        uint256 round = roundsManager().currentRound();
         address oldDelegate = del.delegateAddress;
         uint256 currentBond = del.bondedAmount;
-        uint256 moved = 0;
+        uint256 delegation = amount;
 
-        if (currentBond > 0 && oldDelegate != to) {
-            require(!isRegisteredTranscoder(msg.sender), "registered transcoders can't delegate towards other addresses");
-            moved = currentBond;
-            _decreaseStake(oldDelegate, currentBond);
-        }
-        require(amount + moved > 0, "delegation amount must be greater than 0");
         if (currentBond == 0) {
-            del.startRound = roundsManager().currentRound() + 1;
+            del.startRound = round + 1;
+        } else if (oldDelegate != to) {
+            // Moving a bond takes all of it to the new delegate; the move counts from the next round.
+            require(!isRegisteredTranscoder(msg.sender), "registered transcoders can't delegate towards other addresses");
+            del.startRound = round + 1;
+            delegation += currentBond;
+            _decreaseTotalStake(oldDelegate, currentBond);
         }
+        require(delegation > 0, "delegation amount must be greater than 0");
 
         del.delegateAddress = to;
         del.bondedAmount = currentBond + amount;
-        _increaseStake(to, amount + moved);
+        _increaseTotalStake(to, delegation);
 
         if (amount > 0) {
             require(livepeerToken().transferFrom(msg.sender, address(this), amount), "token transfer failed");
@@ -138,8 +157,8 @@ contract BondingManager is Managed {
     }
 
     function unbond(uint256 amount) external whenRoundInitialized {
+        require(delegatorStatus(msg.sender) == DelegatorStatus.Bonded, "caller must be bonded");
         Delegator storage del = delegators[msg.sender];
-        require(del.bondedAmount > 0, "caller must be bonded");
         require(amount > 0, "unbond amount must be greater than 0");
         require(amount <= del.bondedAmount, "amount is greater than bonded amount");
 
@@ -151,22 +170,38 @@ contract BondingManager is Managed {
 
         del.bondedAmount -= amount;
         if (del.bondedAmount == 0) {
-            // A transcoder whose own bond is gone leaves the pool, as in Livepeer.
-            if (delegate == msg.sender && pool[msg.sender].inPool) {
-                _resign(msg.sender, round);
-            }
             del.delegateAddress = address(0);
             del.startRound = 0;
+            // A transcoder whose own bond is gone leaves the pool.
+            if (pool[msg.sender].inPool) {
+                _resign(msg.sender, round);
+            }
         }
-        _decreaseStake(delegate, amount);
+        _decreaseTotalStake(delegate, amount);
         emit Unbond(delegate, msg.sender, lockId, amount, withdrawRound);
     }
 
-    function withdrawStake(uint256 unbondingLockId) external {
+    /// Puts an unbonding lock's stake back with the caller's current delegate (caller bonded or pending).
+    function rebond(uint256 unbondingLockId) external whenRoundInitialized {
+        require(delegatorStatus(msg.sender) != DelegatorStatus.Unbonded, "caller must be bonded");
+        _processRebond(msg.sender, unbondingLockId);
+    }
+
+    /// Puts an unbonding lock's stake back, delegated to `to` (caller fully unbonded).
+    function rebondFromUnbonded(address to, uint256 unbondingLockId) external whenRoundInitialized {
+        require(delegatorStatus(msg.sender) == DelegatorStatus.Unbonded, "caller must be unbonded");
+        require(to != address(0), "delegate is null address");
+        Delegator storage del = delegators[msg.sender];
+        del.startRound = roundsManager().currentRound() + 1;
+        del.delegateAddress = to;
+        _processRebond(msg.sender, unbondingLockId);
+    }
+
+    function withdrawStake(uint256 unbondingLockId) external whenRoundInitialized {
+        require(isValidUnbondingLock(msg.sender, unbondingLockId), "invalid unbonding lock ID");
         UnbondingLock storage lock = unbondingLocks[msg.sender][unbondingLockId];
         uint256 amount = lock.amount;
         uint256 withdrawRound = lock.withdrawRound;
-        require(amount > 0, "invalid unbonding lock ID");
         require(withdrawRound <= roundsManager().currentRound(), "withdraw round must be before or equal to the current round");
         delete unbondingLocks[msg.sender][unbondingLockId];
         require(livepeerToken().transfer(msg.sender, amount), "token transfer failed");
@@ -187,16 +222,7 @@ contract BondingManager is Managed {
         uint256 round = roundsManager().currentRound();
 
         if (!pool[msg.sender].inPool) {
-            uint256 stake = t.delegatedAmount;
-            if (poolSize >= poolMaxSize && stake > pool[poolTail].key) {
-                _resign(poolTail, round);
-            }
-            if (poolSize < poolMaxSize) {
-                _poolInsert(msg.sender, stake);
-                t.activationRound = round + 1;
-                t.deactivationRound = type(uint256).max;
-                emit TranscoderActivated(msg.sender, round + 1);
-            }
+            _tryToJoinActiveSet(msg.sender, t.delegatedAmount, round);
         }
         _checkpoint(msg.sender, round);
         emit TranscoderUpdate(msg.sender, rewardCut, feeShare);
@@ -218,7 +244,33 @@ contract BondingManager is Managed {
         emit TranscoderFeesUpdated(transcoderAddr, fees, round);
     }
 
+    /// Called by the RoundsManager when a round is initialized: the pool's stake becomes the round's active stake.
+    function setCurrentRoundTotalActiveStake() external {
+        require(msg.sender == controller.getContract(ID_ROUNDS_MANAGER), "caller must be RoundsManager");
+        currentRoundTotalActiveStake = nextRoundTotalActiveStake;
+    }
+
     // ---------------------------------------------------------------- views
+
+    function delegatorStatus(address addr) public view returns (DelegatorStatus) {
+        Delegator storage del = delegators[addr];
+        if (del.bondedAmount == 0) {
+            return DelegatorStatus.Unbonded;
+        }
+        if (del.startRound > roundsManager().currentRound()) {
+            return DelegatorStatus.Pending;
+        }
+        return DelegatorStatus.Bonded;
+    }
+
+    function isValidUnbondingLock(address addr, uint256 unbondingLockId) public view returns (bool) {
+        return unbondingLocks[addr][unbondingLockId].withdrawRound > 0;
+    }
+
+    /// Total active stake of the current round (Livepeer's name).
+    function getTotalBonded() external view returns (uint256) {
+        return currentRoundTotalActiveStake;
+    }
 
     function isRegisteredTranscoder(address addr) public view returns (bool) {
         Delegator storage del = delegators[addr];
@@ -307,7 +359,7 @@ contract BondingManager is Managed {
         return feesForRound[addr][round];
     }
 
-    /// Livepeer's getDelegator field order; fees and lastClaimRound are always 0 here.
+    /// Livepeer's getDelegator field order.
     function getDelegator(address addr)
         external
         view
@@ -324,11 +376,11 @@ contract BondingManager is Managed {
         Delegator storage del = delegators[addr];
         return (
             del.bondedAmount,
-            0,
+            del.fees,
             del.delegateAddress,
             transcoders[addr].delegatedAmount,
             del.startRound,
-            0,
+            del.lastClaimRound,
             del.nextUnbondingLockId
         );
     }
@@ -364,24 +416,62 @@ contract BondingManager is Managed {
 
     // ---------------------------------------------------------------- internals
 
-    function _increaseStake(address addr, uint256 amount) private {
-        Transcoder storage t = transcoders[addr];
-        t.delegatedAmount += amount;
-        _afterStakeChange(addr, t.delegatedAmount);
+    function _processRebond(address delegator, uint256 unbondingLockId) private {
+        require(isValidUnbondingLock(delegator, unbondingLockId), "invalid unbonding lock ID");
+        Delegator storage del = delegators[delegator];
+        uint256 amount = unbondingLocks[delegator][unbondingLockId].amount;
+        delete unbondingLocks[delegator][unbondingLockId];
+        del.bondedAmount += amount;
+        address delegate = del.delegateAddress;
+        _increaseTotalStake(delegate, amount);
+        emit Rebond(delegate, delegator, unbondingLockId, amount);
     }
 
-    function _decreaseStake(address addr, uint256 amount) private {
+    /// A pool member is re-sorted; a registered transcoder outside the pool tries to join it.
+    function _increaseTotalStake(address addr, uint256 amount) private {
         Transcoder storage t = transcoders[addr];
-        t.delegatedAmount -= amount;
-        _afterStakeChange(addr, t.delegatedAmount);
+        uint256 newStake = t.delegatedAmount + amount;
+        if (isRegisteredTranscoder(addr)) {
+            if (pool[addr].inPool) {
+                _poolRemove(addr);
+                _poolInsert(addr, newStake);
+                nextRoundTotalActiveStake += amount;
+            } else {
+                _tryToJoinActiveSet(addr, newStake, roundsManager().currentRound());
+            }
+        }
+        t.delegatedAmount = newStake;
+        _checkpoint(addr, roundsManager().currentRound());
     }
 
-    function _afterStakeChange(address addr, uint256 newStake) private {
+    function _decreaseTotalStake(address addr, uint256 amount) private {
+        Transcoder storage t = transcoders[addr];
+        uint256 newStake = t.delegatedAmount - amount;
         if (pool[addr].inPool) {
             _poolRemove(addr);
             _poolInsert(addr, newStake);
+            nextRoundTotalActiveStake -= amount;
         }
+        t.delegatedAmount = newStake;
         _checkpoint(addr, roundsManager().currentRound());
+    }
+
+    /// Joins the pool from the next round, evicting its smallest member when it is full and has less stake.
+    function _tryToJoinActiveSet(address addr, uint256 stake, uint256 round) private {
+        if (poolSize >= poolMaxSize) {
+            address last = poolTail;
+            uint256 lastStake = pool[last].key;
+            if (stake <= lastStake) {
+                return;
+            }
+            _resign(last, round);
+        }
+        _poolInsert(addr, stake);
+        nextRoundTotalActiveStake += stake;
+        Transcoder storage t = transcoders[addr];
+        t.activationRound = round + 1;
+        t.deactivationRound = type(uint256).max;
+        emit TranscoderActivated(addr, round + 1);
     }
 
     /// Records the transcoder's stake and parameters as effective from round + 1.
@@ -401,6 +491,7 @@ contract BondingManager is Managed {
 
     function _resign(address addr, uint256 round) private {
         _poolRemove(addr);
+        nextRoundTotalActiveStake -= transcoders[addr].delegatedAmount;
         transcoders[addr].deactivationRound = round + 1;
         emit TranscoderDeactivated(addr, round + 1);
     }

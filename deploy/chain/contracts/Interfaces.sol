@@ -25,6 +25,8 @@ interface IBondingManager {
     function isActiveTranscoder(address transcoder) external view returns (bool);
     function getTranscoderPoolSize() external view returns (uint256);
     function updateTranscoderWithFees(address transcoder, uint256 fees, uint256 round) external;
+    function setCurrentRoundTotalActiveStake() external;
+    function getTotalBonded() external view returns (uint256);
 }
 
 /// Base for the contracts that find each other through the Controller, the way Livepeer's do.

@@ -45,6 +45,8 @@ contract RoundsManager is Managed {
         lastInitializedRound = round;
         bytes32 hash = blockhash(block.number - 1);
         blockHashForRound[round] = hash;
+        // As in Livepeer: the pool's stake becomes this round's active stake.
+        bondingManager().setCurrentRoundTotalActiveStake();
         emit NewRound(round, hash);
     }
 
