@@ -2,6 +2,7 @@
 //
 //   node deploy.mjs [--rpc URL] [--round-length N] [--pool-size N] [--unlock-period N]
 //                   [--ticket-validity N] [--unbonding-period N] [--mint LPT]
+//                   [--inflation N] [--inflation-change N] [--target-bonding-rate N]   (parts per 1e9)
 //   node deploy.mjs next-round --rounds-manager ADDR [--rpc URL]
 //       mines blocks (anvil_mine, falling back to evm_mine) up to the next round's start and calls
 //       initializeRound(); prints {round, blockHash}.
@@ -26,6 +27,13 @@ export const DEFAULTS = {
   ticketValidityPeriod: 2, // rounds, as on Arbitrum
   unbondingPeriod: 2, // rounds (devnet choice)
   mintLpt: 1_000_000n, // LPT minted to every account the node reports (eth_accounts) and to the deployer
+  // Minter, in parts per 1e9 (Livepeer's Arbitrum Minter precision). Livepeer's first inflation was 0.0137%
+  // per round. The devnet's supply is 10,000,000 LPT (10 anvil accounts), so a round mints about 1,400 LPT
+  // for the active set: with stakes of tens of LPT every reward() call visibly moves them. Bonding on the
+  // devnet is far below the 50% target, so inflation rises by 0.0003% at every initialized round.
+  inflation: 137_000n, // 0.0137% per round
+  inflationChange: 3_000n, // 0.0003% per round
+  targetBondingRate: 500_000_000n, // 50%
 };
 
 export function artifact(name) {
@@ -100,7 +108,10 @@ export async function deployAll({ rpcUrl = 'http://127.0.0.1:8545', provider, si
   for (const h of holders) await send(token.mint(h, amount));
   log(`minted ${o.mintLpt} LPT to ${holders.length} accounts`);
 
-  const minter = await deployContract(deployer, 'Minter', [c], log);
+  const minter = await deployContract(deployer, 'Minter', [c, o.inflation, o.inflationChange, o.targetBondingRate], log);
+  // The Minter mints inflation and burns slashed stake (Livepeer's token roles).
+  await send(token.grantRole(await token.MINTER_ROLE(), await minter.getAddress()));
+  await send(token.grantRole(await token.BURNER_ROLE(), await minter.getAddress()));
   const bondingManager = await deployContract(deployer, 'BondingManager', [c, o.poolMaxSize, o.unbondingPeriod], log);
   const ticketBroker = await deployContract(deployer, 'TicketBroker', [c, o.unlockPeriod, o.ticketValidityPeriod], log);
   const serviceRegistry = await deployContract(deployer, 'ServiceRegistry', [c], log);
@@ -214,6 +225,9 @@ async function main() {
       ticketValidityPeriod: num(args.ticketValidity),
       unbondingPeriod: num(args.unbondingPeriod),
       mintLpt: args.mint === undefined ? undefined : BigInt(args.mint),
+      inflation: args.inflation === undefined ? undefined : BigInt(args.inflation),
+      inflationChange: args.inflationChange === undefined ? undefined : BigInt(args.inflationChange),
+      targetBondingRate: args.targetBondingRate === undefined ? undefined : BigInt(args.targetBondingRate),
     });
     process.stdout.write(`${JSON.stringify(addresses)}\n`);
   } else {

@@ -20,17 +20,35 @@ import "./Interfaces.sol";
 /// - Stake changes made in round R take effect in the earnings pool of round R+1 (as in Livepeer):
 ///   `getTranscoderEarningsPoolForRound(t, r).totalStake` is the stake recorded by the last change
 ///   made before round r.
+/// - Bonded LPT is held by the Minter. `reward()` (once per round, active transcoders) mints the
+///   transcoder's share of the round's mintable tokens, stake / currentRoundTotalActiveStake.
+/// - Earnings follow LIP-36: per transcoder and round a cumulativeRewardFactor and a
+///   cumulativeFeeFactor (1e27 = 1). The transcoder keeps `rewardCut` of its rewards and
+///   `1 - feeShare` of its fees; the rest grows the factors, which every delegator (the transcoder's
+///   self-bond included) reads in proportion to its stake. Earnings are claimed up to the current
+///   round by claimEarnings and before every bond, unbond, rebond and withdrawFees.
 contract BondingManager is Managed {
     uint256 public constant PERC_DIVISOR = 1000000;
+    /// Unit of the cumulative factors (Livepeer's PreciseMathUtils.PERC_DIVISOR).
+    uint256 private constant PRECISE_UNIT = 1e27;
 
     struct Transcoder {
+        uint256 lastRewardRound;
         uint256 rewardCut;
         uint256 feeShare;
         uint256 activationRound;
         uint256 deactivationRound;
+        uint256 activeCumulativeRewards;
+        uint256 cumulativeRewards;
         uint256 cumulativeFees;
         uint256 lastFeeRound;
         uint256 delegatedAmount;
+    }
+
+    /// LIP-36 factors of one transcoder in one round (0 = not recorded for that round).
+    struct Factors {
+        uint256 cumulativeRewardFactor;
+        uint256 cumulativeFeeFactor;
     }
 
     struct Delegator {
@@ -78,6 +96,7 @@ contract BondingManager is Managed {
     mapping(address => mapping(uint256 => UnbondingLock)) private unbondingLocks;
     mapping(address => StakeCheckpoint[]) private checkpoints;
     mapping(address => mapping(uint256 => uint256)) private feesForRound;
+    mapping(address => mapping(uint256 => Factors)) private factors;
 
     mapping(address => PoolNode) private pool;
     address private poolHead;
@@ -104,6 +123,16 @@ contract BondingManager is Managed {
     );
     event Rebond(address indexed delegate, address indexed delegator, uint256 unbondingLockId, uint256 amount);
     event WithdrawStake(address indexed delegator, uint256 unbondingLockId, uint256 amount, uint256 withdrawRound);
+    event WithdrawFees(address indexed delegator, address recipient, uint256 amount);
+    event Reward(address indexed transcoder, uint256 amount);
+    event EarningsClaimed(
+        address indexed delegate,
+        address indexed delegator,
+        uint256 rewards,
+        uint256 fees,
+        uint256 startRound,
+        uint256 endRound
+    );
     event TranscoderFeesUpdated(address indexed transcoder, uint256 fees, uint256 round);
 
     constructor(address controller_, uint256 maxPoolSize_, uint256 unbondingPeriod_) Managed(controller_) {
@@ -129,8 +158,9 @@ contract BondingManager is Managed {
 
     function bond(uint256 amount, address to) external whenRoundInitialized {
         require(to != address(0), "delegate is null address");
-        Delegator storage del = delegators[msg.sender];
         uint256 round = roundsManager().currentRound();
+        _autoClaimEarnings(msg.sender, round);
+        Delegator storage del = delegators[msg.sender];
         address oldDelegate = del.delegateAddress;
         uint256 currentBond = del.bondedAmount;
         uint256 delegation = amount;
@@ -145,18 +175,20 @@ contract BondingManager is Managed {
             _decreaseTotalStake(oldDelegate, currentBond);
         }
         require(delegation > 0, "delegation amount must be greater than 0");
+        _ensureFactorsRecorded(to, round);
 
         del.delegateAddress = to;
         del.bondedAmount = currentBond + amount;
         _increaseTotalStake(to, delegation);
 
         if (amount > 0) {
-            require(livepeerToken().transferFrom(msg.sender, address(this), amount), "token transfer failed");
+            require(livepeerToken().transferFrom(msg.sender, address(minter()), amount), "token transfer failed");
         }
         emit Bond(to, oldDelegate, msg.sender, amount, del.bondedAmount);
     }
 
     function unbond(uint256 amount) external whenRoundInitialized {
+        _autoClaimEarnings(msg.sender, roundsManager().currentRound());
         require(delegatorStatus(msg.sender) == DelegatorStatus.Bonded, "caller must be bonded");
         Delegator storage del = delegators[msg.sender];
         require(amount > 0, "unbond amount must be greater than 0");
@@ -183,16 +215,20 @@ contract BondingManager is Managed {
 
     /// Puts an unbonding lock's stake back with the caller's current delegate (caller bonded or pending).
     function rebond(uint256 unbondingLockId) external whenRoundInitialized {
+        _autoClaimEarnings(msg.sender, roundsManager().currentRound());
         require(delegatorStatus(msg.sender) != DelegatorStatus.Unbonded, "caller must be bonded");
         _processRebond(msg.sender, unbondingLockId);
     }
 
     /// Puts an unbonding lock's stake back, delegated to `to` (caller fully unbonded).
     function rebondFromUnbonded(address to, uint256 unbondingLockId) external whenRoundInitialized {
+        uint256 round = roundsManager().currentRound();
+        _autoClaimEarnings(msg.sender, round);
         require(delegatorStatus(msg.sender) == DelegatorStatus.Unbonded, "caller must be unbonded");
         require(to != address(0), "delegate is null address");
+        _ensureFactorsRecorded(to, round);
         Delegator storage del = delegators[msg.sender];
-        del.startRound = roundsManager().currentRound() + 1;
+        del.startRound = round + 1;
         del.delegateAddress = to;
         _processRebond(msg.sender, unbondingLockId);
     }
@@ -204,8 +240,42 @@ contract BondingManager is Managed {
         uint256 withdrawRound = lock.withdrawRound;
         require(withdrawRound <= roundsManager().currentRound(), "withdraw round must be before or equal to the current round");
         delete unbondingLocks[msg.sender][unbondingLockId];
-        require(livepeerToken().transfer(msg.sender, amount), "token transfer failed");
+        minter().trustedTransferTokens(msg.sender, amount);
         emit WithdrawStake(msg.sender, unbondingLockId, amount, withdrawRound);
+    }
+
+    /// Pays `amount` of the caller's claimed fees (ETH, held by the Minter) to `recipient`.
+    function withdrawFees(address payable recipient, uint256 amount) external whenRoundInitialized {
+        _autoClaimEarnings(msg.sender, roundsManager().currentRound());
+        require(recipient != address(0), "invalid recipient");
+        Delegator storage del = delegators[msg.sender];
+        require(del.fees >= amount, "insufficient fees to withdraw");
+        del.fees -= amount;
+        minter().trustedWithdrawETH(recipient, amount);
+        emit WithdrawFees(msg.sender, recipient, amount);
+    }
+
+    /// Claims rewards (added to the bond) and fees up to the current round; `endRound` is ignored, as
+    /// in Livepeer since LIP-36.
+    function claimEarnings(uint256 endRound) external whenRoundInitialized {
+        endRound;
+        _autoClaimEarnings(msg.sender, roundsManager().currentRound());
+    }
+
+    /// Mints the caller's share of this round's inflation: mintable * stake / currentRoundTotalActiveStake.
+    /// Once per round, active transcoders only; a round without a call mints nothing for it.
+    function reward() external whenRoundInitialized {
+        uint256 round = roundsManager().currentRound();
+        require(isActiveTranscoder(msg.sender), "caller must be an active transcoder");
+        Transcoder storage t = transcoders[msg.sender];
+        require(t.lastRewardRound != round, "caller has already called reward for the current round");
+
+        (uint256 stake, uint256 rewardCut, ) = _poolAt(msg.sender, round);
+        uint256 totalActive = currentRoundTotalActiveStake;
+        uint256 rewards = totalActive == 0 ? 0 : minter().createReward(stake, totalActive);
+        _updateTranscoderWithRewards(msg.sender, rewards, round, stake, rewardCut);
+        t.lastRewardRound = round;
+        emit Reward(msg.sender, rewards);
     }
 
     /// Registers (or re-parameterises) the caller as a transcoder. The caller must be self-bonded.
@@ -234,13 +304,33 @@ contract BondingManager is Managed {
         _resign(msg.sender, roundsManager().currentRound());
     }
 
-    /// Called by the TicketBroker for every winning ticket it pays out.
+    /// Called by the TicketBroker for every winning ticket: the value (already sent to the Minter) is
+    /// credited to the transcoder's fee pool of the current round (LIP-36), split by its feeShare.
     function updateTranscoderWithFees(address transcoderAddr, uint256 fees, uint256 round) external {
         require(msg.sender == controller.getContract(ID_TICKET_BROKER), "caller must be TicketBroker");
+        require(isRegisteredTranscoder(transcoderAddr), "transcoder must be registered");
+        uint256 currentRound = roundsManager().currentRound();
         Transcoder storage t = transcoders[transcoderAddr];
-        t.cumulativeFees += fees;
-        t.lastFeeRound = roundsManager().currentRound();
         feesForRound[transcoderAddr][round] += fees;
+
+        (uint256 stake, , uint256 feeShare) = _poolAt(transcoderAddr, currentRound);
+        if (stake == 0) {
+            // Nobody's stake is in this round's pool (it registered this round): the transcoder keeps it all.
+            t.cumulativeFees += fees;
+        } else {
+            // Rewards the transcoder earned but has not claimed are part of the pool's stake and earn
+            // fees for the transcoder; until it calls reward() this round, that is all of them.
+            uint256 activeRewards = currentRound > t.lastRewardRound ? t.cumulativeRewards : t.activeCumulativeRewards;
+            uint256 delegatorsFees = (fees * feeShare) / PERC_DIVISOR;
+            t.cumulativeFees += _precisePercOf(delegatorsFees, activeRewards, stake) + (fees - delegatorsFees);
+
+            Factors memory prev = _latestFactors(transcoderAddr, currentRound - 1);
+            uint256 prevRewardFactor = prev.cumulativeRewardFactor == 0 ? PRECISE_UNIT : prev.cumulativeRewardFactor;
+            Factors storage f = factors[transcoderAddr][currentRound];
+            uint256 base = f.cumulativeFeeFactor == 0 ? prev.cumulativeFeeFactor : f.cumulativeFeeFactor;
+            f.cumulativeFeeFactor = base + _precisePercOf(prevRewardFactor, delegatorsFees, stake);
+        }
+        t.lastFeeRound = currentRound;
         emit TranscoderFeesUpdated(transcoderAddr, fees, round);
     }
 
@@ -261,6 +351,18 @@ contract BondingManager is Managed {
             return DelegatorStatus.Pending;
         }
         return DelegatorStatus.Bonded;
+    }
+
+    /// Bonded stake including rewards not yet claimed; `endRound` is ignored (the current round is used).
+    function pendingStake(address addr, uint256 endRound) external view returns (uint256 stake) {
+        endRound;
+        (stake, ) = _pendingStakeAndFees(addr, roundsManager().currentRound());
+    }
+
+    /// Fees including those not yet claimed; `endRound` is ignored (the current round is used).
+    function pendingFees(address addr, uint256 endRound) external view returns (uint256 fees) {
+        endRound;
+        (, fees) = _pendingStakeAndFees(addr, roundsManager().currentRound());
     }
 
     function isValidUnbondingLock(address addr, uint256 unbondingLockId) public view returns (bool) {
@@ -292,7 +394,7 @@ contract BondingManager is Managed {
         return transcoders[addr].delegatedAmount;
     }
 
-    /// Field order of Livepeer's getTranscoder. Reward-related fields are always 0 here.
+    /// Field order of Livepeer's getTranscoder.
     function getTranscoder(address addr)
         external
         view
@@ -311,19 +413,20 @@ contract BondingManager is Managed {
     {
         Transcoder storage t = transcoders[addr];
         StakeCheckpoint[] storage cps = checkpoints[addr];
-        lastRewardRound = 0;
+        lastRewardRound = t.lastRewardRound;
         rewardCut = t.rewardCut;
         feeShare = t.feeShare;
         lastActiveStakeUpdateRound = cps.length == 0 ? 0 : cps[cps.length - 1].round;
         activationRound = t.activationRound;
         deactivationRound = t.deactivationRound;
-        activeCumulativeRewards = 0;
-        cumulativeRewards = 0;
+        activeCumulativeRewards = t.activeCumulativeRewards;
+        cumulativeRewards = t.cumulativeRewards;
         cumulativeFees = t.cumulativeFees;
         lastFeeRound = t.lastFeeRound;
     }
 
-    /// totalStake/rewardCut/feeShare as recorded for `round`; the reward/fee factors are always 0.
+    /// totalStake/rewardCut/feeShare in effect in `round` (the latest change made before it) and the
+    /// round's LIP-36 factors as stored (0 when nothing recorded them in that round, as in Livepeer).
     function getTranscoderEarningsPoolForRound(address addr, uint256 round)
         external
         view
@@ -335,23 +438,10 @@ contract BondingManager is Managed {
             uint256 cumulativeFeeFactor
         )
     {
-        StakeCheckpoint[] storage cps = checkpoints[addr];
-        // last checkpoint with cp.round <= round (binary search; checkpoints are in round order)
-        uint256 lo = 0;
-        uint256 hi = cps.length;
-        while (lo < hi) {
-            uint256 mid = (lo + hi) / 2;
-            if (cps[mid].round <= round) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if (lo > 0) {
-            StakeCheckpoint storage cp = cps[lo - 1];
-            return (cp.totalStake, cp.rewardCut, cp.feeShare, 0, 0);
-        }
-        return (0, 0, 0, 0, 0);
+        (totalStake, transcoderRewardCut, transcoderFeeShare) = _poolAt(addr, round);
+        Factors storage f = factors[addr][round];
+        cumulativeRewardFactor = f.cumulativeRewardFactor;
+        cumulativeFeeFactor = f.cumulativeFeeFactor;
     }
 
     /// Fees credited through updateTranscoderWithFees for tickets created in `round` (devnet extension).
@@ -416,6 +506,112 @@ contract BondingManager is Managed {
 
     // ---------------------------------------------------------------- internals
 
+    // ---------------------------------------------------------------- earnings (LIP-36)
+
+    /// a * (num / den), with the fraction first truncated to 1e27 precision (Livepeer's PreciseMathUtils).
+    function _precisePercOf(uint256 a, uint256 num, uint256 den) private pure returns (uint256) {
+        return (a * ((num * PRECISE_UNIT) / den)) / PRECISE_UNIT;
+    }
+
+    /// The factors in effect at the end of `round`: that round's, or else those of the last reward/fee
+    /// round before it.
+    function _latestFactors(address addr, uint256 round) private view returns (Factors memory f) {
+        Transcoder storage t = transcoders[addr];
+        f = factors[addr][round];
+        if (f.cumulativeRewardFactor == 0 && t.lastRewardRound < round) {
+            f.cumulativeRewardFactor = factors[addr][t.lastRewardRound].cumulativeRewardFactor;
+        }
+        if (f.cumulativeFeeFactor == 0 && t.lastFeeRound < round) {
+            f.cumulativeFeeFactor = factors[addr][t.lastFeeRound].cumulativeFeeFactor;
+        }
+    }
+
+    /// Stores the factors in effect in `round` for that round, so that a delegator whose last claim is
+    /// `round` finds its starting point there.
+    function _ensureFactorsRecorded(address addr, uint256 round) private {
+        Factors storage f = factors[addr][round];
+        Transcoder storage t = transcoders[addr];
+        if (f.cumulativeRewardFactor == 0 && t.lastRewardRound < round) {
+            f.cumulativeRewardFactor = factors[addr][t.lastRewardRound].cumulativeRewardFactor;
+        }
+        if (f.cumulativeFeeFactor == 0 && t.lastFeeRound < round) {
+            f.cumulativeFeeFactor = factors[addr][t.lastFeeRound].cumulativeFeeFactor;
+        }
+    }
+
+    function _updateTranscoderWithRewards(address addr, uint256 rewards, uint256 round, uint256 stake, uint256 rewardCut)
+        private
+    {
+        Transcoder storage t = transcoders[addr];
+        uint256 lastRewardFactor = factors[addr][t.lastRewardRound].cumulativeRewardFactor;
+        // Keep the factor in effect before this reward readable as the previous round's, for fees that
+        // arrive later in this round (Livepeer reconstructs it instead).
+        if (t.lastRewardRound < round - 1 && factors[addr][round - 1].cumulativeRewardFactor == 0) {
+            factors[addr][round - 1].cumulativeRewardFactor = lastRewardFactor;
+        }
+        uint256 prevRewardFactor = lastRewardFactor == 0 ? PRECISE_UNIT : lastRewardFactor;
+
+        t.activeCumulativeRewards = t.cumulativeRewards;
+        uint256 commission = (rewards * rewardCut) / PERC_DIVISOR;
+        uint256 delegatorsRewards = rewards - commission;
+        if (stake > 0) {
+            // The transcoder's unclaimed rewards are stake too: their share of the delegators' part is its own.
+            t.cumulativeRewards += _precisePercOf(delegatorsRewards, t.activeCumulativeRewards, stake) + commission;
+            factors[addr][round].cumulativeRewardFactor =
+                prevRewardFactor + _precisePercOf(prevRewardFactor, delegatorsRewards, stake);
+        } else {
+            t.cumulativeRewards += rewards;
+        }
+        _increaseTotalStake(addr, rewards);
+    }
+
+    /// A delegator's bond and fees with its earnings since its last claim up to `endRound`.
+    function _pendingStakeAndFees(address addr, uint256 endRound) private view returns (uint256 stake, uint256 fees) {
+        Delegator storage del = delegators[addr];
+        stake = del.bondedAmount;
+        fees = del.fees;
+        address delegate = del.delegateAddress;
+        if (delegate == address(0)) {
+            return (stake, fees);
+        }
+        if (del.lastClaimRound < endRound) {
+            Factors memory start = factors[delegate][del.lastClaimRound];
+            Factors memory end_ = _latestFactors(delegate, endRound);
+            uint256 startRewardFactor = start.cumulativeRewardFactor == 0 ? PRECISE_UNIT : start.cumulativeRewardFactor;
+            uint256 endRewardFactor = end_.cumulativeRewardFactor == 0 ? PRECISE_UNIT : end_.cumulativeRewardFactor;
+            fees += _precisePercOf(stake, end_.cumulativeFeeFactor - start.cumulativeFeeFactor, startRewardFactor);
+            stake = _precisePercOf(stake, endRewardFactor, startRewardFactor);
+        }
+        if (delegate == addr) {
+            // The transcoder's commission and its earnings on unclaimed rewards.
+            Transcoder storage t = transcoders[addr];
+            stake += t.cumulativeRewards;
+            fees += t.cumulativeFees;
+        }
+    }
+
+    function _autoClaimEarnings(address addr, uint256 round) private {
+        Delegator storage del = delegators[addr];
+        uint256 lastClaimRound = del.lastClaimRound;
+        if (lastClaimRound >= round) {
+            return;
+        }
+        (uint256 stake, uint256 fees) = _pendingStakeAndFees(addr, round);
+        address delegate = del.delegateAddress;
+        if (delegate != address(0)) {
+            _ensureFactorsRecorded(delegate, round);
+            if (delegate == addr) {
+                Transcoder storage t = transcoders[addr];
+                t.cumulativeRewards = 0;
+                t.cumulativeFees = 0;
+            }
+        }
+        emit EarningsClaimed(delegate, addr, stake - del.bondedAmount, fees - del.fees, lastClaimRound + 1, round);
+        del.lastClaimRound = round;
+        del.bondedAmount = stake;
+        del.fees = fees;
+    }
+
     function _processRebond(address delegator, uint256 unbondingLockId) private {
         require(isValidUnbondingLock(delegator, unbondingLockId), "invalid unbonding lock ID");
         Delegator storage del = delegators[delegator];
@@ -472,6 +668,26 @@ contract BondingManager is Managed {
         t.activationRound = round + 1;
         t.deactivationRound = type(uint256).max;
         emit TranscoderActivated(addr, round + 1);
+    }
+
+    /// Stake and commission in effect in `round`: the latest record made before it.
+    function _poolAt(address addr, uint256 round) private view returns (uint256, uint256, uint256) {
+        StakeCheckpoint[] storage cps = checkpoints[addr];
+        uint256 lo = 0;
+        uint256 hi = cps.length;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) / 2;
+            if (cps[mid].round <= round) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo == 0) {
+            return (0, 0, 0);
+        }
+        StakeCheckpoint storage cp = cps[lo - 1];
+        return (cp.totalStake, cp.rewardCut, cp.feeShare);
     }
 
     /// Records the transcoder's stake and parameters as effective from round + 1.

@@ -13,6 +13,18 @@ interface IERC20Minimal {
     function transfer(address to, uint256 amount) external returns (bool);
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
     function balanceOf(address who) external view returns (uint256);
+    function totalSupply() external view returns (uint256);
+    function mint(address to, uint256 amount) external returns (bool);
+    function burn(uint256 amount) external;
+}
+
+interface IMinter {
+    function createReward(uint256 fracNum, uint256 fracDenom) external returns (uint256);
+    function trustedTransferTokens(address to, uint256 amount) external;
+    function trustedBurnTokens(uint256 amount) external;
+    function trustedWithdrawETH(address payable to, uint256 amount) external;
+    function depositETH() external payable returns (bool);
+    function setCurrentRewardTokens() external;
 }
 
 interface IRoundsManager {
@@ -36,6 +48,7 @@ abstract contract Managed {
     bytes32 internal constant ID_TICKET_BROKER = keccak256("TicketBroker");
     bytes32 internal constant ID_ROUNDS_MANAGER = keccak256("RoundsManager");
     bytes32 internal constant ID_LIVEPEER_TOKEN = keccak256("LivepeerToken");
+    bytes32 internal constant ID_MINTER = keccak256("Minter");
 
     IController public immutable controller;
 
@@ -67,6 +80,10 @@ abstract contract Managed {
 
     function bondingManager() internal view returns (IBondingManager) {
         return IBondingManager(lookup(ID_BONDING_MANAGER));
+    }
+
+    function minter() internal view returns (IMinter) {
+        return IMinter(lookup(ID_MINTER));
     }
 
     function livepeerToken() internal view returns (IERC20Minimal) {
