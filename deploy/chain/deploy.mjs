@@ -3,6 +3,7 @@
 //   node deploy.mjs [--rpc URL] [--round-length N] [--pool-size N] [--unlock-period N]
 //                   [--ticket-validity N] [--unbonding-period N] [--mint LPT]
 //                   [--inflation N] [--inflation-change N] [--target-bonding-rate N]   (parts per 1e9)
+//                   [--verifier ADDR]   (may call BondingManager.slashTranscoder; none by default)
 //   node deploy.mjs next-round --rounds-manager ADDR [--rpc URL]
 //       mines blocks (anvil_mine, falling back to evm_mine) up to the next round's start and calls
 //       initializeRound(); prints {round, blockHash}.
@@ -133,6 +134,10 @@ export async function deployAll({ rpcUrl = 'http://127.0.0.1:8545', provider, si
 
   // Round `firstRound` started with the RoundsManager deployment; initialize it now.
   if (!(await roundsManager.currentRoundInitialized())) await send(roundsManager.initializeRound());
+  if (o.verifier) {
+    await send(controller.setContractInfo(contractId('Verifier'), ethers.getAddress(o.verifier)));
+    log(`registered ${o.verifier} as Verifier`);
+  }
   const round = await roundsManager.currentRound();
   log(`round ${round} initialized (round length ${o.roundLength} blocks)`);
 
@@ -228,6 +233,7 @@ async function main() {
       inflation: args.inflation === undefined ? undefined : BigInt(args.inflation),
       inflationChange: args.inflationChange === undefined ? undefined : BigInt(args.inflationChange),
       targetBondingRate: args.targetBondingRate === undefined ? undefined : BigInt(args.targetBondingRate),
+      verifier: args.verifier,
     });
     process.stdout.write(`${JSON.stringify(addresses)}\n`);
   } else {

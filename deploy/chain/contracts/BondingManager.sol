@@ -125,6 +125,7 @@ contract BondingManager is Managed {
     event WithdrawStake(address indexed delegator, uint256 unbondingLockId, uint256 amount, uint256 withdrawRound);
     event WithdrawFees(address indexed delegator, address recipient, uint256 amount);
     event Reward(address indexed transcoder, uint256 amount);
+    event TranscoderSlashed(address indexed transcoder, address finder, uint256 penalty, uint256 finderReward);
     event EarningsClaimed(
         address indexed delegate,
         address indexed delegator,
@@ -276,6 +277,40 @@ contract BondingManager is Managed {
         _updateTranscoderWithRewards(msg.sender, rewards, round, stake, rewardCut);
         t.lastRewardRound = round;
         emit Reward(msg.sender, rewards);
+    }
+
+    /// Takes `slashAmount` (over PERC_DIVISOR) of the transcoder's own bond and removes it from the pool;
+    /// `finderFee` (over PERC_DIVISOR) of the penalty goes to `finder` (none if it is the zero address)
+    /// and the rest is burned. Only the Controller's "Verifier" entry may call it (unset by default).
+    function slashTranscoder(address transcoderAddr, address finder, uint256 slashAmount, uint256 finderFee) external {
+        require(msg.sender == controller.getContract(ID_VERIFIER), "caller must be Verifier");
+        require(slashAmount <= PERC_DIVISOR, "invalid slashAmount percentage");
+        require(finderFee <= PERC_DIVISOR, "invalid finderFee percentage");
+        uint256 round = roundsManager().currentRound();
+        _autoClaimEarnings(transcoderAddr, round);
+        Delegator storage del = delegators[transcoderAddr];
+        if (del.bondedAmount == 0) {
+            emit TranscoderSlashed(transcoderAddr, finder, 0, 0);
+            return;
+        }
+        uint256 penalty = (del.bondedAmount * slashAmount) / PERC_DIVISOR;
+        if (pool[transcoderAddr].inPool) {
+            _resign(transcoderAddr, round);
+        }
+        del.bondedAmount -= penalty;
+        _decreaseTotalStake(del.delegateAddress, penalty);
+        if (del.bondedAmount == 0) {
+            del.delegateAddress = address(0);
+            del.startRound = 0;
+        }
+
+        uint256 finderReward = finder == address(0) ? 0 : (penalty * finderFee) / PERC_DIVISOR;
+        IMinter m = minter();
+        if (finderReward > 0) {
+            m.trustedTransferTokens(finder, finderReward);
+        }
+        m.trustedBurnTokens(penalty - finderReward);
+        emit TranscoderSlashed(transcoderAddr, finder, penalty, finderReward);
     }
 
     /// Registers (or re-parameterises) the caller as a transcoder. The caller must be self-bonded.

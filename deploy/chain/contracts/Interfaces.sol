@@ -49,6 +49,7 @@ abstract contract Managed {
     bytes32 internal constant ID_ROUNDS_MANAGER = keccak256("RoundsManager");
     bytes32 internal constant ID_LIVEPEER_TOKEN = keccak256("LivepeerToken");
     bytes32 internal constant ID_MINTER = keccak256("Minter");
+    bytes32 internal constant ID_VERIFIER = keccak256("Verifier");
 
     IController public immutable controller;
 
