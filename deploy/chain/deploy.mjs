@@ -4,6 +4,8 @@
 //                   [--ticket-validity N] [--unbonding-period N] [--mint LPT]
 //                   [--inflation N] [--inflation-change N] [--target-bonding-rate N]   (parts per 1e9)
 //                   [--verifier ADDR]   (may call BondingManager.slashTranscoder; none by default)
+//                   [--voting-delay ROUNDS] [--voting-period ROUNDS] [--proposal-threshold LPT]
+//                   [--quorum N] [--quota N]   (parts per 1e6)
 //   node deploy.mjs next-round --rounds-manager ADDR [--rpc URL]
 //       mines blocks (anvil_mine, falling back to evm_mine) up to the next round's start and calls
 //       initializeRound(); prints {round, blockHash}.
@@ -35,6 +37,12 @@ export const DEFAULTS = {
   inflation: 137_000n, // 0.0137% per round
   inflationChange: 3_000n, // 0.0003% per round
   targetBondingRate: 500_000_000n, // 50%
+  // LivepeerGovernor, with the values of Livepeer's Arbitrum deployment
+  votingDelay: 1, // rounds
+  votingPeriod: 10, // rounds
+  proposalThresholdLpt: 100n,
+  quorum: 333_300, // 33.33% of the total active stake
+  quota: 500_000, // 50% of for + against
 };
 
 export function artifact(name) {
@@ -83,7 +91,7 @@ async function send(txPromise) {
 /**
  * Deploys and wires everything. Returns {addresses, contracts, deployer, provider}.
  * `log` receives progress lines (default: stderr). `addresses` is what the CLI prints:
- * {controller, bondingManager, ticketBroker, roundsManager, serviceRegistry, token, minter, chainId}.
+ * {controller, bondingManager, ticketBroker, roundsManager, serviceRegistry, token, minter, bondingVotes, governor, chainId}.
  */
 export async function deployAll({ rpcUrl = 'http://127.0.0.1:8545', provider, signer, log = stderrLog, ...opts } = {}) {
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
@@ -116,12 +124,22 @@ export async function deployAll({ rpcUrl = 'http://127.0.0.1:8545', provider, si
   const bondingManager = await deployContract(deployer, 'BondingManager', [c, o.poolMaxSize, o.unbondingPeriod], log);
   const ticketBroker = await deployContract(deployer, 'TicketBroker', [c, o.unlockPeriod, o.ticketValidityPeriod], log);
   const serviceRegistry = await deployContract(deployer, 'ServiceRegistry', [c], log);
+  const bondingVotes = await deployContract(deployer, 'BondingVotes', [c], log);
+  const governor = await deployContract(
+    deployer,
+    'LivepeerGovernor',
+    [c, o.votingDelay, o.votingPeriod, ethers.parseEther(String(o.proposalThresholdLpt)), o.quorum, o.quota],
+    log,
+  );
   const registry = {
     LivepeerToken: token,
     Minter: minter,
     BondingManager: bondingManager,
     TicketBroker: ticketBroker,
     ServiceRegistry: serviceRegistry,
+    BondingVotes: bondingVotes,
+    // Registering the governor is what lets passed proposals call the parameter setters.
+    LivepeerGovernor: governor,
   };
   for (const [name, contract] of Object.entries(registry)) {
     await send(controller.setContractInfo(contractId(name), await contract.getAddress()));
@@ -149,11 +167,13 @@ export async function deployAll({ rpcUrl = 'http://127.0.0.1:8545', provider, si
     serviceRegistry: await serviceRegistry.getAddress(),
     token: await token.getAddress(),
     minter: await minter.getAddress(),
+    bondingVotes: await bondingVotes.getAddress(),
+    governor: await governor.getAddress(),
     chainId: Number(chainId),
   };
   return {
     addresses,
-    contracts: { controller, token, minter, roundsManager, bondingManager, ticketBroker, serviceRegistry },
+    contracts: { controller, token, minter, roundsManager, bondingManager, ticketBroker, serviceRegistry, bondingVotes, governor },
     deployer,
     provider,
   };
@@ -234,6 +254,11 @@ async function main() {
       inflationChange: args.inflationChange === undefined ? undefined : BigInt(args.inflationChange),
       targetBondingRate: args.targetBondingRate === undefined ? undefined : BigInt(args.targetBondingRate),
       verifier: args.verifier,
+      votingDelay: num(args.votingDelay),
+      votingPeriod: num(args.votingPeriod),
+      proposalThresholdLpt: args.proposalThreshold === undefined ? undefined : BigInt(args.proposalThreshold),
+      quorum: num(args.quorum),
+      quota: num(args.quota),
     });
     process.stdout.write(`${JSON.stringify(addresses)}\n`);
   } else {

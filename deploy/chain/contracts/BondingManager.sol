@@ -85,7 +85,7 @@ contract BondingManager is Managed {
         bool inPool;
     }
 
-    uint256 public unbondingPeriod;
+    uint64 public unbondingPeriod;
     /// Sum of the pool members' stake, fixed for the current round by initializeRound.
     uint256 public currentRoundTotalActiveStake;
     /// Sum of the pool members' stake as it stands now, i.e. for the next round.
@@ -139,7 +139,7 @@ contract BondingManager is Managed {
     constructor(address controller_, uint256 maxPoolSize_, uint256 unbondingPeriod_) Managed(controller_) {
         require(maxPoolSize_ > 0, "pool max size cannot be 0");
         poolMaxSize = maxPoolSize_;
-        unbondingPeriod = unbondingPeriod_;
+        unbondingPeriod = uint64(unbondingPeriod_);
     }
 
     // ---------------------------------------------------------------- parameters
@@ -150,7 +150,7 @@ contract BondingManager is Managed {
         emit ParameterUpdate("numActiveTranscoders");
     }
 
-    function setUnbondingPeriod(uint256 period) external onlyControllerOwner {
+    function setUnbondingPeriod(uint64 period) external onlyControllerOwner {
         unbondingPeriod = period;
         emit ParameterUpdate("unbondingPeriod");
     }
@@ -186,6 +186,7 @@ contract BondingManager is Managed {
             require(livepeerToken().transferFrom(msg.sender, address(minter()), amount), "token transfer failed");
         }
         emit Bond(to, oldDelegate, msg.sender, amount, del.bondedAmount);
+        _checkpointVotes(msg.sender);
     }
 
     function unbond(uint256 amount) external whenRoundInitialized {
@@ -212,6 +213,7 @@ contract BondingManager is Managed {
         }
         _decreaseTotalStake(delegate, amount);
         emit Unbond(delegate, msg.sender, lockId, amount, withdrawRound);
+        _checkpointVotes(msg.sender);
     }
 
     /// Puts an unbonding lock's stake back with the caller's current delegate (caller bonded or pending).
@@ -254,6 +256,7 @@ contract BondingManager is Managed {
         del.fees -= amount;
         minter().trustedWithdrawETH(recipient, amount);
         emit WithdrawFees(msg.sender, recipient, amount);
+        _checkpointVotes(msg.sender);
     }
 
     /// Claims rewards (added to the bond) and fees up to the current round; `endRound` is ignored, as
@@ -261,6 +264,7 @@ contract BondingManager is Managed {
     function claimEarnings(uint256 endRound) external whenRoundInitialized {
         endRound;
         _autoClaimEarnings(msg.sender, roundsManager().currentRound());
+        _checkpointVotes(msg.sender);
     }
 
     /// Mints the caller's share of this round's inflation: mintable * stake / currentRoundTotalActiveStake.
@@ -277,6 +281,7 @@ contract BondingManager is Managed {
         _updateTranscoderWithRewards(msg.sender, rewards, round, stake, rewardCut);
         t.lastRewardRound = round;
         emit Reward(msg.sender, rewards);
+        _checkpointVotes(msg.sender);
     }
 
     /// Takes `slashAmount` (over PERC_DIVISOR) of the transcoder's own bond and removes it from the pool;
@@ -311,6 +316,7 @@ contract BondingManager is Managed {
         }
         m.trustedBurnTokens(penalty - finderReward);
         emit TranscoderSlashed(transcoderAddr, finder, penalty, finderReward);
+        _checkpointVotes(transcoderAddr);
     }
 
     /// Registers (or re-parameterises) the caller as a transcoder. The caller must be self-bonded.
@@ -373,6 +379,10 @@ contract BondingManager is Managed {
     function setCurrentRoundTotalActiveStake() external {
         require(msg.sender == controller.getContract(ID_ROUNDS_MANAGER), "caller must be RoundsManager");
         currentRoundTotalActiveStake = nextRoundTotalActiveStake;
+        address votes = controller.getContract(ID_BONDING_VOTES);
+        if (votes != address(0)) {
+            IBondingVotes(votes).checkpointTotalActiveStake(currentRoundTotalActiveStake, roundsManager().currentRound());
+        }
     }
 
     // ---------------------------------------------------------------- views
@@ -656,6 +666,7 @@ contract BondingManager is Managed {
         address delegate = del.delegateAddress;
         _increaseTotalStake(delegate, amount);
         emit Rebond(delegate, delegator, unbondingLockId, amount);
+        _checkpointVotes(delegator);
     }
 
     /// A pool member is re-sorted; a registered transcoder outside the pool tries to join it.
@@ -673,6 +684,7 @@ contract BondingManager is Managed {
         }
         t.delegatedAmount = newStake;
         _checkpoint(addr, roundsManager().currentRound());
+        _checkpointVotes(addr);
     }
 
     function _decreaseTotalStake(address addr, uint256 amount) private {
@@ -685,6 +697,7 @@ contract BondingManager is Managed {
         }
         t.delegatedAmount = newStake;
         _checkpoint(addr, roundsManager().currentRound());
+        _checkpointVotes(addr);
     }
 
     /// Joins the pool from the next round, evicting its smallest member when it is full and has less stake.
@@ -703,6 +716,25 @@ contract BondingManager is Managed {
         t.activationRound = round + 1;
         t.deactivationRound = type(uint256).max;
         emit TranscoderActivated(addr, round + 1);
+    }
+
+    /// Hands the account's bonding state to BondingVotes (governance voting power), as from the next round.
+    function _checkpointVotes(address addr) private {
+        address votes = controller.getContract(ID_BONDING_VOTES);
+        if (votes == address(0)) {
+            return;
+        }
+        Delegator storage del = delegators[addr];
+        Transcoder storage t = transcoders[addr];
+        IBondingVotes(votes).checkpointBondingState(
+            addr,
+            roundsManager().currentRound() + 1,
+            del.bondedAmount,
+            del.delegateAddress,
+            t.delegatedAmount,
+            del.lastClaimRound,
+            t.lastRewardRound
+        );
     }
 
     /// Stake and commission in effect in `round`: the latest record made before it.

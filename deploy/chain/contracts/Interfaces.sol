@@ -41,8 +41,25 @@ interface IBondingManager {
     function getTotalBonded() external view returns (uint256);
 }
 
+interface IBondingVotes {
+    function checkpointBondingState(
+        address account,
+        uint256 startRound,
+        uint256 bondedAmount,
+        address delegateAddress,
+        uint256 delegatedAmount,
+        uint256 lastClaimRound,
+        uint256 lastRewardRound
+    ) external;
+    function checkpointTotalActiveStake(uint256 totalStake, uint256 round) external;
+    function getPastVotes(address account, uint256 round) external view returns (uint256);
+    function getPastTotalSupply(uint256 round) external view returns (uint256);
+    function delegatedAt(address account, uint256 round) external view returns (address);
+}
+
 /// Base for the contracts that find each other through the Controller, the way Livepeer's do.
-/// Parameter setters are restricted to the Controller's owner.
+/// Parameter setters are restricted to the Controller's owner and to the governor the owner registers
+/// in the Controller as "LivepeerGovernor" (which runs them as passed proposals).
 abstract contract Managed {
     bytes32 internal constant ID_BONDING_MANAGER = keccak256("BondingManager");
     bytes32 internal constant ID_TICKET_BROKER = keccak256("TicketBroker");
@@ -50,6 +67,8 @@ abstract contract Managed {
     bytes32 internal constant ID_LIVEPEER_TOKEN = keccak256("LivepeerToken");
     bytes32 internal constant ID_MINTER = keccak256("Minter");
     bytes32 internal constant ID_VERIFIER = keccak256("Verifier");
+    bytes32 internal constant ID_BONDING_VOTES = keccak256("BondingVotes");
+    bytes32 internal constant ID_GOVERNOR = keccak256("LivepeerGovernor");
 
     IController public immutable controller;
 
@@ -61,7 +80,10 @@ abstract contract Managed {
     }
 
     modifier onlyControllerOwner() {
-        require(msg.sender == controller.owner(), "caller must be Controller owner");
+        require(
+            msg.sender == controller.owner() || msg.sender == controller.getContract(ID_GOVERNOR),
+            "caller must be Controller owner"
+        );
         _;
     }
 

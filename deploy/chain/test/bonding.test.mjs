@@ -54,7 +54,9 @@ describe('bonding, pool and discovery', TEST_TIMEOUT, () => {
     for (const [name, addr] of Object.entries(expected)) {
       assert.equal(await controller.getContract(contractId(name)), addr, name);
     }
-    assert.equal(await controller.getContract(contractId('LivepeerGovernor')), ethers.ZeroAddress);
+    assert.equal(await controller.getContract(contractId('LivepeerGovernor')), a.governor);
+    assert.equal(await controller.getContract(contractId('BondingVotes')), a.bondingVotes);
+    assert.equal(await controller.getContract(contractId('Verifier')), ethers.ZeroAddress, 'no verifier unless --verifier');
     assert.equal(chain.addresses.chainId, 31337);
     await assert.rejects(chain.as(controller, 1).setContractInfo(contractId('X'), O1), /caller must be owner/);
   });
