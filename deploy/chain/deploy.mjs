@@ -2,6 +2,10 @@
 //
 //   node deploy.mjs [--rpc URL] [--round-length N] [--pool-size N] [--unlock-period N]
 //                   [--ticket-validity N] [--unbonding-period N] [--mint LPT]
+//                   [--inflation N] [--inflation-change N] [--target-bonding-rate N]   (parts per 1e9)
+//                   [--verifier ADDR]   (may call BondingManager.slashTranscoder; none by default)
+//                   [--voting-delay ROUNDS] [--voting-period ROUNDS] [--proposal-threshold LPT]
+//                   [--quorum N] [--quota N]   (parts per 1e6)
 //   node deploy.mjs next-round --rounds-manager ADDR [--rpc URL]
 //       mines blocks (anvil_mine, falling back to evm_mine) up to the next round's start and calls
 //       initializeRound(); prints {round, blockHash}.
@@ -26,6 +30,19 @@ export const DEFAULTS = {
   ticketValidityPeriod: 2, // rounds, as on Arbitrum
   unbondingPeriod: 2, // rounds (devnet choice)
   mintLpt: 1_000_000n, // LPT minted to every account the node reports (eth_accounts) and to the deployer
+  // Minter, in parts per 1e9 (Livepeer's Arbitrum Minter precision). Livepeer's first inflation was 0.0137%
+  // per round. The devnet's supply is 10,000,000 LPT (10 anvil accounts), so a round mints about 1,400 LPT
+  // for the active set: with stakes of tens of LPT every reward() call visibly moves them. Bonding on the
+  // devnet is far below the 50% target, so inflation rises by 0.0003% at every initialized round.
+  inflation: 137_000n, // 0.0137% per round
+  inflationChange: 3_000n, // 0.0003% per round
+  targetBondingRate: 500_000_000n, // 50%
+  // LivepeerGovernor, with the values of Livepeer's Arbitrum deployment
+  votingDelay: 1, // rounds
+  votingPeriod: 10, // rounds
+  proposalThresholdLpt: 100n,
+  quorum: 333_300, // 33.33% of the total active stake
+  quota: 500_000, // 50% of for + against
 };
 
 export function artifact(name) {
@@ -74,7 +91,7 @@ async function send(txPromise) {
 /**
  * Deploys and wires everything. Returns {addresses, contracts, deployer, provider}.
  * `log` receives progress lines (default: stderr). `addresses` is what the CLI prints:
- * {controller, bondingManager, ticketBroker, roundsManager, serviceRegistry, token, minter, chainId}.
+ * {controller, bondingManager, ticketBroker, roundsManager, serviceRegistry, token, minter, bondingVotes, governor, chainId}.
  */
 export async function deployAll({ rpcUrl = 'http://127.0.0.1:8545', provider, signer, log = stderrLog, ...opts } = {}) {
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
@@ -100,16 +117,29 @@ export async function deployAll({ rpcUrl = 'http://127.0.0.1:8545', provider, si
   for (const h of holders) await send(token.mint(h, amount));
   log(`minted ${o.mintLpt} LPT to ${holders.length} accounts`);
 
-  const minter = await deployContract(deployer, 'Minter', [c], log);
+  const minter = await deployContract(deployer, 'Minter', [c, o.inflation, o.inflationChange, o.targetBondingRate], log);
+  // The Minter mints inflation and burns slashed stake (Livepeer's token roles).
+  await send(token.grantRole(await token.MINTER_ROLE(), await minter.getAddress()));
+  await send(token.grantRole(await token.BURNER_ROLE(), await minter.getAddress()));
   const bondingManager = await deployContract(deployer, 'BondingManager', [c, o.poolMaxSize, o.unbondingPeriod], log);
   const ticketBroker = await deployContract(deployer, 'TicketBroker', [c, o.unlockPeriod, o.ticketValidityPeriod], log);
   const serviceRegistry = await deployContract(deployer, 'ServiceRegistry', [c], log);
+  const bondingVotes = await deployContract(deployer, 'BondingVotes', [c], log);
+  const governor = await deployContract(
+    deployer,
+    'LivepeerGovernor',
+    [c, o.votingDelay, o.votingPeriod, ethers.parseEther(String(o.proposalThresholdLpt)), o.quorum, o.quota],
+    log,
+  );
   const registry = {
     LivepeerToken: token,
     Minter: minter,
     BondingManager: bondingManager,
     TicketBroker: ticketBroker,
     ServiceRegistry: serviceRegistry,
+    BondingVotes: bondingVotes,
+    // Registering the governor is what lets passed proposals call the parameter setters.
+    LivepeerGovernor: governor,
   };
   for (const [name, contract] of Object.entries(registry)) {
     await send(controller.setContractInfo(contractId(name), await contract.getAddress()));
@@ -122,6 +152,10 @@ export async function deployAll({ rpcUrl = 'http://127.0.0.1:8545', provider, si
 
   // Round `firstRound` started with the RoundsManager deployment; initialize it now.
   if (!(await roundsManager.currentRoundInitialized())) await send(roundsManager.initializeRound());
+  if (o.verifier) {
+    await send(controller.setContractInfo(contractId('Verifier'), ethers.getAddress(o.verifier)));
+    log(`registered ${o.verifier} as Verifier`);
+  }
   const round = await roundsManager.currentRound();
   log(`round ${round} initialized (round length ${o.roundLength} blocks)`);
 
@@ -133,11 +167,13 @@ export async function deployAll({ rpcUrl = 'http://127.0.0.1:8545', provider, si
     serviceRegistry: await serviceRegistry.getAddress(),
     token: await token.getAddress(),
     minter: await minter.getAddress(),
+    bondingVotes: await bondingVotes.getAddress(),
+    governor: await governor.getAddress(),
     chainId: Number(chainId),
   };
   return {
     addresses,
-    contracts: { controller, token, minter, roundsManager, bondingManager, ticketBroker, serviceRegistry },
+    contracts: { controller, token, minter, roundsManager, bondingManager, ticketBroker, serviceRegistry, bondingVotes, governor },
     deployer,
     provider,
   };
@@ -214,6 +250,15 @@ async function main() {
       ticketValidityPeriod: num(args.ticketValidity),
       unbondingPeriod: num(args.unbondingPeriod),
       mintLpt: args.mint === undefined ? undefined : BigInt(args.mint),
+      inflation: args.inflation === undefined ? undefined : BigInt(args.inflation),
+      inflationChange: args.inflationChange === undefined ? undefined : BigInt(args.inflationChange),
+      targetBondingRate: args.targetBondingRate === undefined ? undefined : BigInt(args.targetBondingRate),
+      verifier: args.verifier,
+      votingDelay: num(args.votingDelay),
+      votingPeriod: num(args.votingPeriod),
+      proposalThresholdLpt: args.proposalThreshold === undefined ? undefined : BigInt(args.proposalThreshold),
+      quorum: num(args.quorum),
+      quota: num(args.quota),
     });
     process.stdout.write(`${JSON.stringify(addresses)}\n`);
   } else {

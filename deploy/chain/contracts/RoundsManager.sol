@@ -45,6 +45,9 @@ contract RoundsManager is Managed {
         lastInitializedRound = round;
         bytes32 hash = blockhash(block.number - 1);
         blockHashForRound[round] = hash;
+        // As in Livepeer: the pool's stake becomes this round's active stake, then inflation is set for it.
+        bondingManager().setCurrentRoundTotalActiveStake();
+        minter().setCurrentRewardTokens();
         emit NewRound(round, hash);
     }
 

@@ -7,11 +7,11 @@ import "./Interfaces.sol";
 /// Probabilistic-micropayment ticket broker with Livepeer's ticket format, hash, signature and
 /// win rules.
 ///
+/// Funds go to the Minter (depositETH) as in Livepeer; withdraw() asks the Minter to pay the sender
+/// back, and a winning ticket's value is credited to the recipient's fee pool in the BondingManager
+/// (updateTranscoderWithFees), from which the orchestrator and its delegators claim and withdraw it.
+///
 /// Devnet choices (differences from Livepeer):
-/// - ETH stays in this contract (Livepeer forwards it to the Minter) and a winning ticket's value is
-///   sent straight to the ticket recipient with a plain call; Livepeer instead credits the value to the
-///   recipient's fee pool in the BondingManager for later claiming. BondingManager.updateTranscoderWithFees
-///   is still called, so fee accounting can be read there.
 /// - Reserve: one pot per sender (`fundsRemaining`). In any round an active transcoder may claim up to
 ///   (fundsRemaining + claimedInCurrentRound) / poolSize minus what it already claimed from that sender
 ///   in that round; non-active recipients cannot claim reserve. There is no pause switch.
@@ -93,11 +93,13 @@ contract TicketBroker is Managed {
     function fundDeposit() external payable {
         _cancelUnlockIfInProgress(msg.sender);
         _addDeposit(msg.sender, msg.value);
+        _processFunding(msg.value);
     }
 
     function fundReserve() external payable {
         _cancelUnlockIfInProgress(msg.sender);
         _addReserve(msg.sender, msg.value);
+        _processFunding(msg.value);
     }
 
     function fundDepositAndReserve(uint256 depositAmount, uint256 reserveAmount) external payable {
@@ -105,6 +107,7 @@ contract TicketBroker is Managed {
         _cancelUnlockIfInProgress(msg.sender);
         _addDeposit(msg.sender, depositAmount);
         _addReserve(msg.sender, reserveAmount);
+        _processFunding(msg.value);
     }
 
     /// Funds someone else's deposit and reserve; their unlock (if any) is left as it is.
@@ -113,6 +116,7 @@ contract TicketBroker is Managed {
         require(msg.value == depositAmount + reserveAmount, "msg.value does not equal sum of deposit amount and reserve amount");
         _addDeposit(addr, depositAmount);
         _addReserve(addr, reserveAmount);
+        _processFunding(msg.value);
     }
 
     // ---------------------------------------------------------------- unlock / withdraw
@@ -144,7 +148,7 @@ contract TicketBroker is Managed {
         s.withdrawRound = 0;
         r.funds = 0;
         emit Withdrawal(msg.sender, depositAmount, reserveAmount);
-        _sendETH(msg.sender, depositAmount + reserveAmount);
+        minter().trustedWithdrawETH(payable(msg.sender), depositAmount + reserveAmount);
     }
 
     // ---------------------------------------------------------------- redemption
@@ -186,10 +190,6 @@ contract TicketBroker is Managed {
             recipientRand,
             ticket.auxData
         );
-
-        if (amount > 0) {
-            _sendETH(ticket.recipient, amount);
-        }
     }
 
     /// Redeems each ticket in its own sub-call; a failing ticket is skipped. Callers should give an
@@ -360,12 +360,10 @@ contract TicketBroker is Managed {
         emit UnlockCancelled(addr);
     }
 
-    function _sendETH(address to, uint256 amount) private {
-        if (amount == 0) {
-            return;
+    /// The ETH itself is kept by the Minter, as in Livepeer.
+    function _processFunding(uint256 amount) private {
+        if (amount > 0) {
+            minter().depositETH{value: amount}();
         }
-        // solhint-disable-next-line avoid-low-level-calls
-        (bool ok, ) = payable(to).call{value: amount}("");
-        require(ok, "ETH transfer failed");
     }
 }

@@ -184,3 +184,26 @@ test('out/ artifacts are what the current sources compile to (run `node build.mj
     assert.equal(onDisk, serialize(a), `out/${name}.json is stale`);
   }
 });
+
+// Signatures, return types and events our contracts share with Livepeer's Arbitrum deployment ABIs
+// (livepeer/protocol deployments/arbitrumMainnet/*Target.json and Minter.json, compared when this list was made):
+// a client built for Livepeer's contracts reads ours through these.
+const SHARED = JSON.parse(readFileSync(new URL('./livepeer-abi-shared.json', import.meta.url), 'utf8'));
+for (const [contract, entries] of Object.entries(SHARED)) {
+  test(`${contract}: functions and events shared with Livepeer's ABI keep Livepeer's shape`, () => {
+    const i = iface(contract);
+    for (const entry of entries) {
+      if (entry.startsWith('event ')) {
+        const full = entry.slice('event '.length);
+        const ev = i.getEvent(full.replace(/ indexed/g, '').replace(/\(([^)]*)\)/, (_, p) => `(${p.split(', ').map((x) => x.split(' ')[0]).join(',')})`));
+        assert.ok(ev, `${contract} lacks event ${full}`);
+        assert.equal(ev.format('full'), `event ${full}`);
+      } else {
+        const [sig, outputs] = entry.split(' -> ');
+        const fn = i.getFunction(sig);
+        assert.ok(fn, `${contract} lacks ${sig}`);
+        assert.equal(`(${fn.outputs.map((o) => o.type).join(',')})`, outputs, `${contract}.${sig} returns`);
+      }
+    }
+  });
+}

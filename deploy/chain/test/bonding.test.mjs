@@ -24,10 +24,12 @@ describe('bonding, pool and discovery', TEST_TIMEOUT, () => {
     return out;
   }
 
+  /** Self-bond (which joins the pool, as in Livepeer) and set the commission. Returns both receipts. */
   async function bondAndRegister(i, amount) {
     await send(chain.as(token, i).approve(bm.target, amount));
-    await send(chain.as(bm, i).bond(amount, chain.keys[i].address));
-    return await send(chain.as(bm, i).transcoder(50_000, 250_000));
+    const bonded = await send(chain.as(bm, i).bond(amount, chain.keys[i].address));
+    const registered = await send(chain.as(bm, i).transcoder(50_000, 250_000));
+    return { bonded, registered };
   }
 
   before(async () => {
@@ -52,7 +54,9 @@ describe('bonding, pool and discovery', TEST_TIMEOUT, () => {
     for (const [name, addr] of Object.entries(expected)) {
       assert.equal(await controller.getContract(contractId(name)), addr, name);
     }
-    assert.equal(await controller.getContract(contractId('LivepeerGovernor')), ethers.ZeroAddress);
+    assert.equal(await controller.getContract(contractId('LivepeerGovernor')), a.governor);
+    assert.equal(await controller.getContract(contractId('BondingVotes')), a.bondingVotes);
+    assert.equal(await controller.getContract(contractId('Verifier')), ethers.ZeroAddress, 'no verifier unless --verifier');
     assert.equal(chain.addresses.chainId, 31337);
     await assert.rejects(chain.as(controller, 1).setContractInfo(contractId('X'), O1), /caller must be owner/);
   });
@@ -93,8 +97,10 @@ describe('bonding, pool and discovery', TEST_TIMEOUT, () => {
     const round = await rm.currentRound();
     const stakes = { 1: 50, 3: 20, 2: 30 }; // registration order differs from stake order on purpose
     for (const [i, amount] of Object.entries(stakes)) {
-      const receipt = await bondAndRegister(Number(i), LPT(amount));
-      const [ev] = eventsOf(bm, receipt, 'TranscoderActivated');
+      const { bonded, registered } = await bondAndRegister(Number(i), LPT(amount));
+      // the self-bond makes it a registered transcoder and it joins the pool there; transcoder() only sets the commission
+      assert.equal(eventsOf(bm, registered, 'TranscoderActivated').length, 0);
+      const [ev] = eventsOf(bm, bonded, 'TranscoderActivated');
       assert.equal(ev.log.topics[0], '0x65d72d782835d64c3287844a829608d5abdc7e864cc9affe96d910ab3db665e9');
       assert.equal(ev.args.transcoder, chain.keys[i].address);
       assert.equal(ev.args.activationRound, round + 1n);
@@ -116,7 +122,9 @@ describe('bonding, pool and discovery', TEST_TIMEOUT, () => {
       assert.equal(await bm.isActiveTranscoder(o), false, 'active only from the next round');
     }
     assert.equal(await bm.transcoderStatus(X6), 0n);
-    assert.equal(await token.balanceOf(bm.target), LPT(100));
+    // bonded LPT is held by the Minter, as in Livepeer
+    assert.equal(await token.balanceOf(chain.addresses.minter), LPT(100));
+    assert.equal(await token.balanceOf(bm.target), 0n);
   });
 
   it('after the next round is initialized they are active, with stake in the earnings pool', async () => {
@@ -250,17 +258,20 @@ describe('bonding, pool and discovery', TEST_TIMEOUT, () => {
     await send(chain.as(bm, 0).setNumActiveTranscoders(2));
     assert.equal(await bm.getTranscoderPoolMaxSize(), 2n);
 
-    // X6 with 10 LPT (< O2's 30): does not join
+    // X6 with 10 LPT (< O2's 30): neither its self-bond nor transcoder() gets it in
     await send(chain.as(token, 6).approve(bm.target, LPT(100)));
-    await send(chain.as(bm, 6).bond(LPT(10), X6));
-    let receipt = await send(chain.as(bm, 6).transcoder(0, 0));
+    let receipt = await send(chain.as(bm, 6).bond(LPT(10), X6));
+    assert.equal(eventsOf(bm, receipt, 'TranscoderActivated').length, 0);
+    receipt = await send(chain.as(bm, 6).transcoder(0, 0));
     assert.equal(eventsOf(bm, receipt, 'TranscoderActivated').length, 0);
     assert.deepEqual(await walkPool(), [O1, O2]);
 
-    // with 40 LPT it evicts O2 (30)
-    await send(chain.as(bm, 6).bond(LPT(30), X6));
-    receipt = await send(chain.as(bm, 6).transcoder(0, 0));
-    assert.equal(eventsOf(bm, receipt, 'TranscoderDeactivated')[0].args.transcoder, O2);
+    // bonding 30 more (40 > O2's 30) evicts O2 in the same transaction, as Livepeer's bond does
+    const round = await rm.currentRound();
+    receipt = await send(chain.as(bm, 6).bond(LPT(30), X6));
+    const [out] = eventsOf(bm, receipt, 'TranscoderDeactivated');
+    assert.equal(out.args.transcoder, O2);
+    assert.equal(out.args.deactivationRound, round + 1n);
     assert.equal(eventsOf(bm, receipt, 'TranscoderActivated')[0].args.transcoder, X6);
     assert.deepEqual(await walkPool(), [O1, X6]);
     assert.equal(await bm.getTranscoderPoolSize(), 2n);

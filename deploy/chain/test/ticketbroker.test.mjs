@@ -17,6 +17,10 @@ describe('TicketBroker', TEST_TIMEOUT, () => {
   async function balance(addr) {
     return await chain.provider.getBalance(addr);
   }
+  /** A winning ticket's value is credited to the recipient's fees in the BondingManager (feeShare 0: all its own). */
+  async function fees(addr) {
+    return await bm.pendingFees(addr, 0n);
+  }
 
   before(async () => {
     chain = await setupChain();
@@ -68,10 +72,11 @@ describe('TicketBroker', TEST_TIMEOUT, () => {
     const [info2, reserve2] = await tb.getSenderInfo(S2);
     assert.equal(info2.deposit, ETH(0.05));
     assert.equal(reserve2.fundsRemaining, ETH(0.9));
-    assert.equal(await balance(tb.target), ETH(3) + ETH(0.5) + ETH(1) + ETH(0.95), 'the broker holds the ETH');
+    assert.equal(await balance(chain.addresses.minter), ETH(3) + ETH(0.5) + ETH(1) + ETH(0.95), 'the Minter holds the ETH');
+    assert.equal(await balance(tb.target), 0n);
   });
 
-  it('redeems a signed winning ticket: recipient paid faceValue, events emitted, replay refused', async () => {
+  it('redeems a signed winning ticket: faceValue credited to the recipient’s fees, events emitted, replay refused', async () => {
     await chain.advanceRound();
     const round = await rm.currentRound();
     const faceValue = ETH(0.1);
@@ -83,10 +88,12 @@ describe('TicketBroker', TEST_TIMEOUT, () => {
     assert.equal(hash, ticketHash(ticket));
     assert.equal(ethers.verifyMessage(ethers.getBytes(hash), sig), S);
 
-    const before = await balance(O1);
+    const before = await fees(O1);
+    const ethBefore = await balance(O1);
     const depositBefore = (await tb.getSenderInfo(S))[0].deposit;
     const receipt = await send(chain.as(tb, 1).redeemWinningTicket(ticket, sig, recipientRand));
-    assert.equal(await balance(O1), before + faceValue - receipt.fee, 'recipient balance grows by faceValue (less its gas)');
+    assert.equal(await fees(O1), before + faceValue, 'the recipient’s fees grow by faceValue');
+    assert.equal(await balance(O1), ethBefore - receipt.fee, 'no ETH is sent on redemption');
     assert.equal((await tb.getSenderInfo(S))[0].deposit, depositBefore - faceValue);
 
     const [red] = eventsOf(tb, receipt, 'WinningTicketRedeemed');
@@ -199,9 +206,9 @@ describe('TicketBroker', TEST_TIMEOUT, () => {
     const s2 = chain.keys[8];
 
     const t1 = await newTicket(chain, { recipient: O1, sender: S2, faceValue: ETH(0.2) });
-    let before = await balance(O1);
+    let before = await fees(O1);
     let receipt = await send(chain.as(tb, 0).redeemWinningTicket(t1.ticket, await signTicket(s2, t1.ticket), t1.recipientRand));
-    assert.equal(await balance(O1), before + ETH(0.2));
+    assert.equal(await fees(O1), before + ETH(0.2));
     const [claim] = eventsOf(tb, receipt, 'ReserveClaimed');
     assert.equal(claim.log.topics[0], '0x5c2b394723f408a40a60335e24b71829642e35f350cebe2036a96a66e895ea98');
     assert.equal(claim.args.reserveHolder, S2);
@@ -217,17 +224,17 @@ describe('TicketBroker', TEST_TIMEOUT, () => {
 
     // a bigger ticket only gets the rest of O1's share this round
     const t2 = await newTicket(chain, { recipient: O1, sender: S2, faceValue: ETH(0.5), senderNonce: 2n });
-    before = await balance(O1);
+    before = await fees(O1);
     receipt = await send(chain.as(tb, 0).redeemWinningTicket(t2.ticket, await signTicket(s2, t2.ticket), t2.recipientRand));
-    assert.equal(await balance(O1), before + ETH(0.15));
+    assert.equal(await fees(O1), before + ETH(0.15));
     assert.equal(eventsOf(tb, receipt, 'WinningTicketTransfer')[0].args.amount, ETH(0.15));
     assert.equal(await tb.claimableReserve(S2, O1), 0n);
 
     // a recipient outside the active set gets nothing from the reserve (the ticket is still consumed)
     const t3 = await newTicket(chain, { recipient: R9, sender: S2, faceValue: ETH(0.1), senderNonce: 3n });
-    before = await balance(R9);
+    before = await fees(R9);
     receipt = await send(chain.as(tb, 0).redeemWinningTicket(t3.ticket, await signTicket(s2, t3.ticket), t3.recipientRand));
-    assert.equal(await balance(R9), before);
+    assert.equal(await fees(R9), before);
     assert.equal(eventsOf(tb, receipt, 'WinningTicketTransfer').length, 0);
     assert.equal(eventsOf(tb, receipt, 'WinningTicketRedeemed').length, 1);
     assert.equal(await tb.usedTickets(ticketHash(t3.ticket)), true);
@@ -247,7 +254,7 @@ describe('TicketBroker', TEST_TIMEOUT, () => {
     for (const t of tickets) sigs.push(await signTicket(sender(), t.ticket));
     sigs[1] = await signTicket(chain.keys[5], tickets[1].ticket); // bad signature
 
-    const before = await balance(O2);
+    const before = await fees(O2);
     const receipt = await send(
       chain.as(tb, 0).batchRedeemWinningTickets(
         tickets.map((t) => t.ticket),
@@ -257,7 +264,7 @@ describe('TicketBroker', TEST_TIMEOUT, () => {
       ),
     );
     assert.equal(receipt.status, 1);
-    assert.equal(await balance(O2), before + 2n * fv);
+    assert.equal(await fees(O2), before + 2n * fv);
     const redeemed = eventsOf(tb, receipt, 'WinningTicketRedeemed');
     assert.deepEqual(redeemed.map((e) => e.args.senderNonce), [10n, 12n]);
     assert.equal(await tb.usedTickets(ticketHash(tickets[0].ticket)), true);
