@@ -24,6 +24,15 @@ public static class OrchestratorMetrics
     public static readonly ObservableGauge<int> JoinedTranscoderGauge = Meter.CreateObservableGauge("sgo.transcoders", () => Volatile.Read(ref JoinedTranscoders),
         "{transcoder}", "Transcoders joined to this orchestrator");
 
+    /// <summary>The pool the load gauges read (the last one a transcoder joined, one per orchestrator process).</summary>
+    internal static Transcoders.RemoteTranscoders? Transcoders;
+
+    public static readonly ObservableGauge<int> TranscoderCapacityGauge = Meter.CreateObservableGauge("sgo.transcoder_capacity",
+        () => Transcoders?.TotalCapacity ?? 0, "{session}", "Session slots of the joined transcoders");
+
+    public static readonly ObservableGauge<int> TranscoderSessionsGauge = Meter.CreateObservableGauge("sgo.transcoder_sessions",
+        () => Transcoders?.SessionsHeld ?? 0, "{session}", "Sessions the joined transcoders hold (their load)");
+
     /// <summary>Segments a joined transcoder made (the rest of those transcoded were made here).</summary>
     public static readonly Counter<long> TranscoderSegments = Meter.CreateCounter<long>("sgo.transcoder_segments", "{segment}",
         "Segments transcoded by joined transcoders");

@@ -58,6 +58,18 @@ public sealed class RemoteTranscoders(TimeProvider clock, ILogger<RemoteTranscod
         }
     }
 
+    /// <summary>Sessions held by joined transcoders (idle ones included until they are let go).</summary>
+    public int SessionsHeld
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _workers.Sum(w => w.Sessions.Count);
+            }
+        }
+    }
+
     /// <summary>Session slots over all joined transcoders.</summary>
     public int TotalCapacity
     {
@@ -72,6 +84,7 @@ public sealed class RemoteTranscoders(TimeProvider clock, ILogger<RemoteTranscod
 
     public Worker Join(int capacity, string peer)
     {
+        OrchestratorMetrics.Transcoders = this;
         var worker = new Worker(Interlocked.Increment(ref _nextId), capacity, peer);
         lock (_lock)
         {
