@@ -295,6 +295,13 @@ describe("the dashboard", { skip: missing.length > 0 && `environment incomplete:
       assert.ok(rows >= 3, `${rows} orchestrators listed`);
       assert.match(await admin.getByTestId("orchestrators").innerText(), /%/); // stake share
       assert.equal(await admin.getByRole("link", { name: "Job dashboard" }).getAttribute("href"), "/hangfire");
+      // The network's incentives, read from the chain: the round the chain is in, and each orchestrator's terms.
+      await admin.getByTestId("network-orchestrators").waitFor({ timeout: 30_000 });
+      const round = Number((await admin.getByTestId("network-round").innerText()).split(" ")[0]);
+      assert.ok(round >= 1, `round ${round}`);
+      const terms = await admin.getByTestId("network-orchestrators").locator("tbody tr").count();
+      assert.ok(terms >= 3, `${terms} orchestrators with their terms`);
+      assert.match(await admin.getByTestId("network-orchestrators").innerText(), /10%.*50%/); // the devnet's reward cut and fee share
       await shot(admin, "orchestrators");
     } finally {
       await admin.close();

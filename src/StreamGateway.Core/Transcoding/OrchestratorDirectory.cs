@@ -26,6 +26,7 @@ public sealed class OrchestratorDirectory(
     OrchestratorClient client,
     BroadcasterIdentity identity,
     TimeProvider clock,
+    Economics.Slasher slasher,
     ILogger<OrchestratorDirectory> logger) : BackgroundService
 {
     internal const string SnapshotKey = "sg:orch:pool";
@@ -136,6 +137,7 @@ public sealed class OrchestratorDirectory(
         await db.HashSetAsync(StatsKey(id), [new("suspendedUntil", until), new("lastError", reason), new("badWork", 1)]);
         logger.LogWarning("Orchestrator {Id} handed back bad work and gets no segments for {Seconds} s: {Reason}",
             id, options.Value.BadWorkSuspendSeconds, reason);
+        slasher.Submit(id, reason);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ public static class ChainExtensions
         if (!string.IsNullOrEmpty(configuration[$"{ChainOptions.Section}:RpcUrl"]))
         {
             services.AddHostedService<ChainRegistration>();
-            services.AddHostedService<RoundInitializer>();
+            services.AddHostedService<RoundKeeper>();
             // The orchestrator's address is the chain account's, so OrchestratorInfo.address matches the pool.
             services.PostConfigure<OrchestratorOptions>(o =>
             {

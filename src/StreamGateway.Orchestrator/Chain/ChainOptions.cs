@@ -34,6 +34,19 @@ public sealed class ChainOptions
     /// </summary>
     public bool InitializeRounds { get; set; }
 
+    /// <summary>
+    /// Call <c>reward()</c> once in every initialized round while active (go-livepeer's <c>-reward</c>, on by default
+    /// for an on-chain orchestrator): the round's newly minted share for this orchestrator's stake exists only if it does.
+    /// </summary>
+    public bool Reward { get; set; } = true;
+
+    /// <summary>
+    /// Withdraw earned ticket fees (ETH, held by the Minter) to this account once they reach this many wei; 0 leaves
+    /// them on chain until the operator withdraws them.
+    /// </summary>
+    [RegularExpression("^[0-9]{1,40}$")]
+    public string WithdrawFeesAboveWei { get; set; } = "0";
+
     [Range(1, 3600)]
     public int RoundPollSeconds { get; set; } = 5;
 

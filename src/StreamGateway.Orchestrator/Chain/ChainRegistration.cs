@@ -89,12 +89,13 @@ public sealed class ChainRegistration(IOptions<ChainOptions> chain, IOptions<Orc
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    internal static async Task SendAsync<T>(Web3 web3, string contract, T function) where T : FunctionMessage, new()
+    internal static async Task<Nethereum.RPC.Eth.DTOs.TransactionReceipt> SendAsync<T>(IWeb3 web3, string contract, T function) where T : FunctionMessage, new()
     {
         var receipt = await web3.Eth.GetContractTransactionHandler<T>().SendRequestAndWaitForReceiptAsync(contract, function);
         if (receipt.Status.Value != 1)
         {
             throw new InvalidOperationException($"{typeof(T).Name.Replace("Function", "", StringComparison.Ordinal)} transaction to {contract} reverted");
         }
+        return receipt;
     }
 }

@@ -58,14 +58,16 @@ public sealed class RemoteTranscoders(TimeProvider clock, ILogger<RemoteTranscod
         }
     }
 
-    /// <summary>Sessions held by joined transcoders (idle ones included until they are let go).</summary>
+    /// <summary>Sessions of joined transcoders that had a segment within <see cref="IdleSession"/> (the idle ones give their
+    /// slot to the next new session that needs it).</summary>
     public int SessionsHeld
     {
         get
         {
+            var since = clock.GetUtcNow() - IdleSession;
             lock (_lock)
             {
-                return _workers.Sum(w => w.Sessions.Count);
+                return _workers.Sum(w => w.Sessions.Values.Count(last => last > since));
             }
         }
     }

@@ -1,7 +1,51 @@
 // For administrators: the orchestrator pool as this gateway sees it (stake, work, latency, suspensions and bans),
 // verification failures with their kept files, this gateway node, and the job dashboard.
-import { download, type Evidence, type NodeInfo, type Orchestrator } from "./api";
-import { Action, ApiAction, Badge, DataTable, fmtDate, fmtNum, Loaded, Page, Stats, useLoad } from "./ui";
+import { download, type Evidence, type Network, type NodeInfo, type Orchestrator } from "./api";
+import { Action, ApiAction, Badge, DataTable, fmtDate, fmtNum, fmtTokens, Loaded, Page, Stats, useLoad } from "./ui";
+
+const pct = (n: number | undefined, digits = 2) => (n === undefined ? "—" : `${fmtNum(n * 100, digits)}%`);
+
+/** The network's incentives: the round, inflation and bonding, and what each orchestrator keeps and earns. */
+function NetworkCard() {
+  const network = useLoad<Network>("/network", { poll: () => 15_000 });
+  return (
+    <section className="card">
+      <h2>Network</h2>
+      <Loaded load={network}>
+        {(n) => (
+          <>
+            <Stats
+              testid="network"
+              items={[
+                ["Round", `${n.round}${n.roundInitialized === false ? " (not initialized)" : ""}`, "network-round"],
+                ["Inflation per round", pct(n.inflationPerRound, 5)],
+                ["Bonding rate", `${pct(n.bondingRate)} (target ${pct(n.targetBondingRate)})`],
+                ["Total supply", fmtTokens(n.totalSupply)],
+                ["Bonded", fmtTokens(n.totalBonded)],
+                ["Minted this round", fmtTokens(n.mintableThisRound)],
+              ]}
+            />
+            <DataTable
+              testid="network-orchestrators"
+              rows={n.orchestrators}
+              rowKey={(o) => o.address}
+              empty={<p>No orchestrator is in the on-chain pool.</p>}
+              columns={[
+                { label: "Address", cell: (o) => <code className="wrap">{o.address}</code> },
+                { label: "Stake", cell: (o) => fmtTokens(o.totalStake) },
+                { label: "Reward cut", cell: (o) => pct(o.rewardCut) },
+                { label: "Fee share", cell: (o) => pct(o.feeShare) },
+                { label: "Last reward", cell: (o) => (o.rewardedThisRound ? <Badge tone="good">this round</Badge> : `round ${o.lastRewardRound}`) },
+                { label: "Rewards / fees", cell: (o) => `${fmtTokens(o.rewards)} / ${fmtTokens(o.fees)} ETH` },
+                { label: "Delegators", cell: (o) => (o.delegators == null ? "—" : fmtNum(o.delegators, 0)) },
+              ]}
+            />
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
 
 function State({ o }: { o: Orchestrator }) {
   const suspended = o.suspendedUntil != null && o.suspendedUntil > Date.now();
@@ -45,6 +89,7 @@ export function Orchestrators() {
           />
         )}
       </Loaded>
+      <NetworkCard />
       <section className="card">
         <h2>Verification failures</h2>
         <Loaded load={evidence}>

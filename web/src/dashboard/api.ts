@@ -283,6 +283,30 @@ export interface Orchestrator {
   badWork?: boolean;
   lastError?: string | null;
 }
+export interface NetworkOrchestrator {
+  address: string;
+  totalStake: string;
+  active?: boolean;
+  rewardCut: number;
+  feeShare: number;
+  lastRewardRound: string;
+  rewardedThisRound?: boolean;
+  rewards: string;
+  fees: string;
+  delegators?: number | null;
+}
+export interface Network {
+  round: string;
+  roundInitialized?: boolean;
+  inflationPerRound: number;
+  inflationChange: number;
+  targetBondingRate: number;
+  bondingRate: number;
+  totalSupply: string;
+  totalBonded: string;
+  mintableThisRound: string;
+  orchestrators: NetworkOrchestrator[];
+}
 export interface Evidence {
   id: string;
   orchestrator: string;

@@ -372,6 +372,15 @@ export function fmtNum(n: number | undefined | null, digits = 1): string {
   return n === undefined || n === null ? "—" : n.toLocaleString(undefined, { maximumFractionDigits: digits });
 }
 
+/** A token or ETH amount given in its smallest unit (18 decimals) as a decimal string, with up to four decimals. */
+export function fmtTokens(wei: string | undefined | null): string {
+  if (!wei) return "—";
+  const value = BigInt(wei);
+  const whole = value / 10n ** 18n;
+  const fraction = (value % 10n ** 18n).toString().padStart(18, "0").slice(0, 4).replace(/0+$/, "");
+  return `${whole.toLocaleString()}${fraction ? `.${fraction}` : ""}`;
+}
+
 export function fmtBytes(n?: number | null): string {
   if (!n) return "—";
   const units = ["B", "KB", "MB", "GB", "TB"];

@@ -76,8 +76,11 @@ public sealed class LivepeerPoolTests
         var pool = await reader.ReadAsync(await reader.ResolveAsync(Env("SG_CONTROLLER")), CancellationToken.None);
         var uris = Env("SG_ORCHESTRATORS").Split(',');
         var devnet = pool.Where(p => uris.Contains(p.ServiceUri)).ToList();
-        // Orchestrators 1-3 bonded themselves 50, 30 and 20 at start (./dev), and nobody outranks them.
-        Assert.Equal([50 * Lpt, 30 * Lpt, 20 * Lpt], devnet.Select(p => p.Stake));
+        // Orchestrators 1-3 bonded themselves 50, 30 and 20 at start (./dev); rewards (each calls reward() every round)
+        // only add to that, in proportion to stake, so the order holds.
+        Assert.Equal(3, devnet.Count);
+        Assert.True(devnet[0].Stake >= 50 * Lpt && devnet[1].Stake >= 30 * Lpt && devnet[2].Stake >= 20 * Lpt,
+            string.Join(", ", devnet.Select(p => p.Stake)));
         Assert.Equal(uris, devnet.Select(p => p.ServiceUri));
         Assert.Equal(devnet.Select(p => p.Address), pool.Take(3).Select(p => p.Address));
         Assert.All(devnet, p => Assert.True(p.Active, $"{p.Address} is not active"));

@@ -196,12 +196,16 @@ public sealed partial class TranscodingTests
                     new StreamGateway.Network.Chain.GetSenderInfoFunction { Address = gateway }, broker);
             return info.Sender.Deposit + info.Reserve.FundsRemaining;
         }
+        // A winning ticket credits its orchestrator's fees on the BondingManager (the ETH waits in the Minter until
+        // withdrawn), so what the orchestrators earned is their pending fees.
+        var bondingManager = (await new StreamGateway.Network.Chain.LivepeerPool(web3).ResolveAsync(Environment.GetEnvironmentVariable("SG_CONTROLLER")!)).BondingManager;
         async Task<System.Numerics.BigInteger> EarnedAsync()
         {
             var total = System.Numerics.BigInteger.Zero;
             foreach (var o in Orchestrators)
             {
-                total += (await web3.Eth.GetBalance.SendRequestAsync(o)).Value;
+                total += await web3.Eth.GetContractQueryHandler<StreamGateway.Network.Chain.Economics.PendingFeesFunction>().QueryAsync<System.Numerics.BigInteger>(
+                    bondingManager, new StreamGateway.Network.Chain.Economics.PendingFeesFunction { Delegator = o, EndRound = 0 });
             }
             return total;
         }
@@ -252,7 +256,7 @@ public sealed partial class TranscodingTests
         Assert.Contains(logs, log => (string?)log["topics"]?[0] == topic &&
             ((string?)log["topics"]?[1] ?? "").EndsWith(gateway[2..].ToLowerInvariant(), StringComparison.Ordinal));
         Assert.True(await FundsAsync() < fundsBefore, "the gateway's deposit and reserve did not go down");
-        Assert.True(await EarnedAsync() > earnedBefore, "the orchestrators' balances did not go up");
+        Assert.True(await EarnedAsync() > earnedBefore, "the orchestrators' fees did not go up");
 
         // The project's usage shows what it streamed, what was transcoded and what it paid.
         Assert.True(usage["SourceMins"]!.GetValue<double>() > 0, usage.ToJsonString());

@@ -1,0 +1,3 @@
+using StreamGateway.Cli;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
