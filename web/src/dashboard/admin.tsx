@@ -36,7 +36,7 @@ function NetworkCard() {
                 { label: "Reward cut", cell: (o) => pct(o.rewardCut) },
                 { label: "Fee share", cell: (o) => pct(o.feeShare) },
                 { label: "Last reward", cell: (o) => (o.rewardedThisRound ? <Badge tone="good">this round</Badge> : `round ${o.lastRewardRound}`) },
-                { label: "Rewards / fees", cell: (o) => `${fmtTokens(o.rewards)} / ${fmtTokens(o.fees)} ETH` },
+                { label: "Rewards / fees", cell: (o) => `${fmtTokens(o.rewards)} LPT / ${fmtTokens(o.fees)} ETH` },
                 { label: "Delegators", cell: (o) => (o.delegators == null ? "—" : fmtNum(o.delegators, 0)) },
               ]}
             />
