@@ -143,3 +143,11 @@ public sealed class RewardEvent : IEventDTO
     [Parameter("address", "transcoder", 1, true)] public string Transcoder { get; set; } = "";
     [Parameter("uint256", "amount", 2, false)] public BigInteger Amount { get; set; }
 }
+
+[Event("TranscoderFeesUpdated")]
+public sealed class TranscoderFeesUpdatedEvent : IEventDTO
+{
+    [Parameter("address", "transcoder", 1, true)] public string Transcoder { get; set; } = "";
+    [Parameter("uint256", "fees", 2, false)] public BigInteger Fees { get; set; }
+    [Parameter("uint256", "round", 3, false)] public BigInteger Round { get; set; }
+}

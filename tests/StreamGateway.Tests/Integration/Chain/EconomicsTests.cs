@@ -261,6 +261,69 @@ public sealed class EconomicsTests
     }
 
     [Fact]
+    public async Task Winning_tickets_from_a_stream_pay_each_delegator_its_orchestrators_fee_share_by_stake()
+    {
+        var (web3, c) = await ChainAsync();
+        // One delegator of 10 tokens per devnet orchestrator, bonded a round before the stream so that its stake counts.
+        var delegators = new List<(string Orchestrator, string Address)>();
+        foreach (var orchestrator in TranscodingOrchestrators())
+        {
+            var key = await FundedAccountAsync(c, 10);
+            var bonded = await CliAsync(key, "bond", "10", orchestrator);
+            Assert.True(bonded.Code == 0, bonded.Errors);
+            delegators.Add((orchestrator, new Account(key).Address));
+        }
+        var from = await NextRoundAsync(web3, c);
+        var startBlock = (await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+
+        // A paid stream on the suite's gateway: its winning tickets are redeemed within a minute or so.
+        var t = await Gw.NewTenantAsync();
+        var stream = await t.CreateStreamAsync(new { name = "fees", profiles = new[] { new { name = "240p", width = 426, height = 240, bitrate = 300_000, fps = 0 } } });
+        await using (Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 60, video: "640x360"))
+        {
+            await Poll.UntilAsync(async () =>
+            {
+                foreach (var (_, address) in delegators)
+                {
+                    if (await UintAsync(web3, c.BondingManager, new PendingFeesFunction { Delegator = address, EndRound = 0 }) > 0)
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            }, 150, "a winning ticket's fees reaching a delegator");
+        }
+
+        // Each ticket's fees F for orchestrator O in round r give O's delegators F × feeShare × their stake / O's stake in r.
+        // The delegator's stake is its 10 tokens plus the rewards since (a percent or so a round here), so the check
+        // allows 2 %; an orchestrator with no winning ticket owes its delegator nothing.
+        var events = web3.Eth.GetEvent<TranscoderFeesUpdatedEvent>(c.BondingManager);
+        var credited = await events.GetAllChangesAsync(events.CreateFilterInput(
+            new Nethereum.RPC.Eth.DTOs.BlockParameter(new Nethereum.Hex.HexTypes.HexBigInteger(startBlock)), Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest()));
+        var checkedOne = false;
+        foreach (var (orchestrator, address) in delegators)
+        {
+            var fees = await UintAsync(web3, c.BondingManager, new PendingFeesFunction { Delegator = address, EndRound = 0 });
+            var expected = BigInteger.Zero;
+            foreach (var e in credited.Where(e => e.Event.Transcoder.Equals(orchestrator, StringComparison.OrdinalIgnoreCase) && e.Event.Round >= from))
+            {
+                var pool = await web3.Eth.GetContractQueryHandler<GetTranscoderEarningsPoolForRoundFunction>().QueryDeserializingToObjectAsync<EarningsPool>(
+                    new GetTranscoderEarningsPoolForRoundFunction { Transcoder = orchestrator, Round = e.Event.Round }, c.BondingManager);
+                expected += e.Event.Fees * pool.FeeShare / 1_000_000 * 10 * Lpt / pool.TotalStake;
+            }
+            if (expected.IsZero)
+            {
+                Assert.Equal(BigInteger.Zero, fees);
+                continue;
+            }
+            checkedOne = true;
+            // (The contract's fixed-point factors may round a few wei below the direct product.)
+            Assert.True(fees * 1000 >= expected * 999 && fees <= expected * 102 / 100, $"{address} (bonded to {orchestrator}): fees {fees}, expected {expected} to 2 % above");
+        }
+        Assert.True(checkedOne, "no delegator's orchestrator got a winning ticket");
+    }
+
+    [Fact]
     public async Task A_stake_weighted_vote_changes_the_target_bonding_rate_and_a_proposal_short_of_quorum_fails()
     {
         var (web3, c) = await ChainAsync();
