@@ -127,6 +127,7 @@ internal sealed class Session(IWeb3 web3, EconomicsAddresses contracts, Livepeer
                 return 0;
             case "bond":
             {
+                await WarnBeforeRewardAsync(o);
                 var amount = Amount(Arg(args, 1, "an amount"));
                 var to = Address(Arg(args, 2, "an orchestrator"));
                 await SendAsync(contracts.Token, new ApproveFunction { Spender = contracts.BondingManager, Value = amount });
@@ -136,6 +137,7 @@ internal sealed class Session(IWeb3 web3, EconomicsAddresses contracts, Livepeer
             }
             case "unbond":
             {
+                await WarnBeforeRewardAsync(o);
                 var before = await _economics.ReadDelegatorAsync(contracts, Self);
                 await SendAsync(contracts.BondingManager, new UnbondFunction { Amount = Amount(Arg(args, 1, "an amount")) }, o);
                 var after = await _economics.ReadDelegatorAsync(contracts, Self);
@@ -147,6 +149,7 @@ internal sealed class Session(IWeb3 web3, EconomicsAddresses contracts, Livepeer
             }
             case "rebond":
             {
+                await WarnBeforeRewardAsync(o);
                 var lockId = Id(Arg(args, 1, "a lock id"));
                 if (args.Count > 2)
                 {
@@ -177,6 +180,7 @@ internal sealed class Session(IWeb3 web3, EconomicsAddresses contracts, Livepeer
             }
             case "claim":
             {
+                await WarnBeforeRewardAsync(o);
                 var round = await web3.Eth.GetContractQueryHandler<CurrentRoundFunction>().QueryAsync<BigInteger>(contracts.RoundsManager, new CurrentRoundFunction());
                 await SendAsync(contracts.BondingManager, new ClaimEarningsFunction { EndRound = round }, o);
                 await StatusAsync(Self, o);
@@ -233,6 +237,32 @@ internal sealed class Session(IWeb3 web3, EconomicsAddresses contracts, Livepeer
             }
             default:
                 throw new UsageException($"unknown command \"{args[0]}\" (sgcli --help)");
+        }
+    }
+
+    /// <summary>
+    /// Moving stake or claiming claims this account's earnings up to now; when its orchestrator has not called reward()
+    /// in this round yet, that round's reward for this stake is then lost (the protocol's rule). Said, not refused.
+    /// </summary>
+    private async Task WarnBeforeRewardAsync(TextWriter o)
+    {
+        if (self is null)
+        {
+            return;
+        }
+        var position = await _economics.ReadDelegatorAsync(contracts, self);
+        if (position.Delegate is not { } orchestrator || position.Bonded.IsZero)
+        {
+            return;
+        }
+        var round = await web3.Eth.GetContractQueryHandler<CurrentRoundFunction>().QueryAsync<BigInteger>(contracts.RoundsManager, new CurrentRoundFunction());
+        var active = await web3.Eth.GetContractQueryHandler<IsActiveTranscoderFunction>()
+            .QueryAsync<bool>(contracts.BondingManager, new IsActiveTranscoderFunction { Transcoder = orchestrator });
+        var info = await _economics.ReadOrchestratorAsync(contracts, orchestrator);
+        if (active && info.LastRewardRound < round)
+        {
+            await o.WriteLineAsync($"note: {orchestrator} has not called reward() in round {round} yet; this claims your earnings now, " +
+                "so this round's reward for your stake is lost (wait for its reward call to keep it)");
         }
     }
 

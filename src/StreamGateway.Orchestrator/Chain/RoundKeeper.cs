@@ -55,8 +55,9 @@ public sealed class RoundKeeper(IOptions<ChainOptions> chain, ILogger<RoundKeepe
             logger.LogInformation("Initialized round {Round}", round);
             initialized = true;
         }
-        if (initialized && o.Reward && await web3.Eth.GetContractQueryHandler<IsActiveTranscoderFunction>()
-                .QueryAsync<bool>(contracts.BondingManager, new IsActiveTranscoderFunction { Transcoder = self }))
+        var active = await web3.Eth.GetContractQueryHandler<IsActiveTranscoderFunction>()
+            .QueryAsync<bool>(contracts.BondingManager, new IsActiveTranscoderFunction { Transcoder = self });
+        if (initialized && o.Reward && active)
         {
             var info = await web3.Eth.GetContractQueryHandler<GetTranscoderFunction>()
                 .QueryDeserializingToObjectAsync<TranscoderInfo>(new GetTranscoderFunction { Transcoder = self }, contracts.BondingManager);
@@ -68,7 +69,11 @@ public sealed class RoundKeeper(IOptions<ChainOptions> chain, ILogger<RoundKeepe
             }
         }
         var threshold = BigInteger.Parse(o.WithdrawFeesAboveWei, System.Globalization.CultureInfo.InvariantCulture);
-        if (threshold > 0 && initialized)
+        // Withdrawing claims earnings first, and a claim before this round's reward() would give that reward up: only
+        // once the round is rewarded (or there is nothing to reward).
+        var rewarded = !active || !o.Reward || (await web3.Eth.GetContractQueryHandler<GetTranscoderFunction>()
+            .QueryDeserializingToObjectAsync<TranscoderInfo>(new GetTranscoderFunction { Transcoder = self }, contracts.BondingManager)).LastRewardRound >= round;
+        if (threshold > 0 && initialized && rewarded)
         {
             var fees = await web3.Eth.GetContractQueryHandler<PendingFeesFunction>()
                 .QueryAsync<BigInteger>(contracts.BondingManager, new PendingFeesFunction { Delegator = self, EndRound = round });

@@ -273,8 +273,9 @@ public sealed class EconomicsTests
             Assert.True(bonded.Code == 0, bonded.Errors);
             delegators.Add((orchestrator, new Account(key).Address));
         }
-        var from = await NextRoundAsync(web3, c);
+        // Fees credited from the next round on count for them (tickets of other tests' streams too, from its first block).
         var startBlock = (await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+        var from = await NextRoundAsync(web3, c);
 
         // A paid stream on the suite's gateway: its winning tickets are redeemed within a minute or so.
         var t = await Gw.NewTenantAsync();
@@ -321,6 +322,27 @@ public sealed class EconomicsTests
             Assert.True(fees * 1000 >= expected * 999 && fees <= expected * 102 / 100, $"{address} (bonded to {orchestrator}): fees {fees}, expected {expected} to 2 % above");
         }
         Assert.True(checkedOne, "no delegator's orchestrator got a winning ticket");
+
+        // An orchestrator run with Chain:WithdrawFeesAboveWei takes its earned fees out of the Minter as ETH.
+        var (earner, n) = TranscodingOrchestrators().Select((o, i) => (o, i + 1)).MaxBy(x => credited.Count(e => e.Event.Transcoder.Equals(x.o, StringComparison.OrdinalIgnoreCase)));
+        var owed = await UintAsync(web3, c.BondingManager, new PendingFeesFunction { Delegator = earner, EndRound = 0 });
+        Assert.True(owed > 0, $"{earner} has no fees to withdraw");
+        var balance = (await web3.Eth.GetBalance.SendRequestAsync(earner)).Value;
+        await DevCommand.RunAsync("orchestrator", "stop", $"{n}");
+        try
+        {
+            await DevCommand.RunAsync(new Dictionary<string, string> { ["Chain__WithdrawFeesAboveWei"] = "1" }, "orchestrator", "start", $"{n}");
+            await Poll.UntilAsync(async () => await UintAsync(web3, c.BondingManager, new PendingFeesFunction { Delegator = earner, EndRound = 0 }) == 0, 60,
+                $"orchestrator {n} to withdraw its fees");
+            // What it owed, less the gas of the withdrawal (well under 0.001 ETH on the devnet).
+            var gained = (await web3.Eth.GetBalance.SendRequestAsync(earner)).Value - balance;
+            Assert.True(gained >= owed - BigInteger.Pow(10, 15) && gained <= owed, $"{earner} gained {gained} wei for {owed} owed");
+        }
+        finally
+        {
+            await DevCommand.RunAsync("orchestrator", "stop", $"{n}");
+            await DevCommand.RunAsync("orchestrator", "start", $"{n}");
+        }
     }
 
     [Fact]
