@@ -9,6 +9,7 @@ public static class EconomicsExtensions
             .ValidateOnStart();
         services.AddSingleton<NetworkView>();
         services.AddSingleton<Slasher>();
+        services.AddSingleton<Transcoding.IBanListener>(provider => provider.GetRequiredService<Slasher>());
         return services;
     }
 }

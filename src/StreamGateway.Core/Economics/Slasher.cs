@@ -45,7 +45,7 @@ public sealed partial class Slasher(
     IConnectionMultiplexer redis,
     VerificationEvidence evidence,
     TimeProvider clock,
-    ILogger<Slasher> logger)
+    ILogger<Slasher> logger) : IBanListener
 {
     internal const string ListKey = "sg:economics:slashes";
     private const int Kept = 200;
@@ -56,7 +56,7 @@ public sealed partial class Slasher(
     public bool Enabled => economics.Value.Slash && !string.IsNullOrEmpty(economics.Value.SlasherPrivateKey) && transcoding.Value.UsesChain;
 
     /// <summary>Starts a slashing of the orchestrator if this gateway slashes and it is on chain; returns at once.</summary>
-    public void Submit(string orchestratorId, string reason)
+    public void Banned(string orchestratorId, string reason)
     {
         if (!Enabled || !OnChainId().IsMatch(orchestratorId))
         {

@@ -26,7 +26,7 @@ public sealed class OrchestratorDirectory(
     OrchestratorClient client,
     BroadcasterIdentity identity,
     TimeProvider clock,
-    Economics.Slasher slasher,
+    IEnumerable<IBanListener> banListeners,
     ILogger<OrchestratorDirectory> logger) : BackgroundService
 {
     internal const string SnapshotKey = "sg:orch:pool";
@@ -137,7 +137,10 @@ public sealed class OrchestratorDirectory(
         await db.HashSetAsync(StatsKey(id), [new("suspendedUntil", until), new("lastError", reason), new("badWork", 1)]);
         logger.LogWarning("Orchestrator {Id} handed back bad work and gets no segments for {Seconds} s: {Reason}",
             id, options.Value.BadWorkSuspendSeconds, reason);
-        slasher.Submit(id, reason);
+        foreach (var listener in banListeners)
+        {
+            listener.Banned(id, reason);
+        }
     }
 
     /// <summary>

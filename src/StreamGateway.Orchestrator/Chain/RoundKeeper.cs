@@ -71,9 +71,8 @@ public sealed class RoundKeeper(IOptions<ChainOptions> chain, ILogger<RoundKeepe
         var threshold = BigInteger.Parse(o.WithdrawFeesAboveWei, System.Globalization.CultureInfo.InvariantCulture);
         // Withdrawing claims earnings first, and a claim before this round's reward() would give that reward up: only
         // once the round is rewarded (or there is nothing to reward).
-        var rewarded = !active || !o.Reward || (await web3.Eth.GetContractQueryHandler<GetTranscoderFunction>()
-            .QueryDeserializingToObjectAsync<TranscoderInfo>(new GetTranscoderFunction { Transcoder = self }, contracts.BondingManager)).LastRewardRound >= round;
-        if (threshold > 0 && initialized && rewarded)
+        if (threshold > 0 && initialized && (!active || !o.Reward || (await web3.Eth.GetContractQueryHandler<GetTranscoderFunction>()
+                .QueryDeserializingToObjectAsync<TranscoderInfo>(new GetTranscoderFunction { Transcoder = self }, contracts.BondingManager)).LastRewardRound >= round))
         {
             var fees = await web3.Eth.GetContractQueryHandler<PendingFeesFunction>()
                 .QueryAsync<BigInteger>(contracts.BondingManager, new PendingFeesFunction { Delegator = self, EndRound = round });
