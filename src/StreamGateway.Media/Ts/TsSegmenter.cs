@@ -94,6 +94,7 @@ public sealed class TsSegmenter
         }
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.SegmentSeconds, 0, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.TimestampOffset, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxSegmentBytes, nameof(options));
         _options = options;
         _output = output;
         _segmentMs = options.SegmentSeconds * 1000;
@@ -103,7 +104,10 @@ public sealed class TsSegmenter
     /// <summary>Segments closed so far.</summary>
     public int Segments => _index + (_open ? 0 : 1);
 
-    /// <summary>An FLV VIDEODATA payload (FLV spec E.4.3.1, or Enhanced RTMP's extended header) at an FLV timestamp.</summary>
+    /// <summary>
+    /// An FLV VIDEODATA payload (FLV spec E.4.3.1, or Enhanced RTMP's extended header) at an FLV timestamp; ignored
+    /// when the stream was declared without video.
+    /// </summary>
     /// <exception cref="TsMuxException">The payload is malformed or carries a codec other than H.264 or HEVC.</exception>
     public void WriteVideo(uint timestamp, ReadOnlySpan<byte> payload)
     {
@@ -232,7 +236,7 @@ public sealed class TsSegmenter
         CheckSize();
     }
 
-    /// <summary>An FLV AUDIODATA payload (FLV spec E.4.2.1) at an FLV timestamp.</summary>
+    /// <summary>An FLV AUDIODATA payload (FLV spec E.4.2.1) at an FLV timestamp; ignored when the stream was declared without audio.</summary>
     /// <exception cref="TsMuxException">The payload is malformed or carries a codec other than AAC.</exception>
     public void WriteAudio(uint timestamp, ReadOnlySpan<byte> payload)
     {
