@@ -75,6 +75,20 @@ public sealed class TsMuxer
         WritePes(AudioPid, ref _audioCounter, header[..length], adtsFrames, randomAccess, pcr);
     }
 
+    /// <summary>A packet on the PCR PID with only an adaptation field: the PCR, then stuffing (no payload, so the counter stays).</summary>
+    public void WritePcr(long pcr)
+    {
+        var pid = _pcrPid;
+        var packet = Next();
+        packet[0] = 0x47;
+        packet[1] = (byte)(pid >> 8);
+        packet[2] = (byte)pid;
+        // The counter of a packet without payload repeats the previous packet's value, which is the next value less one.
+        packet[3] = (byte)(0x20 | ((pid == VideoPid ? _videoCounter : _audioCounter) + 15) % 16);
+        WriteAdaptation(packet, PacketSize - 4, randomAccess: false, pcr);
+        Commit();
+    }
+
     /// <summary>
     /// The PES header (§2.4.3.6): start code prefix, stream_id, PES_packet_length (0 = unbounded when the packet
     /// would not fit 16 bits, or for video), '10' and no scrambling/priority/alignment/copyright flags, then

@@ -69,6 +69,12 @@ public sealed class TsSegmenter
     /// <summary>0.35 s at 90 kHz.</summary>
     private const long MaxAudioSpan = 31_500;
 
+    /// <summary>
+    /// 50 ms at 90 kHz: a PCR-only packet goes out with an audio frame once the last PCR is this old, so with AAC frames
+    /// of at most 50 ms (sampling rates from 22.05 kHz up) PCRs stay within the 100 ms the standard allows.
+    /// </summary>
+    private const long MaxPcrGap = 4_500;
+
     private readonly TsSegmenterOptions _options;
     private readonly ITsSegmentOutput _output;
     private readonly double _segmentMs, _deltaMs;
@@ -85,6 +91,7 @@ public sealed class TsSegmenter
     private long _lastVideoDts = -1, _lastAudioDts = -1, _videoStepMs;
     /// <summary>Where the audio sample count started (90 kHz, without the offset), or −1; and the samples counted since.</summary>
     private long _audioAnchor = -1, _audioSamples;
+    private long _lastPcr = -1;
 
     public TsSegmenter(TsSegmenterOptions options, ITsSegmentOutput output)
     {
@@ -231,7 +238,7 @@ public sealed class TsSegmenter
         _lastVideoDts = dts;
         Place(pts, dts, cutHere: keyframe);
         var muxer = _muxer!;
-        muxer.WriteVideo(_accessUnit.WrittenSpan, Ticks(pts), Ticks(dts), keyframe, Ticks(dts) - _options.TimestampOffset / 2);
+        muxer.WriteVideo(_accessUnit.WrittenSpan, Ticks(pts), Ticks(dts), keyframe, Pcr(Ticks(dts)));
         _endMs = Math.Max(_endMs, pts + _videoStepMs);
         CheckSize();
     }
@@ -281,6 +288,11 @@ public sealed class TsSegmenter
         _lastAudioDts = pts;
         Place(pts, pts, cutHere: !_options.HasVideo);
         var ticks = AudioTicks(pts, aac.SampleRate);
+        if (_lastPcr >= 0 && ticks - _options.TimestampOffset / 2 - _lastPcr >= MaxPcrGap)
+        {
+            // Video too sparse (or audio PES packets too long) to carry a PCR every 100 ms (ISO/IEC 13818-1 §2.7.2).
+            _muxer!.WritePcr(Pcr(ticks));
+        }
         if (_audioLength > 0 && (_audioLength + frameLength > AudioPesPayload || ticks - _audioPts >= MaxAudioSpan))
         {
             FlushAudio();
@@ -370,7 +382,17 @@ public sealed class TsSegmenter
     {
         // Without video the audio carries the PCR, and every audio frame is a random access point.
         var alone = !_options.HasVideo;
-        _muxer!.WriteAudio(frames, pts, randomAccess: alone, pcr: alone ? pts - _options.TimestampOffset / 2 : null);
+        _muxer!.WriteAudio(frames, pts, randomAccess: alone, pcr: alone ? Pcr(pts) : null);
+    }
+
+    /// <summary>
+    /// The PCR to send with a packet decoded at <paramref name="dts"/>: half the timestamp offset before it, and never
+    /// before the last one sent, since audio and video decoding times interleave only roughly.
+    /// </summary>
+    private long Pcr(long dts)
+    {
+        _lastPcr = Math.Max(_lastPcr, dts - _options.TimestampOffset / 2);
+        return _lastPcr;
     }
 
     private void CheckSize()

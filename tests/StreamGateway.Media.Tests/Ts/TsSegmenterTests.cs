@@ -114,6 +114,38 @@ public sealed class TsSegmenterTests
         }
     }
 
+    [Fact]
+    public void Sparse_video_still_gets_a_pcr_every_100_ms_and_pcrs_never_go_back()
+    {
+        var output = new MemorySegments();
+        var segmenter = new TsSegmenter(new TsSegmenterOptions(), output);
+        segmenter.WriteVideo(0, AvcHeader);
+        segmenter.WriteAudio(0, [0xAF, 0x00, 0x12, 0x10]);
+        for (var ms = 0; ms < 3000; ms += 23)
+        {
+            if (ms % 200 < 23)
+            {
+                segmenter.WriteVideo((uint)(ms - ms % 200), ms % 2000 < 23 ? Key : Inter); // 5 frames a second
+            }
+            segmenter.WriteAudio((uint)ms, [0xAF, 0x01, 0x21, 0x10, 0x04]);
+        }
+        segmenter.Complete();
+        var pcrs = new List<long>();
+        foreach (var segment in output.Bytes)
+        {
+            var ts = segment.WrittenSpan.ToArray();
+            for (var at = 0; at < ts.Length; at += 188)
+            {
+                if (Pid(ts, at) == TsMuxer.VideoPid && (ts[at + 3] & 0x20) != 0 && ts[at + 4] > 0 && (ts[at + 5] & 0x10) != 0)
+                {
+                    pcrs.Add(((long)ts[at + 6] << 25) | ((long)ts[at + 7] << 17) | ((long)ts[at + 8] << 9) | ((long)ts[at + 9] << 1) | ((long)ts[at + 10] >> 7));
+                }
+            }
+        }
+        Assert.True(pcrs.Count > 30, $"{pcrs.Count} PCRs");
+        Assert.All(pcrs.Zip(pcrs.Skip(1)), pair => Assert.InRange(pair.Second - pair.First, 0, 9000));
+    }
+
     private static int Pid(byte[] ts, int at) => ((ts[at + 1] & 0x1F) << 8) | ts[at + 2];
 
     /// <summary>The PTS of each PES packet that starts on <paramref name="pid"/>.</summary>
