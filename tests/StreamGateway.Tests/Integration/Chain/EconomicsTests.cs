@@ -295,7 +295,7 @@ public sealed class EconomicsTests
             }, 150, "a winning ticket's fees reaching a delegator");
         }
 
-        // Each ticket's fees F for orchestrator O in round r give O's delegators F × feeShare × their stake / O's stake in r.
+        // Each ticket's fees F for orchestrator O redeemed in round r give O's delegators F × feeShare × their stake / O's stake in r.
         // The delegator's stake is its 10 tokens plus the rewards since (a percent or so a round here), so the check
         // allows 2 %; an orchestrator with no winning ticket owes its delegator nothing.
         var events = web3.Eth.GetEvent<TranscoderFeesUpdatedEvent>(c.BondingManager);
@@ -306,10 +306,17 @@ public sealed class EconomicsTests
         {
             var fees = await UintAsync(web3, c.BondingManager, new PendingFeesFunction { Delegator = address, EndRound = 0 });
             var expected = BigInteger.Zero;
-            foreach (var e in credited.Where(e => e.Event.Transcoder.Equals(orchestrator, StringComparison.OrdinalIgnoreCase) && e.Event.Round >= from))
+            foreach (var e in credited.Where(e => e.Event.Transcoder.Equals(orchestrator, StringComparison.OrdinalIgnoreCase)))
             {
+                // The event names the ticket's creation round; the fees go to the pool of the round it was redeemed in.
+                var round = await web3.Eth.GetContractQueryHandler<CurrentRoundFunction>().QueryAsync<BigInteger>(c.RoundsManager, new CurrentRoundFunction(),
+                    new Nethereum.RPC.Eth.DTOs.BlockParameter(e.Log.BlockNumber));
+                if (round < from)
+                {
+                    continue;
+                }
                 var pool = await web3.Eth.GetContractQueryHandler<GetTranscoderEarningsPoolForRoundFunction>().QueryDeserializingToObjectAsync<EarningsPool>(
-                    new GetTranscoderEarningsPoolForRoundFunction { Transcoder = orchestrator, Round = e.Event.Round }, c.BondingManager);
+                    new GetTranscoderEarningsPoolForRoundFunction { Transcoder = orchestrator, Round = round }, c.BondingManager);
                 expected += e.Event.Fees * pool.FeeShare / 1_000_000 * 10 * Lpt / pool.TotalStake;
             }
             if (expected.IsZero)
