@@ -28,7 +28,7 @@ public static class SegmentRequest
             AuthToken = token,
         };
         data.FullProfiles.AddRange(Profiles(renditions));
-        data.Capabilities.Bitstring.AddRange(Job(renditions));
+        data.Capabilities.Bitstring.AddRange(CapabilityBits.Bitstring(CapabilityBits.ForJob(data.FullProfiles)));
         signer?.SignSegment(data, renditions.Select(r => r.Name));
         return data;
     }

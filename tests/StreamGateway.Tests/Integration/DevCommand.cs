@@ -9,11 +9,7 @@ internal static class DevCommand
 
     public static async Task RunAsync(Dictionary<string, string> environment, params string[] args)
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "StreamGateway.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
-        }
+        var root = GatewayProcess.RepositoryRoot();
         var info = new ProcessStartInfo(Path.Combine(root, "dev")) { WorkingDirectory = root, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var (name, value) in environment)
         {

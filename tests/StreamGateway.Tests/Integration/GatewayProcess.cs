@@ -26,18 +26,27 @@ internal static class GatewayProcess
         return Process.Start(info)!;
     }
 
-    /// <summary>The gateway built in the same configuration as this test assembly.</summary>
-    public static string Dll()
+    /// <summary>The repository's root: the folder holding StreamGateway.sln above this test assembly.</summary>
+    public static string RepositoryRoot()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = dir.Name;
-        var configuration = dir.Parent!.Name;
-        var root = dir;
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "StreamGateway.sln")))
         {
             root = root.Parent ?? throw new InvalidOperationException("repository root not found");
         }
-        var dll = Path.Combine(root.FullName, "src", "StreamGateway.Api", "bin", configuration, framework, "StreamGateway.Api.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("build the gateway first", dll);
+        return root.FullName;
+    }
+
+    /// <summary>The gateway built in the same configuration as this test assembly.</summary>
+    public static string Dll() => Built("StreamGateway.Api");
+
+    /// <summary>The orchestrator built in the same configuration as this test assembly.</summary>
+    public static string OrchestratorDll() => Built("StreamGateway.Orchestrator");
+
+    private static string Built(string project)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        var dll = Path.Combine(RepositoryRoot(), "src", project, "bin", dir.Parent!.Name, dir.Name, project + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build {project} first", dll);
     }
 }

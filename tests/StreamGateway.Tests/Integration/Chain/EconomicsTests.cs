@@ -357,7 +357,7 @@ public sealed class EconomicsTests
     {
         var (web3, c) = await ChainAsync();
         // The devnet's orchestrators' keys (anvil accounts 1-3, deploy/dev/anvil-keys).
-        var keys = File.ReadAllLines(Path.Combine(RepositoryRoot(), "deploy", "dev", "anvil-keys")).Where(l => !l.StartsWith('#')).ToArray();
+        var keys = File.ReadAllLines(Path.Combine(GatewayProcess.RepositoryRoot(), "deploy", "dev", "anvil-keys")).Where(l => !l.StartsWith('#')).ToArray();
         var (o1, o2, o3) = (keys[1], keys[2], keys[3]);
         var target = await UintAsync(web3, c.Minter, new TargetBondingRateFunction());
         var change = $"to {Guid.NewGuid():N}";  // a proposal's id is its content's hash: each run proposes something new
@@ -410,8 +410,7 @@ public sealed class EconomicsTests
         var cheat = new Account(cheatKey).Address.ToLowerInvariant();
         var port = FreePort();
         var work = Directory.CreateTempSubdirectory("sg-cheat-").FullName;
-        var dll = GatewayProcess.Dll().Replace(Path.Combine("StreamGateway.Api", "bin"), Path.Combine("StreamGateway.Orchestrator", "bin"), StringComparison.Ordinal)
-            .Replace("StreamGateway.Api.dll", "StreamGateway.Orchestrator.dll", StringComparison.Ordinal);
+        var dll = GatewayProcess.OrchestratorDll();
         using var orchestrator = GatewayProcess.Start(dll, new Dictionary<string, string>
         {
             ["Orchestrator__Port"] = $"{port}",
@@ -497,15 +496,5 @@ public sealed class EconomicsTests
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "StreamGateway.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
-        }
-        return root;
     }
 }
