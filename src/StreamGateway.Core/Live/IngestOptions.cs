@@ -98,7 +98,15 @@ public sealed class IngestOptions
     [Range(1, 3600)]
     public int LostSessionSweepSeconds { get; set; } = 60;
 
-    /// <summary>Scratch directory where ffmpeg writes segments before they move to the segment store.</summary>
+    /// <summary>
+    /// What cuts a publish into MPEG-TS segments. <see cref="LiveSegmenterKind.Native"/> (the default) muxes in this
+    /// process, with no child process per stream; a publish whose first media carries a codec it does not (anything
+    /// but H.264, HEVC and AAC) goes to ffmpeg instead. <see cref="LiveSegmenterKind.Ffmpeg"/> sends every publish
+    /// through an ffmpeg child (<c>-c copy -f segment</c>), as before the native muxer.
+    /// </summary>
+    public LiveSegmenterKind Segmenter { get; set; } = LiveSegmenterKind.Native;
+
+    /// <summary>Scratch directory where the segmenter writes segments before they move to the segment store.</summary>
     [Required]
     public string WorkDir { get; set; } = "data/work";
 
@@ -107,4 +115,13 @@ public sealed class IngestOptions
 
     [Required]
     public string FfprobePath { get; set; } = "ffprobe";
+}
+
+public enum LiveSegmenterKind
+{
+    /// <summary>Our own FLV to MPEG-TS muxer (<see cref="Media.Ts.TsSegmenter"/>), in the gateway's process.</summary>
+    Native,
+
+    /// <summary>One ffmpeg child per publish.</summary>
+    Ffmpeg,
 }

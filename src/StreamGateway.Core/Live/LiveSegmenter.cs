@@ -9,12 +9,14 @@ using StreamGateway.Core.Usage;
 using StreamGateway.Media.Ffmpeg;
 using StreamGateway.Media.Flv;
 using StreamGateway.Media.Rtmp;
+using StreamGateway.Media.Ts;
 
 namespace StreamGateway.Core.Live;
 
 /// <summary>
-/// One publish's media path: FLV tags from the RTMP connection go into an ffmpeg child (<c>-c copy</c>) that cuts
-/// keyframe-aligned MPEG-TS segments; each finished segment moves to the segment store, joins the live playlist
+/// One publish's media path: FLV tags from the RTMP connection are cut into keyframe-aligned MPEG-TS segments, by our
+/// own muxer in this process (<see cref="TsSegmenter"/>, <see cref="LiveSegmenterKind.Native"/>) or by an ffmpeg child
+/// (<c>-c copy</c>) when so configured or when the publish carries a codec the muxer does not; each finished segment moves to the segment store, joins the live playlist
 /// and updates the stream's and session's statistics and health. The first segment marks the stream live
 /// (<c>stream.started</c>); the end of the publish ends the playlist and marks it idle (<c>stream.idle</c>). Every
 /// database write is a <see cref="DurableWrites"/> of the session: the media goes on while PostgreSQL is away, and
@@ -22,6 +24,8 @@ namespace StreamGateway.Core.Live;
 /// is larger than <see cref="MediaLimitsOptions.MaxSourcePixels"/>, or when a segment cannot end: no keyframe for
 /// <see cref="IngestOptions.KeyframeTimeoutSeconds"/>, or <see cref="IngestOptions.MaxSegmentBytes"/> sent into it.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "A publish sink's end is CompleteAsync, which the RTMP session always calls; it disposes what the publish opened.")]
 internal sealed class LiveSegmenter(
     StreamKeyInfo stream,
     Guid sessionId,
@@ -49,6 +53,8 @@ internal sealed class LiveSegmenter(
     private readonly StreamHealth _health = new();
     private readonly string _workDir = Path.Combine(Path.GetFullPath(options.WorkDir), sessionId.ToString("N"));
     private FfmpegProcess? _ffmpeg;
+    private TsSegmenter? _native;
+    private TsSegmentFiles? _files;
     private Task? _reader;
     private bool _metadataSaysVideo, _metadataSaysAudio, _metadataSeen, _sawVideo, _sawAudio, _failed;
     private string? _videoCodec, _audioCodec;
@@ -109,7 +115,7 @@ internal sealed class LiveSegmenter(
             await StopAsync(issue);
             return;
         }
-        if (_ffmpeg is null)
+        if (!Started)
         {
             _heldBytes += message.Payload.Length;
             if (_heldBytes > options.MaxBufferedBytesPerConnection)
@@ -168,6 +174,8 @@ internal sealed class LiveSegmenter(
         await connection.CancelAsync();
     }
 
+    private bool Started => _ffmpeg is not null || _native is not null;
+
     /// <summary>Tracks are known from metadata, from having seen both, or after holding media long enough.</summary>
     private bool TracksKnown(uint latestTimestamp)
     {
@@ -185,10 +193,30 @@ internal sealed class LiveSegmenter(
         Directory.CreateDirectory(_workDir);
         var hasVideo = _sawVideo || (_metadataSeen && _metadataSaysVideo && !_sawAudio);
         var hasAudio = _sawAudio;
-        _ffmpeg = FfmpegProcess.Start(options.FfmpegPath,
-            FfmpegArguments.LiveSegmenter(options.SegmentSeconds, Path.Combine(_workDir, "seg-%d.ts")), _workDir);
-        _reader = Task.Run(ReadSegmentsAsync, CancellationToken.None);
-        await WriteRawAsync(FlvWriter.Header(hasAudio, hasVideo), ct);
+        if (options.Segmenter == LiveSegmenterKind.Native && _held.TrueForAll(NativeCarries))
+        {
+            _files = new TsSegmentFiles(_workDir);
+            _native = new TsSegmenter(new TsSegmenterOptions
+            {
+                HasVideo = hasVideo,
+                HasAudio = hasAudio,
+                SegmentSeconds = options.SegmentSeconds,
+                // SegmentCannotEnd ends the publish first, with the stream issue; this only bounds the muxer's own count.
+                MaxSegmentBytes = 2 * options.MaxSegmentBytes,
+            }, _files);
+            _reader = Task.Run(ReadNativeSegmentsAsync, CancellationToken.None);
+        }
+        else
+        {
+            if (options.Segmenter == LiveSegmenterKind.Native)
+            {
+                logger.LogInformation("Session {SessionId} carries a codec the native segmenter does not; ffmpeg cuts its segments", sessionId);
+            }
+            _ffmpeg = FfmpegProcess.Start(options.FfmpegPath,
+                FfmpegArguments.LiveSegmenter(options.SegmentSeconds, Path.Combine(_workDir, "seg-%d.ts")), _workDir);
+            _reader = Task.Run(ReadFfmpegSegmentsAsync, CancellationToken.None);
+            await WriteRawAsync(FlvWriter.Header(hasAudio, hasVideo), ct);
+        }
         foreach (var (kind, timestamp, payload) in _held)
         {
             await WriteTagAsync(kind, timestamp, payload, ct);
@@ -196,8 +224,20 @@ internal sealed class LiveSegmenter(
         _held.Clear();
     }
 
+    private static bool NativeCarries((RtmpMessageKind Kind, uint Timestamp, byte[] Payload) message) => message.Kind switch
+    {
+        RtmpMessageKind.Video => TsSegmenter.CarriesVideo(message.Payload),
+        RtmpMessageKind.Audio => TsSegmenter.CarriesAudio(message.Payload),
+        _ => true,
+    };
+
     private async Task WriteTagAsync(RtmpMessageKind kind, uint timestamp, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
+        if (_native is not null)
+        {
+            await MuxAsync(kind, timestamp, payload.Span);
+            return;
+        }
         _tag.ResetWrittenCount();
         FlvWriter.WriteTag(_tag, (byte)kind, timestamp, payload.Span);
         await WriteRawAsync(_tag.WrittenMemory, ct);
@@ -218,7 +258,58 @@ internal sealed class LiveSegmenter(
         }
     }
 
-    private async Task ReadSegmentsAsync()
+    /// <summary>
+    /// One message into the native segmenter. Media it cannot carry (a codec that changes to one it does not, times
+    /// that run back, a malformed tag) ends the publish with the reason as the stream's issue; a segment it cannot
+    /// write to disk ends it too.
+    /// </summary>
+    private ValueTask MuxAsync(RtmpMessageKind kind, uint timestamp, ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            switch (kind)
+            {
+                case RtmpMessageKind.Video:
+                    _native!.WriteVideo(timestamp, payload);
+                    break;
+                case RtmpMessageKind.Audio:
+                    _native!.WriteAudio(timestamp, payload);
+                    break;
+            }
+            return ValueTask.CompletedTask;
+        }
+        catch (TsMuxException e)
+        {
+            return new ValueTask(StopAsync($"Publish ended: {e.Message}"));
+        }
+        catch (IOException e)
+        {
+            logger.LogError(e, "Could not write a segment of session {SessionId}", sessionId);
+            return new ValueTask(StopAsync("Publish ended: the gateway could not write its segments"));
+        }
+    }
+
+    private async Task ReadNativeSegmentsAsync()
+    {
+        await foreach (var (file, segment) in _files!.Closed.ReadAllAsync())
+        {
+            await PublishSegmentAsync(file, segment.Start, segment.End);
+        }
+    }
+
+    private async Task PublishSegmentAsync(string file, double start, double end)
+    {
+        try
+        {
+            await OnSegmentAsync(file, start, end);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Could not publish a segment of session {SessionId}", sessionId);
+        }
+    }
+
+    private async Task ReadFfmpegSegmentsAsync()
     {
         var output = _ffmpeg!.StandardOutput;
         string? line;
@@ -231,14 +322,7 @@ internal sealed class LiveSegmenter(
             {
                 continue;
             }
-            try
-            {
-                await OnSegmentAsync(Path.Combine(_workDir, Path.GetFileName(string.Join(',', parts[..^2]))), start, end);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Could not publish a segment of session {SessionId}", sessionId);
-            }
+            await PublishSegmentAsync(Path.Combine(_workDir, Path.GetFileName(string.Join(',', parts[..^2]))), start, end);
         }
     }
 
@@ -302,21 +386,14 @@ internal sealed class LiveSegmenter(
     }
 
     /// <summary>
-    /// Resolution and frame rate from ffprobe of the first segment; codec strings from the FLV sequence headers.
-    /// Returns why the source cannot be taken (a picture too large), or null.
+    /// Resolution and frame rate of the first segment, read from its bytes when our muxer wrote H.264 (or audio only),
+    /// else from ffprobe; codec strings from the FLV sequence headers. Returns why the source cannot be taken (a picture
+    /// too large), or null.
     /// </summary>
     private async Task<string?> DescribeRenditionAsync(string file)
     {
-        MediaProbe? probe = null;
-        try
-        {
-            probe = MediaProbe.Parse(await FfmpegProcess.RunAsync(options.FfprobePath, FfmpegArguments.ProbeStreams(file, ContainerFormats.MpegTs),
-                TimeSpan.FromSeconds(10), CancellationToken.None));
-        }
-        catch (FfmpegException e)
-        {
-            logger.LogWarning("Could not probe the first segment of session {SessionId}: {Error}", sessionId, e.Message);
-        }
+        var probe = _native is not null ? await ReadFirstSegmentAsync(file) : null;
+        probe ??= await ProbeFirstSegmentAsync(file);
         if (probe is { Width: { } width, Height: { } height } && StreamRules.CheckSourceSize(width, height, limits) is { } tooLarge)
         {
             return $"Publish ended: {tooLarge}";
@@ -329,11 +406,70 @@ internal sealed class LiveSegmenter(
         return null;
     }
 
+    /// <summary>What the native muxer's first segment holds, from its bytes, or null when ffprobe must say (HEVC).</summary>
+    private async Task<MediaProbe?> ReadFirstSegmentAsync(string file)
+    {
+        if (!_sawVideo)
+        {
+            return new MediaProbe(null, null, null, null, "aac", null);
+        }
+        if (_videoCodec?.StartsWith("avc1", StringComparison.Ordinal) != true)
+        {
+            return null;
+        }
+        try
+        {
+            var facts = MpegTsVideo.Read(await File.ReadAllBytesAsync(file));
+            return new MediaProbe("h264", facts.Width, facts.Height, CommonFrameRate(facts.Frames, facts.Seconds), _sawAudio ? "aac" : null,
+                facts.Seconds);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Frames over seconds, as the nearest usual rate when within 0.5 % of one (FLV times are whole milliseconds, so
+    /// the span of a segment is a little off), else to two decimals; null when the segment is too short to tell.
+    /// </summary>
+    internal static double? CommonFrameRate(long frames, double seconds)
+    {
+        if (frames < 2 || seconds <= 0)
+        {
+            return null;
+        }
+        var rate = frames / seconds;
+        double? nearest = null;
+        foreach (var common in (ReadOnlySpan<double>)[12, 15, 20, 24000 / 1001.0, 24, 25, 30000 / 1001.0, 30, 48, 50, 60000 / 1001.0, 60, 120])
+        {
+            if (Math.Abs(rate - common) <= common * 0.005 && (nearest is null || Math.Abs(rate - common) < Math.Abs(rate - nearest.Value)))
+            {
+                nearest = common;
+            }
+        }
+        return nearest ?? Math.Round(rate, 2);
+    }
+
+    private async Task<MediaProbe?> ProbeFirstSegmentAsync(string file)
+    {
+        try
+        {
+            return MediaProbe.Parse(await FfmpegProcess.RunAsync(options.FfprobePath, FfmpegArguments.ProbeStreams(file, ContainerFormats.MpegTs),
+                TimeSpan.FromSeconds(10), CancellationToken.None));
+        }
+        catch (FfmpegException e)
+        {
+            logger.LogWarning("Could not probe the first segment of session {SessionId}: {Error}", sessionId, e.Message);
+            return null;
+        }
+    }
+
     public async ValueTask CompleteAsync(string reason)
     {
         try
         {
-            if (_ffmpeg is null && _held.Count > 0 && !_failed)
+            if (!Started && _held.Count > 0 && !_failed)
             {
                 await StartAsync(CancellationToken.None); // a publish shorter than the hold still yields its segments
             }
@@ -346,6 +482,25 @@ internal sealed class LiveSegmenter(
                     logger.LogWarning("Segmenter for session {SessionId} exited with {Code}: {Error}", sessionId, exit, _ffmpeg.StderrTail.Trim());
                 }
                 await _ffmpeg.DisposeAsync();
+            }
+            if (_native is not null)
+            {
+                try
+                {
+                    if (!_failed)
+                    {
+                        _native.Complete(); // the open segment ends with the publish
+                    }
+                }
+                catch (IOException e)
+                {
+                    logger.LogError(e, "Could not write the last segment of session {SessionId}", sessionId);
+                }
+                finally
+                {
+                    await _files!.DisposeAsync();
+                }
+                await _reader!;
             }
             var ending = new EndingSession(stream.StreamId, sessionId, stream.PlaybackId, stream.Record, _segments > 0, clock.GetUtcNow());
             _ = writes.Run(sessionId, "session end", ct => end.EndAsync(ending, claim: false, ct));

@@ -108,6 +108,19 @@ public sealed class TsSegmenter
         _deltaMs = Math.Min(100, _segmentMs / 10);
     }
 
+    /// <summary>
+    /// Whether a video payload's codec is one this segmenter carries (H.264, or HEVC as Enhanced RTMP's 'hvc1'); an
+    /// empty payload or a command frame says nothing and counts as carried.
+    /// </summary>
+    public static bool CarriesVideo(ReadOnlySpan<byte> payload) =>
+        payload.IsEmpty ||
+        ((payload[0] & 0x80) != 0
+            ? payload.Length >= 5 && payload.Slice(1, 4).SequenceEqual("hvc1"u8)
+            : (payload[0] & 0x0F) == 7 || payload[0] >> 4 == 5);
+
+    /// <summary>Whether an audio payload's codec is one this segmenter carries (AAC); an empty payload counts as carried.</summary>
+    public static bool CarriesAudio(ReadOnlySpan<byte> payload) => payload.IsEmpty || payload[0] >> 4 == 10;
+
     /// <summary>Segments closed so far.</summary>
     public int Segments => _index + (_open ? 0 : 1);
 
@@ -194,6 +207,10 @@ public sealed class TsSegmenter
 
         if (packetType == 0)
         {
+            if (body.IsEmpty)
+            {
+                return; // an empty sequence header, as ffmpeg sends before it knows a copied stream's; the real one follows
+            }
             var config = hevc ? VideoConfig.ParseHevc(body) : VideoConfig.ParseAvc(body);
             if (_video is not null && _video.Codec != config.Codec)
             {
@@ -262,6 +279,12 @@ public sealed class TsSegmenter
         }
         if (payload[1] == 0)
         {
+            if (payload.Length == 2)
+            {
+                // An empty config: ffmpeg's FLV muxer sends one when it copies AAC whose config it learns only from the
+                // first frame (from MPEG-TS, say), and the real one follows.
+                return;
+            }
             _aac = AacConfig.Parse(payload[2..]);
             _audioAnchor = -1;
             return;

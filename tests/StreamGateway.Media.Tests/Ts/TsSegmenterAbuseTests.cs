@@ -108,6 +108,24 @@ public sealed class TsSegmenterAbuseTests
     }
 
     [Fact]
+    public void Empty_sequence_headers_wait_for_the_real_ones()
+    {
+        // What ffmpeg's FLV muxer sends first when it copies a stream whose config it learns from the first frame.
+        var output = new MemorySegments();
+        var segmenter = Segmenter(output);
+        segmenter.WriteVideo(0, [0x17, 0x00, 0, 0, 0]);
+        segmenter.WriteAudio(0, [0xAF, 0x00]);
+        segmenter.WriteVideo(0, [0x17, 0x01, 0, 0, 0, 0, 0, 0, 1, 0x65]); // still no config: dropped
+        Assert.Empty(output.Bytes);
+        segmenter.WriteVideo(40, AvcHeader);
+        segmenter.WriteAudio(40, AacHeader);
+        segmenter.WriteVideo(40, [0x17, 0x01, 0, 0, 0, 0, 0, 0, 1, 0x65]);
+        segmenter.WriteAudio(40, [0xAF, 0x01, 0x21]);
+        segmenter.Complete();
+        Assert.Equal(0.04, Assert.Single(output.Closed).Start);
+    }
+
+    [Fact]
     public void Random_and_mutated_tags_end_only_in_our_error()
     {
         var random = new Random(20);
