@@ -4,8 +4,9 @@
     hlswatch.py --base http://127.0.0.1:8080/hls --media-root .dev/media/live --interval-ms 20 \
                 --deadline-s 120 --out raw.json PLAYBACK_ID...
 
-Every interval it GETs <base>/<playbackId>/source/index.m3u8 for each playback id (one keep-alive connection,
-the ids one after the other) and, for each segment URI it has not seen before, records
+Every interval it GETs <base>/<playbackId>/source/index.m3u8 for each playback id (a thread and a keep-alive
+connection per id, so a playlist request the gateway holds, as it holds one for a stream with nothing to play yet,
+delays only that stream's polls) and, for each segment URI it has not seen before, records
   listed_ns  wall clock (CLOCK_REALTIME, ns) when the first response that lists it arrived,
   sent_ns    when that request was sent,
   prev_sent_ns  when the previous request for that playlist (which did not list it) was sent; the listing happened
@@ -28,6 +29,7 @@ import os
 import shlex
 import signal
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -85,7 +87,6 @@ def watch(args):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    poller = Poller(args.base)
     interval = args.interval_ms / 1000.0
     deadline = time.monotonic() + args.deadline_s
     streams = {
@@ -93,50 +94,59 @@ def watch(args):
               "errors": 0, "not_found": 0, "prev_sent_ns": None}
         for pid in args.playback_ids
     }
-    polls = 0
-    rtt_total = 0.0
-    rtt_max = 0.0
+    totals = {"polls": 0, "rtt_total": 0.0, "rtt_max": 0.0}
+    totals_lock = threading.Lock()
     started_ns = time.time_ns()
-    while not stop["flag"] and time.monotonic() < deadline:
-        round_start = time.monotonic()
-        for pid, st in streams.items():
-            if st["ended"]:
-                continue
+
+    def poll(pid, st):
+        poller = Poller(args.base)
+        while not stop["flag"] and time.monotonic() < deadline and not st["ended"]:
+            round_start = time.monotonic()
             sent_ns = time.time_ns()
             status, body = poller.get(f"/{pid}/source/index.m3u8")
             got_ns = time.time_ns()
-            polls += 1
             rtt = (got_ns - sent_ns) / 1e6
-            rtt_total += rtt
-            rtt_max = max(rtt_max, rtt)
+            with totals_lock:
+                totals["polls"] += 1
+                totals["rtt_total"] += rtt
+                totals["rtt_max"] = max(totals["rtt_max"], rtt)
             prev_sent_ns, st["prev_sent_ns"] = st["prev_sent_ns"], sent_ns
             if status == 404:
                 st["not_found"] += 1
-                continue
-            if status != 200:
+            elif status != 200:
                 st["errors"] += 1
-                continue
-            seq, segments, ended = parse_playlist(body)
-            for s, uri, dur in segments:
-                if uri in st["seen"]:
-                    continue
-                st["seen"].add(uri)
-                try:
-                    mtime_ns = os.stat(os.path.join(args.media_root, pid, "source", uri)).st_mtime_ns
-                except OSError:
-                    mtime_ns = None
-                st["segments"].append({"seq": s, "uri": uri, "dur": dur, "listed_ns": got_ns,
-                                       "sent_ns": sent_ns, "prev_sent_ns": prev_sent_ns,
-                                       "mtime_ns": mtime_ns})
-            st["last_seq"] = seq
-            st["last_count"] = len(segments)
-            if ended and st["segments"]:
-                st["ended"] = True
-        if all(st["ended"] for st in streams.values()):
-            break
-        pause = interval - (time.monotonic() - round_start)
-        if pause > 0:
-            time.sleep(pause)
+            else:
+                seq, segments, ended = parse_playlist(body)
+                for s_, uri, dur in segments:
+                    if uri in st["seen"]:
+                        continue
+                    st["seen"].add(uri)
+                    try:
+                        mtime_ns = os.stat(os.path.join(args.media_root, pid, "source", uri)).st_mtime_ns
+                    except OSError:
+                        mtime_ns = None
+                    st["segments"].append({"seq": s_, "uri": uri, "dur": dur, "listed_ns": got_ns,
+                                           "sent_ns": sent_ns, "prev_sent_ns": prev_sent_ns,
+                                           "mtime_ns": mtime_ns})
+                st["last_seq"] = seq
+                st["last_count"] = len(segments)
+                if ended and st["segments"]:
+                    st["ended"] = True
+                    break
+            pause = interval - (time.monotonic() - round_start)
+            if pause > 0:
+                time.sleep(pause)
+
+    # Starts spread over one interval, so the polls of many streams do not all arrive at once.
+    threads = []
+    for i, (pid, st) in enumerate(streams.items()):
+        t = threading.Thread(target=poll, args=(pid, st), daemon=True)
+        t.start()
+        threads.append(t)
+        time.sleep(interval / max(1, len(streams)))
+    while any(t.is_alive() for t in threads) and not stop["flag"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    polls, rtt_total, rtt_max = totals["polls"], totals["rtt_total"], totals["rtt_max"]
 
     out = {
         "interval_ms": args.interval_ms,

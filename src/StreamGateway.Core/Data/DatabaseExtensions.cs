@@ -13,7 +13,9 @@ public static class DatabaseExtensions
     {
         var connectionString = configuration.GetConnectionString("Postgres")
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
-        services.AddDbContextPool<GatewayDbContext>(options => Configure(options, connectionString));
+        // Interceptors other parts register (the stream read cache's write notices) join every context.
+        services.AddDbContextPool<GatewayDbContext>((provider, options) =>
+            Configure(options, connectionString).AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
         services.AddSingleton<SharedSecrets>();
         return services;
     }

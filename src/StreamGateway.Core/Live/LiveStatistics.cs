@@ -10,7 +10,7 @@ namespace StreamGateway.Core.Live;
 /// Each is queued as a <see cref="DurableWrites"/> of the session, so the media path never waits for the database and a
 /// database that is away for a while loses no count.
 /// </summary>
-public sealed class LiveStatistics(IServiceScopeFactory scopes, DurableWrites writes, TimeProvider clock)
+public sealed class LiveStatistics(IServiceScopeFactory scopes, DurableWrites writes, StreamReadCache cache, TimeProvider clock)
 {
     public void AddSource(Guid streamId, Guid sessionId, double duration, long bytes, IReadOnlyList<string> issues)
     {
@@ -18,23 +18,26 @@ public sealed class LiveStatistics(IServiceScopeFactory scopes, DurableWrites wr
         var rate = duration > 0 ? bytes / duration : 0;
         var healthy = issues.Count == 0;
         var issuesJson = healthy ? null : System.Text.Json.JsonSerializer.Serialize(issues);
-        Both(sessionId, "source statistics", (db, ct) => AddSourceAsync(db.Streams.Where(s => s.Id == streamId), duration, bytes, rate, now, healthy, issuesJson),
+        Both(streamId, sessionId, "source statistics", (db, ct) => AddSourceAsync(db.Streams.Where(s => s.Id == streamId), duration, bytes, rate, now, healthy, issuesJson),
             (db, ct) => AddSourceAsync(db.Sessions.Where(s => s.Id == sessionId), duration, bytes, rate, now, healthy, issuesJson));
     }
 
     public void AddTranscoded(Guid streamId, Guid sessionId, double duration, long bytes) =>
-        Both(sessionId, "transcoded statistics", (db, ct) => AddTranscodedAsync(db.Streams.Where(s => s.Id == streamId), duration, bytes),
+        Both(streamId, sessionId, "transcoded statistics", (db, ct) => AddTranscodedAsync(db.Streams.Where(s => s.Id == streamId), duration, bytes),
             (db, ct) => AddTranscodedAsync(db.Sessions.Where(s => s.Id == sessionId), duration, bytes));
 
     public void MarkUnhealthy(Guid streamId, Guid sessionId, string issue)
     {
         var issues = System.Text.Json.JsonSerializer.Serialize(new[] { issue });
-        Both(sessionId, "health", (db, ct) => MarkUnhealthyAsync(db.Streams.Where(s => s.Id == streamId), issues),
+        Both(streamId, sessionId, "health", (db, ct) => MarkUnhealthyAsync(db.Streams.Where(s => s.Id == streamId), issues),
             (db, ct) => MarkUnhealthyAsync(db.Sessions.Where(s => s.Id == sessionId), issues));
     }
 
-    /// <summary>The stream's and the session's change in one transaction, so a retried write never counts twice on either.</summary>
-    private void Both(Guid sessionId, string what, Func<GatewayDbContext, CancellationToken, Task<int>> stream,
+    /// <summary>
+    /// The stream's and the session's change in one transaction, so a retried write never counts twice on either; the
+    /// stream's cached answer is forgotten once it commits.
+    /// </summary>
+    private void Both(Guid streamId, Guid sessionId, string what, Func<GatewayDbContext, CancellationToken, Task<int>> stream,
         Func<GatewayDbContext, CancellationToken, Task<int>> session) =>
         _ = writes.Run(sessionId, what, async ct =>
         {
@@ -44,6 +47,7 @@ public sealed class LiveStatistics(IServiceScopeFactory scopes, DurableWrites wr
             await stream(db, ct);
             await session(db, ct);
             await tx.CommitAsync(ct);
+            cache.Forget(streamId);
         });
 
     private static Task<int> AddSourceAsync<T>(IQueryable<T> rows, double duration, long bytes, double rate,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -53,10 +54,30 @@ public static class StreamEndpoints
         return TypedResults.Ok(rows.Select(s => StreamResource.From(s)).ToArray());
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, GatewayDbContext db, CancellationToken ct) =>
-        await StreamQueries.FindAsync(db, Caller.From(http), id, ct, track: false) is { } stream
-            ? TypedResults.Ok(StreamResource.From(stream))
-            : ApiError.NotFound();
+    /// <summary>
+    /// One stream, from this node's <see cref="StreamReadCache"/> when it holds a fresh answer for the caller's project;
+    /// otherwise read, shaped, and kept there. The database context is only taken on a miss.
+    /// </summary>
+    private static async Task<IResult> GetAsync(string id, HttpContext http, StreamReadCache cache, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        if (!Guid.TryParse(id, out var streamId))
+        {
+            return ApiError.NotFound();
+        }
+        if (!cache.TryGet(caller.ProjectId, streamId, out var json))
+        {
+            var generation = cache.Generation;
+            var db = http.RequestServices.GetRequiredService<GatewayDbContext>();
+            if (await StreamQueries.FindAsync(db, caller, id, ct, track: false) is not { } stream)
+            {
+                return ApiError.NotFound();
+            }
+            json = JsonSerializer.SerializeToUtf8Bytes(StreamResource.From(stream), GatewayJson.Options);
+            cache.Set(caller.ProjectId, streamId, json, generation);
+        }
+        return TypedResults.Bytes(json, "application/json; charset=utf-8");
+    }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext http, GatewayDbContext db, TimeProvider clock,
         ILiveControl live, CancellationToken ct)

@@ -11,6 +11,10 @@ public static class StreamsExtensions
         services.AddScoped<UpdateStream>();
         services.AddScoped<SetStreamActive>();
         services.AddScoped<StreamActivity>();
+        services.AddOptions<StreamCacheOptions>().BindConfiguration(StreamCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StreamReadCache>();
+        services.AddHostedService(provider => provider.GetRequiredService<StreamReadCache>());
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, StreamWriteInterceptor>();
         return services;
     }
 }

@@ -28,6 +28,12 @@ internal sealed class RtmpPublishSession(
     /// <summary>Why the connection must close, once <see cref="HandleAsync"/> returned false.</summary>
     public string CloseReason { get; private set; } = "closed";
 
+    /// <summary>
+    /// The peer ended the session itself (deleteStream/closeStream): the connection should wait a moment for the peer to
+    /// close it, as encoders expect to (GStreamer's rtmp2sink reports an error when the server closes first).
+    /// </summary>
+    public bool Lingers { get; private set; }
+
     /// <summary>We acknowledge every this many bytes: the peer's Window Acknowledgement Size once it sent one.</summary>
     public uint AckWindow => _peerWindowAckSize ?? options.WindowAckSize;
 
@@ -189,6 +195,7 @@ internal sealed class RtmpPublishSession(
             case "deleteStream" or "closeStream":
                 await CompleteSinkAsync("unpublished");
                 CloseReason = "stream deleted";
+                Lingers = true;
                 return false;
             default:
                 // getStreamLength, _checkbw, ping, play, ...: not for a publish-only server.

@@ -102,7 +102,8 @@ public sealed class RtmpServerConnection
             _options.MaxPendingBytes);
         long received = 0;
         long acknowledged = 0;
-        while (true)
+        string? closing = null;
+        while (closing is null)
         {
             deadline.Arm(_options.IdleTimeout, "idle");
             var result = await input.ReadAsync(deadline.Token);
@@ -132,7 +133,8 @@ public sealed class RtmpServerConnection
 
                     if (!keepOpen)
                     {
-                        return session.CloseReason;
+                        closing = session.CloseReason;
+                        break;
                     }
                 }
             }
@@ -141,6 +143,15 @@ public sealed class RtmpServerConnection
                 // Whole chunks were consumed; a partial chunk stays in the pipe until more bytes arrive, so the
                 // pipe never holds more than one chunk (bounded by MaxChunkSize).
                 input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            if (closing is not null)
+            {
+                if (session.Lingers)
+                {
+                    await LingerAsync(input, ct);
+                }
+                break;
             }
 
             // Spec 5.4.3: acknowledge once a window of bytes has arrived since the last acknowledgement.
@@ -159,6 +170,33 @@ public sealed class RtmpServerConnection
             {
                 return buffer.IsEmpty && !chunks.HasPartialMessage ? "peer closed" : "peer closed mid-message";
             }
+        }
+        return closing;
+    }
+
+    /// <summary>How long a peer that deleted its stream is given to close the connection itself.</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
+
+    /// <summary>Reads and drops what the peer still sends until it closes, for at most <see cref="Linger"/>.</summary>
+    private static async Task LingerAsync(PipeReader input, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Linger);
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(timeout.Token);
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The peer kept the connection open: close it now.
         }
     }
 

@@ -6,6 +6,22 @@ namespace StreamGateway.Media.Tests.Rtmp;
 public class ConnectionTests
 {
     [Fact]
+    public async Task A_peer_that_deletes_its_stream_and_keeps_the_connection_is_closed_after_a_short_linger()
+    {
+        using var h = new ServerHarness();
+        await h.ConnectAsync();
+        await h.PublishAsync();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await h.Client.SendCommandAsync(1, "deleteStream", 7.0, null, 1.0);
+
+        Assert.Equal("unpublished", await h.Sink.Completed.WaitAsync(TimeSpan.FromSeconds(1)));
+        Assert.True(await h.EndsWithinAsync(4), "the connection was kept after the linger");
+        Assert.InRange(started.Elapsed.TotalSeconds, 1.5, 4);
+        Assert.Equal(new RtmpConnectionEnd("stream deleted", Dropped: false), await h.Run);
+        Assert.Equal(1, h.Sink.CompleteCount);
+    }
+
+    [Fact]
     public async Task Handshake_answers_S0_S1_S2_with_S2_echoing_C1()
     {
         using var h = new ServerHarness();
@@ -102,7 +118,12 @@ public class ConnectionTests
         await h.Client.SendCommandAsync(0, "FCUnpublish", 6.0, null, "key");
         await h.Client.SendCommandAsync(1, "deleteStream", 7.0, null, 1.0);
 
+        // The publish ends at once; the connection waits for the encoder to close it, as encoders expect.
+        Assert.Equal("unpublished", await h.Sink.Completed.WaitAsync(TimeSpan.FromSeconds(1)));
+        Assert.False(h.Run.IsCompleted);
+        h.Client.CompleteOutput();
         Assert.True(await h.EndsWithinAsync());
+        Assert.Equal("stream deleted", (await h.Run).Reason);
         Assert.Equal("unpublished", await h.Sink.Completed);
         Assert.Equal(1, h.Sink.CompleteCount);
 

@@ -71,6 +71,30 @@ public sealed class AuthAndTenancyTests
     }
 
     [Fact]
+    public async Task A_stream_read_and_cached_for_its_owner_is_still_404_for_another_project_and_fresh_after_each_change()
+    {
+        var owner = await Gw.NewTenantAsync();
+        var other = await Gw.NewTenantAsync();
+        var id = (string)(await owner.CreateStreamAsync(new { name = "cached" }))["id"]!;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("cached", (string?)(await Json.ReadObjectAsync(await owner.Http.GetAsync($"api/stream/{id}")))!["name"]);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Http.GetAsync($"api/stream/{id}")).StatusCode);
+
+        // ./dev test keeps answers 30 s: a change must reach the next read at once, through the cache's write notice.
+        using (var patched = await owner.Http.PatchAsJsonAsync($"api/stream/{id}", new { name = "renamed", suspended = true }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
+        }
+        var after = (await Json.ReadObjectAsync(await owner.Http.GetAsync($"api/stream/{id}")))!;
+        Assert.Equal("renamed", (string?)after["name"]);
+        Assert.True((bool)after["suspended"]!);
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.Http.DeleteAsync($"api/stream/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.Http.GetAsync($"api/stream/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Api_tokens_are_created_once_listed_without_secret_and_deleted()
     {
         var t = await Gw.NewTenantAsync();

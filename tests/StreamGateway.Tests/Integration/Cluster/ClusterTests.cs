@@ -330,6 +330,35 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task A_stream_changed_through_one_node_is_read_fresh_from_the_other_that_had_it_cached()
+    {
+        // ./dev test keeps a stream's answer 30 s on each node: only the write notice can make node 1 forget its copy.
+        var t = await Gw.NewTenantAsync();
+        using var one = Node(0, t.Key);
+        using var two = Node(1, t.Key);
+        using var created = await one.PostAsJsonAsync("api/stream", new { name = "before" });
+        var id = (string)(await Json.ReadObjectAsync(created))!["id"]!;
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("before", (string?)(await Json.ReadObjectAsync(await two.GetAsync($"api/stream/{id}")))!["name"]);
+        }
+        using (var patched = await one.PatchAsJsonAsync($"api/stream/{id}", new { name = "after" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
+        }
+        // The notice travels through Redis: allow it a moment, far less than the 30 s the copy would otherwise live.
+        var name = "";
+        await Poll.UntilAsync(async () =>
+        {
+            name = (string?)(await Json.ReadObjectAsync(await two.GetAsync($"api/stream/{id}")))!["name"] ?? "";
+            return name == "after";
+        }, 2, "node 2 to read the new name");
+        Assert.Equal(HttpStatusCode.NoContent, (await one.DeleteAsync($"api/stream/{id}")).StatusCode);
+        await Poll.UntilAsync(async () => (await two.GetAsync($"api/stream/{id}")).StatusCode == HttpStatusCode.NotFound, 2,
+            "node 2 to answer 404 for the deleted stream");
+    }
+
+    [Fact]
     public async Task A_node_behind_the_balancer_takes_RTMP_from_it_only_with_a_PROXY_header_naming_the_publisher()
     {
         // The nodes trust 127.0.0.1 (the balancer) to name the publisher; a connection from there without the header
