@@ -200,10 +200,12 @@ public sealed class PaymentTests(TestSegment source) : IClassFixture<TestSegment
             Assert.Equal((HttpStatusCode.BadRequest, "Insufficient balance\n"), await SendAsync(o, freeloader, unpaid, 1, freeloader.Payment()));
         }
 
-        // The paying gateway gets its session and its renditions.
+        // The paying gateway gets its session and its renditions. Its tickets are made on params asked for now: the
+        // suite's economics tests move the shared chain on by whole rounds, which can expire params a few seconds old.
+        var tickets = (await AskAsync(o, payer)).TicketParams;
         var segment = RunningOrchestrator.Segment(paid.AuthToken, 1, source.Bytes, P240);
         payer.SignSegment(segment, ["240p"]);
-        using (var response = await o.PostSegmentAsync(segment, source.Bytes, LivepeerHeaders.Encode(Pay(payer, paid.TicketParams, [1, 2]))))
+        using (var response = await o.PostSegmentAsync(segment, source.Bytes, LivepeerHeaders.Encode(Pay(payer, tickets, [1, 2]))))
         {
             var bytes = await response.Content.ReadAsByteArrayAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, System.Text.Encoding.UTF8.GetString(bytes));
