@@ -289,10 +289,13 @@ public static partial class HlsEndpoints
             if (store is ILocalSegmentFiles files)
             {
                 // (An in-memory copy of hot segments measured no faster: the cost is Kestrel's copy into the socket,
-                // which nginx avoids with sendfile; see BENCHMARKS.md.)
+                // which nginx avoids with sendfile; see BENCHMARKS.md. A plain GET reads the file straight into the
+                // response's buffers, a copy fewer.)
                 if (files.LocalPath(key) is { } path)
                 {
-                    return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
+                    return WholeFileResult.Serves(http.Request)
+                        ? new WholeFileResult(path, contentType)
+                        : TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
                 }
             }
             else if (contentType == "video/mp4" && store is IRangedSegmentStore ranged)

@@ -90,6 +90,21 @@ public sealed partial class LiveIngestTests
             Assert.Equal(HttpStatusCode.OK, segment.StatusCode);
             Assert.Equal("video/mp2t", segment.Content.Headers.ContentType!.MediaType);
             Assert.Contains("immutable", segment.Headers.CacheControl!.ToString());
+            // A plain GET is read straight into the response; a range or a conditional request gets the same bytes
+            // and headers from the framework's file result.
+            var whole = await segment.Content.ReadAsByteArrayAsync();
+            Assert.Equal(whole.Length, segment.Content.Headers.ContentLength);
+            Assert.Equal("bytes", Assert.Single(segment.Headers.AcceptRanges));
+            var modified = segment.Content.Headers.LastModified!.Value;
+            using var range = new HttpRequestMessage(HttpMethod.Get, Gateway.HlsUrl(playbackId, "source/" + first));
+            range.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, 1099);
+            using var part = await viewer.SendAsync(range);
+            Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+            Assert.Equal(whole[100..1100], await part.Content.ReadAsByteArrayAsync());
+            Assert.Equal(modified, part.Content.Headers.LastModified);
+            using var conditional = new HttpRequestMessage(HttpMethod.Get, Gateway.HlsUrl(playbackId, "source/" + first));
+            conditional.Headers.IfModifiedSince = modified;
+            Assert.Equal(HttpStatusCode.NotModified, (await viewer.SendAsync(conditional)).StatusCode);
         }
         // Timestamps run on across segments (no reset per segment), so players see one continuous timeline.
         var starts = new List<double>();
