@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,7 @@ public sealed class StreamCacheOptions
     [Range(0, 60_000)]
     public int Milliseconds { get; set; } = 1000;
 
-    /// <summary>Streams held at once; when full, answers are not cached until entries expire.</summary>
+    /// <summary>Streams held at once; when full, a new answer is not kept until the cache has made room (expired entries first).</summary>
     [Range(1, 10_000_000)]
     public int MaxEntries { get; set; } = 100_000;
 }
@@ -33,16 +33,16 @@ public sealed class StreamCacheOptions
 /// it might have missed is not cached: a global generation moves with every change, and an answer is kept only when
 /// the generation it was read under still holds.
 /// </summary>
-public sealed class StreamReadCache(IConnectionMultiplexer redis, IOptions<StreamCacheOptions> options, TimeProvider clock,
-    ILogger<StreamReadCache> logger) : IHostedService
+public sealed class StreamReadCache(IConnectionMultiplexer redis, IOptions<StreamCacheOptions> options,
+    ILogger<StreamReadCache> logger) : IHostedService, IDisposable
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("sg:streams:changed");
 
-    private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
-    private readonly long _lifetime = options.Value.Milliseconds * clock.TimestampFrequency / 1000;
+    private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = options.Value.MaxEntries });
+    private readonly TimeSpan _lifetime = TimeSpan.FromMilliseconds(options.Value.Milliseconds);
     private long _generation;
 
-    private sealed record Entry(Guid ProjectId, byte[] Json, long Expires);
+    private sealed record Entry(Guid ProjectId, byte[] Json);
 
     public bool Enabled => options.Value.Milliseconds > 0;
 
@@ -51,7 +51,7 @@ public sealed class StreamReadCache(IConnectionMultiplexer redis, IOptions<Strea
 
     public bool TryGet(Guid projectId, Guid streamId, out byte[] json)
     {
-        if (_entries.TryGetValue(streamId, out var entry) && entry.ProjectId == projectId && clock.GetTimestamp() < entry.Expires)
+        if (_entries.TryGetValue(streamId, out Entry? entry) && entry!.ProjectId == projectId)
         {
             json = entry.Json;
             return true;
@@ -62,19 +62,15 @@ public sealed class StreamReadCache(IConnectionMultiplexer redis, IOptions<Strea
 
     public void Set(Guid projectId, Guid streamId, byte[] json, long generation)
     {
-        if (!Enabled || (_entries.Count >= options.Value.MaxEntries && !_entries.ContainsKey(streamId)))
+        if (!Enabled)
         {
             return;
         }
-        if (_entries.Count >= options.Value.MaxEntries / 2)
-        {
-            Sweep();
-        }
-        _entries[streamId] = new Entry(projectId, json, clock.GetTimestamp() + _lifetime);
+        _entries.Set(streamId, new Entry(projectId, json), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
         if (Generation != generation)
         {
             // A write landed while this answer was being read: it may predate the write.
-            _entries.TryRemove(streamId, out _);
+            _entries.Remove(streamId);
         }
     }
 
@@ -119,7 +115,7 @@ public sealed class StreamReadCache(IConnectionMultiplexer redis, IOptions<Strea
         Interlocked.Increment(ref _generation);
         foreach (var id in streamIds)
         {
-            _entries.TryRemove(id, out _);
+            _entries.Remove(id);
         }
     }
 
@@ -134,15 +130,5 @@ public sealed class StreamReadCache(IConnectionMultiplexer redis, IOptions<Strea
         }
     }
 
-    private void Sweep()
-    {
-        var now = clock.GetTimestamp();
-        foreach (var (id, entry) in _entries)
-        {
-            if (entry.Expires <= now)
-            {
-                _entries.TryRemove(id, out _);
-            }
-        }
-    }
+    public void Dispose() => _entries.Dispose();
 }
