@@ -192,7 +192,8 @@ start_orchestrator() {
   (export Orchestrator__Port="$port" Orchestrator__ServiceUri="https://127.0.0.1:$port" Orchestrator__WorkDir="$work" \
      Orchestrator__MaxSessions=100 Logging__LogLevel__Default=Warning
    [ -z "$secret" ] || export Orchestrator__TranscoderSecret="$secret"
-   exec dotnet "$BENCH_ORCH_DLL" >>"$work/log" 2>&1) &
+   # The segment handler's step timings (a debug line per segment) for bench/transcode/run's breakdown.
+   exec env Logging__LogLevel__StreamGateway.Orchestrator.Segments.ServeSegment=Debug dotnet "$BENCH_ORCH_DLL" >>"$work/log" 2>&1) &
   BENCH_PIDS+=("$!")
   local i
   for i in $(seq 1 60); do

@@ -1,7 +1,7 @@
 // Sends one source segment to an orchestrator N times (sequentially, one session) and runs the same one-process
 // ffmpeg ladder by hand on the same file N times, then prints the medians and their ratio. Arguments:
 //   <segment.ts> <orchestrator URI>[,<second orchestrator URI>] <runs> <ladder: name:WxH:bps,...>
-// With two orchestrators their runs alternate (first, second, first, ...) so that both see the same machine.
+// Runs alternate (by hand, first orchestrator, second orchestrator, by hand, ...) so that all see the same machine.
 using System.Diagnostics;
 using System.Globalization;
 using StreamGateway.Media.Ffmpeg;
@@ -29,8 +29,19 @@ foreach (var uri in orchestrator.Split(','))
 {
     targets.Add((uri, await client.GetOrchestratorAsync(uri, identity.Request(), TimeSpan.FromSeconds(5), CancellationToken.None), [], []));
 }
+// Runs by hand and at the orchestrator(s) alternate, so that both see the same machine (a noisy neighbour, a
+// warmer cache) rather than one getting the quiet half of the run.
+var work = Directory.CreateTempSubdirectory("sg-transcode-bench");
+var local = new List<double>();
 for (var i = 0; i < runs + 1; i++)
 {
+    var outputs = ladder.Select(r => (new LadderProfile(r.Name, r.Width, r.Height, r.BitrateBps), Path.Combine(work.FullName, $"{r.Name}.ts"))).ToList();
+    var byHand = Stopwatch.StartNew();
+    await FfmpegProcess.RunAsync("ffmpeg", FfmpegArguments.Ladder(segmentPath, outputs, H264Encoder.Libx264), TimeSpan.FromSeconds(60), CancellationToken.None);
+    if (i > 0) // the first run warms up connections and the JIT
+    {
+        local.Add(byHand.Elapsed.TotalMilliseconds);
+    }
     foreach (var (_, info, submittedTimes, downloadedTimes) in targets)
     {
         var seg = SegmentRequest.Build("bench", i, bytes, TimeSpan.FromSeconds(duration), info.AuthToken, ladder, identity);
@@ -41,7 +52,7 @@ for (var i = 0; i < runs + 1; i++)
         {
             await client.DownloadAsync(s.Url, scratch, 64 << 20, TimeSpan.FromSeconds(10), CancellationToken.None);
         }
-        if (i > 0) // the first run warms up connections and the JIT
+        if (i > 0)
         {
             submittedTimes.Add(submitted);
             downloadedTimes.Add(watch.Elapsed.TotalMilliseconds);
@@ -49,22 +60,9 @@ for (var i = 0; i < runs + 1; i++)
     }
 }
 File.Delete(scratch);
+work.Delete(recursive: true);
 var remote = targets[0].Submitted;
 var downloaded = targets[0].Downloaded;
-
-var work = Directory.CreateTempSubdirectory("sg-transcode-bench");
-var local = new List<double>();
-for (var i = 0; i < runs + 1; i++)
-{
-    var outputs = ladder.Select(r => (new LadderProfile(r.Name, r.Width, r.Height, r.BitrateBps), Path.Combine(work.FullName, $"{r.Name}.ts"))).ToList();
-    var watch = Stopwatch.StartNew();
-    await FfmpegProcess.RunAsync("ffmpeg", FfmpegArguments.Ladder(segmentPath, outputs, H264Encoder.Libx264), TimeSpan.FromSeconds(60), CancellationToken.None);
-    if (i > 0)
-    {
-        local.Add(watch.Elapsed.TotalMilliseconds);
-    }
-}
-work.Delete(recursive: true);
 
 static double Median(List<double> v) { v.Sort(); return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2; }
 var (r, d, l) = (Median(remote), Median(downloaded), Median(local));
