@@ -110,13 +110,20 @@ public sealed partial class ProcessAsset(
             throw new AssetFailedException("the uploaded file is empty");
         }
 
+        var started = clock.GetTimestamp();
         var (probe, format) = await ProbeAsync(asset, source, knownFormat: null, limitDuration: true, ct);
         var duration = probe.Duration!.Value;
         var ladder = pipeline.Ladder(asset.Profiles, probe);
+        var probed = clock.GetElapsedTime(started);
         var chunks = await pipeline.ChunkAsync(source, format, work, probe, ct);
+        var chunked = clock.GetElapsedTime(started);
         var results = await TranscodeAllAsync(asset, task, chunks, ladder, ct);
+        var transcoded = clock.GetElapsedTime(started);
         await usage.AddAsync(Usage.UsageSubject.ForAsset(asset.ProjectId, asset.Id), clock.GetUtcNow(), sourceSeconds: duration);
         await FinishAsync(asset, task, ladder, results, source, format, duration, work, ct);
+        logger.LogDebug("Asset {Asset}: ms after its source was fetched: probed {Probed:0}, chunked {Chunked:0}, transcoded {Transcoded:0}, " +
+            "finished {Finished:0}", asset.Id, probed.TotalMilliseconds, chunked.TotalMilliseconds, transcoded.TotalMilliseconds,
+            clock.GetElapsedTime(started).TotalMilliseconds);
     }
 
     /// <summary>The source's facts (<see cref="VodPipeline.ProbeAsync"/>), kept as the asset's videoSpec.</summary>

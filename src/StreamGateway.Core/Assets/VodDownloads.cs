@@ -72,31 +72,60 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
         return list.ToString();
     }
 
-    /// <summary>JPEG thumbnails every few seconds of the source and the WebVTT file that places them on the timeline.</summary>
+    /// <summary>
+    /// JPEG thumbnails every few seconds of the source and the WebVTT file that places them on the timeline. Only the
+    /// keyframes are decoded (a picture per keyframe at least <see cref="ThumbnailSeconds"/> after the last, each cue
+    /// running to the next picture), unless the source marks none, when every frame is.
+    /// </summary>
     public async Task MakeThumbnailsAsync(Asset asset, string source, string format, double duration, string work, CancellationToken ct)
     {
         var dir = Path.Combine(work, "thumbnails");
-        Directory.CreateDirectory(dir);
-        await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.Thumbnails(source, format, ThumbnailSeconds, 180, Path.Combine(dir, "%d.jpg")),
-            TimeSpan.FromMinutes(10), ct);
-        var vtt = new StringBuilder("WEBVTT\n");
-        var files = Directory.GetFiles(dir, "*.jpg").Select(f => int.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture))
-            .Order().ToList();
-        foreach (var n in files)
+        var times = Path.Combine(work, "thumbnail-times.txt");
+        List<int> pictures = [];
+        foreach (var keyframesOnly in new[] { true, false })
         {
-            // ffmpeg numbers the pictures from 1; picture n shows [(n-1)·s, n·s).
-            var start = (n - 1) * ThumbnailSeconds;
-            var end = Math.Min(n * ThumbnailSeconds, duration);
-            if (start >= duration)
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            Directory.CreateDirectory(dir);
+            await FfmpegProcess.RunAsync(options.Value.FfmpegPath,
+                FfmpegArguments.Thumbnails(source, format, ThumbnailSeconds, 180, Path.Combine(dir, "%d.jpg"), times, keyframesOnly), TimeSpan.FromMinutes(10), ct);
+            pictures = [.. Directory.GetFiles(dir, "*.jpg").Select(f => int.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture)).Order()];
+            if (pictures.Count > 0)
             {
                 break;
             }
-            vtt.Append(CultureInfo.InvariantCulture, $"\n{Cue(start)} --> {Cue(end)}\n{n}.jpg\n");
+        }
+        var starts = PictureTimes(File.Exists(times) ? await File.ReadAllTextAsync(times, ct) : "", pictures.Count);
+        var vtt = new StringBuilder("WEBVTT\n");
+        for (var i = 0; i < pictures.Count && starts[i] < duration; i++)
+        {
+            var n = pictures[i];
+            var end = i + 1 < pictures.Count ? Math.Min(starts[i + 1], duration) : duration;
+            vtt.Append(CultureInfo.InvariantCulture, $"\n{Cue(starts[i])} --> {Cue(end)}\n{n}.jpg\n");
             await store.PutFileAsync(MediaKeys.VodThumbnail(asset.PlaybackId, n), Path.Combine(dir, $"{n}.jpg"), CancellationToken.None);
         }
         var vttFile = Path.Combine(dir, "thumbnails.vtt");
         await File.WriteAllTextAsync(vttFile, vtt.ToString(), ct);
         await store.PutFileAsync(MediaKeys.VodThumbnailsVtt(asset.PlaybackId), vttFile, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Where each of <paramref name="count"/> pictures starts on the playback timeline (the first at 0), from the
+    /// <c>pts_time:</c> lines ffmpeg's metadata filter printed; every <see cref="ThumbnailSeconds"/> when those are
+    /// missing or do not match the pictures. Pure.
+    /// </summary>
+    public static double[] PictureTimes(string printed, int count)
+    {
+        var times = printed.Split('\n').Select(l => l.IndexOf("pts_time:", StringComparison.Ordinal) is var at and >= 0 ? l[(at + 9)..].Trim() : null)
+            .Where(t => t is not null)
+            .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : double.NaN)
+            .ToList();
+        var ordered = times.Count == count && times.All(double.IsFinite) && times.Zip(times.Skip(1)).All(p => p.Second > p.First);
+        return ordered
+            ? [.. times.Select(t => Math.Max(0, t - times[0]))]
+            : [.. Enumerable.Range(0, count).Select(i => (double)i * ThumbnailSeconds)];
     }
 
     private static string Cue(double seconds) => TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);

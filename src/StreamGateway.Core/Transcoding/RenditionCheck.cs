@@ -6,7 +6,7 @@ using StreamGateway.Network.Transport;
 namespace StreamGateway.Core.Transcoding;
 
 /// <summary>
-/// The checks every rendition passes before viewers see it (livepeer-protocol §6.1): it decodes as H.264, it fits the
+/// The checks every rendition passes before viewers see it (livepeer-protocol §6.1): it is H.264, it fits the
 /// profile's box (the orchestrator keeps the source's aspect ratio inside it), it lasts as long as the source, it has
 /// the source's frames (or the source video's span × the profile's frame rate), and the pixels the orchestrator
 /// reported are the pixels it holds. Pure.

@@ -52,28 +52,39 @@ public sealed class RenditionVerifier(IConnectionMultiplexer redis, IOptions<Tra
     }
 
     /// <summary>
-    /// How closely each rendition shows the source's picture (<see cref="FfmpegArguments.CompareWithSource"/>, one
-    /// ffmpeg for the whole ladder), to be judged by <see cref="Judge"/> once the renditions' sizes are known.
+    /// How closely each rendition shows the source's picture, and how many frames it decodes to
+    /// (<see cref="FfmpegArguments.CompareWithSource"/>, one ffmpeg for the whole ladder), to be judged by
+    /// <see cref="Judge"/> once the renditions' facts are known.
     /// </summary>
     public async Task<Similarity[]> MeasureAsync(string source, IReadOnlyList<string> renditions, CancellationToken ct)
     {
-        var stats = renditions.Select(_ => Path.Combine(Path.GetTempPath(), $"sg-ssim-{Guid.NewGuid():N}.log")).ToList();
+        var files = renditions.Select(_ => Path.Combine(Path.GetTempPath(), $"sg-ssim-{Guid.NewGuid():N}")).ToList();
         try
         {
-            await FfmpegProcess.RunAsync(options.Value.FfmpegPath, FfmpegArguments.CompareWithSource(source, [.. renditions.Zip(stats)]),
+            await FfmpegProcess.RunAsync(options.Value.FfmpegPath,
+                FfmpegArguments.CompareWithSource(source, [.. renditions.Zip(files).Select(x => (x.First, x.Second + ".log", x.Second + ".frames"))]),
                 TimeSpan.FromSeconds(30), ct);
-            return await Task.WhenAll(stats.Select(async f => Similarity.Parse(File.Exists(f) ? await File.ReadAllTextAsync(f, ct) : "")));
+            return await Task.WhenAll(files.Select(async f => Similarity.Parse(await ReadIfAnyAsync(f + ".log", ct)) with
+            {
+                Decoded = Similarity.CountDecoded(await ReadIfAnyAsync(f + ".frames", ct)),
+            }));
         }
         finally
         {
-            foreach (var f in stats)
+            foreach (var f in files)
             {
-                File.Delete(f);
+                File.Delete(f + ".log");
+                File.Delete(f + ".frames");
             }
         }
     }
 
-    /// <returns>Null when every rendition shows the source's picture well enough for what was asked of it, else what is wrong.</returns>
+    private static async Task<string> ReadIfAnyAsync(string path, CancellationToken ct) => File.Exists(path) ? await File.ReadAllTextAsync(path, ct) : "";
+
+    /// <returns>
+    /// Null when every rendition decodes to the frames its stream holds and shows the source's picture well enough for
+    /// what was asked of it, else what is wrong.
+    /// </returns>
     public string? Judge(IReadOnlyList<Similarity> scores, IReadOnlyList<(Rendition Asked, string Path, RenditionFacts Facts)> renditions)
     {
         for (var i = 0; i < renditions.Count; i++)
@@ -82,6 +93,11 @@ public sealed class RenditionVerifier(IConnectionMultiplexer redis, IOptions<Tra
             if (scores[i].Frames == 0)
             {
                 return $"rendition {asked.Name} could not be compared with the source";
+            }
+            // The cheap checks counted the frames its stream holds; decoding must find every one of them.
+            if (scores[i].Decoded >= 0 && scores[i].Decoded != facts.Frames)
+            {
+                return $"rendition {asked.Name} decodes to {scores[i].Decoded} frames where its stream holds {facts.Frames}";
             }
             var mark = PassMark(options.Value.MinSsim, asked, facts.Width, facts.Height);
             if (scores[i].Mean < mark)

@@ -215,10 +215,12 @@ public sealed class SegmentTranscoder(
         + 1024 * 1024;
 
     /// <summary>
-    /// Every rendition passes the cheap checks (decode, size, frames, duration, pixels) and, on a sampled segment, the
-    /// comparison with the source; otherwise the evidence is kept and <see cref="BadWorkException"/> says what failed.
-    /// The comparison runs beside the cheap checks, not after them: on an orchestrator's first segment of a session,
-    /// which is always compared, it would otherwise add its whole time to the first rendition's arrival.
+    /// Every rendition passes the cheap checks (codec, size, frames, duration, pixels), read from its MPEG-TS bytes
+    /// without decoding; a sampled segment (<see cref="RenditionVerifier.SampleAsync"/>: an orchestrator's first of a
+    /// session, then one in <see cref="TranscodingOptions.DeepCheckEvery"/>) is also decoded in full, every frame found,
+    /// and compared with the source, all in one ffmpeg run. Otherwise the evidence is kept and <see cref="BadWorkException"/> says
+    /// what failed. The comparison runs beside the cheap checks, not after them: on an orchestrator's first segment of
+    /// a session it would otherwise add its whole time to the first rendition's arrival.
     /// </summary>
     private async Task<List<(Rendition Asked, string Path, RenditionFacts Facts)>> VerifyAsync(SegmentAttempt work,
         KnownOrchestrator orchestrator, Network.Wire.TranscodeData data, List<(Rendition Asked, string Path)> files, bool deepCheck,
@@ -229,7 +231,8 @@ public sealed class SegmentTranscoder(
         Task<Media.Ffmpeg.Similarity[]>? measuring = null;
         try
         {
-            if (deepCheck || await verifier.SampleAsync(work.Key, orchestrator.Id))
+            var sampled = deepCheck || await verifier.SampleAsync(work.Key, orchestrator.Id);
+            if (sampled)
             {
                 sourceFile = Path.Combine(Path.GetTempPath(), $"sg-source-{Guid.NewGuid():N}.ts");
                 await File.WriteAllBytesAsync(sourceFile, work.Source, ct);
@@ -239,11 +242,11 @@ public sealed class SegmentTranscoder(
             {
                 try
                 {
-                    return (Facts: (RenditionFacts?)await InspectAsync(f.Path, ct), Problem: (string?)null);
+                    return (Facts: (RenditionFacts?)RenditionFacts.Read(await File.ReadAllBytesAsync(f.Path, ct)), Problem: (string?)null);
                 }
-                catch (FfmpegException e) when (!e.TimedOut)
+                catch (InvalidDataException e)
                 {
-                    return (Facts: null, Problem: $"rendition {f.Asked.Name} does not decode: {e.StderrTail.Replace(f.Path, $"{f.Asked.Name}.ts", StringComparison.Ordinal).Trim()}");
+                    return (Facts: null, Problem: $"rendition {f.Asked.Name} does not decode: {e.Message}");
                 }
             }));
             problem = inspected.Select(r => r.Problem).FirstOrDefault(p => p is not null);
@@ -303,8 +306,4 @@ public sealed class SegmentTranscoder(
             return null;
         }
     }
-
-    private async Task<RenditionFacts> InspectAsync(string path, CancellationToken ct) =>
-        RenditionFacts.Parse(await FfmpegProcess.RunAsync(options.Value.FfprobePath, FfmpegArguments.InspectRendition(path),
-            TimeSpan.FromSeconds(10), ct));
 }

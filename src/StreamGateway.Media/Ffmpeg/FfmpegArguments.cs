@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace StreamGateway.Media.Ffmpeg;
 
@@ -117,16 +118,18 @@ public sealed class FfmpegArguments
     /// Compares every rendition of a segment with its source in one pass: the source is decoded once and, for each
     /// rendition, scaled to that rendition's size (<c>scale2ref</c>, so the sizes need not be known first) and compared
     /// frame by frame in presentation order (both timelines start at 0). Each comparison's ssim filter writes one line
-    /// per frame pair to its stats file, which <see cref="Similarity"/> reads.
+    /// per frame pair to its stats file, which <see cref="Similarity"/> reads; each rendition's frames are counted as
+    /// they leave its decoder, a line per frame in its frames file (<see cref="Similarity.CountDecoded"/>), so one run
+    /// both compares and decodes in full.
     /// </summary>
-    public static IReadOnlyList<string> CompareWithSource(string source, IReadOnlyList<(string Rendition, string StatsFile)> renditions)
+    public static IReadOnlyList<string> CompareWithSource(string source, IReadOnlyList<(string Rendition, string StatsFile, string FramesFile)> renditions)
     {
         if (renditions.Count == 0)
         {
             throw new ArgumentException("nothing to compare", nameof(renditions));
         }
         var args = new FfmpegArguments().Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Input(source, ContainerFormats.MpegTs);
-        foreach (var (rendition, _) in renditions)
+        foreach (var (rendition, _, _) in renditions)
         {
             args.Input(rendition, ContainerFormats.MpegTs);
         }
@@ -135,8 +138,8 @@ public sealed class FfmpegArguments
             "[0:v]setpts=PTS-STARTPTS,format=yuv420p,split=" + renditions.Count + string.Concat(renditions.Select((_, i) => $"[s{i}]")),
         };
         graph.AddRange(renditions.Select((r, i) =>
-            $"[{i + 1}:v]setpts=PTS-STARTPTS,format=yuv420p[r{i}];[s{i}][r{i}]scale2ref=flags=bicubic[ss{i}][rr{i}];" +
-            $"[rr{i}][ss{i}]ssim=stats_file={r.StatsFile}[o{i}]"));
+            $"[{i + 1}:v]{PrintFrames(r.FramesFile)},setpts=PTS-STARTPTS,format=yuv420p[r{i}];[s{i}][r{i}]scale2ref=flags=bicubic[ss{i}][rr{i}];" +
+            $"[rr{i}][ss{i}]ssim=stats_file={FilterPath(r.StatsFile)}[o{i}]"));
         args.Add("-filter_complex", string.Join(';', graph));
         for (var i = 0; i < renditions.Count; i++)
         {
@@ -295,15 +298,63 @@ public sealed class FfmpegArguments
             .Build();
     }
 
-    /// <summary>One JPEG every <paramref name="everySeconds"/> of the first video track, <paramref name="height"/> pixels tall.</summary>
-    public static IReadOnlyList<string> Thumbnails(string input, string format, int everySeconds, int height, string outputPattern) => new FfmpegArguments()
-        .Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y")
-        .Input(input, format).Add("-map", "0:v:0")
-        // The first frame, then the first at least everySeconds after the last one taken. (fps=1/N makes a picture only
-        // once it has seen a frame half an interval past it, so a clip shorter than N/2 had none, and every clip lost its last.)
-        .Add("-vf", $"select='isnan(prev_selected_t)+gte(t-prev_selected_t,{everySeconds.ToString(CultureInfo.InvariantCulture)})',scale=-2:{height.ToString(CultureInfo.InvariantCulture)}")
-        .Add("-fps_mode", "vfr").Add("-q:v", "5").Add(outputPattern)
-        .Build();
+    /// <summary>
+    /// A JPEG, <paramref name="height"/> pixels tall, of the first video track's first frame and then of the first frame
+    /// at least <paramref name="everySeconds"/> after the last one taken; each picture's presentation time goes to
+    /// <paramref name="timesFile"/> as a line <c>frame:N pts:P pts_time:T</c>.
+    /// With <paramref name="keyframesOnly"/> only keyframes are decoded (and so chosen): a small share of a full decode.
+    /// </summary>
+    public static IReadOnlyList<string> Thumbnails(string input, string format, int everySeconds, int height, string outputPattern, string timesFile,
+        bool keyframesOnly)
+    {
+        var args = new FfmpegArguments().Add("-hide_banner").Add("-nostdin").Add("-loglevel", "error").Add("-y");
+        if (keyframesOnly)
+        {
+            args.Add("-skip_frame", "nokey");
+        }
+        var every = everySeconds.ToString(CultureInfo.InvariantCulture);
+        // (fps=1/N makes a picture only once it has seen a frame half an interval past it, so a clip shorter than N/2
+        // had none, and every clip lost its last.)
+        return args.Input(input, format).Add("-map", "0:v:0")
+            .Add("-vf", $"select='isnan(prev_selected_t)+gte(t-prev_selected_t,{every})',scale=-2:{height.ToString(CultureInfo.InvariantCulture)}," +
+                PrintFrames(timesFile))
+            .Add("-fps_mode", "vfr").Add("-q:v", "5").Add(outputPattern)
+            .Build();
+    }
+
+    /// <summary>
+    /// Filters that pass frames through and print a line <c>frame:N pts:P pts_time:T</c> (then <c>counted=1</c>) for
+    /// each to <paramref name="file"/>: the metadata filter prints only frames that carry a key, so one is added.
+    /// </summary>
+    private static string PrintFrames(string file) =>
+        $"metadata=mode=add:key=counted:value=1,metadata=mode=print:file={FilterPath(file)}";
+
+    /// <summary>
+    /// A path as a filter option's value, escaped twice: for the option list (<c>\ ' :</c>) and then for the filter
+    /// graph (<c>\ ' [ ] , ;</c>).
+    /// </summary>
+    public static string FilterPath(string path)
+    {
+        var escaped = new StringBuilder(path.Length + 8);
+        foreach (var c in path)
+        {
+            if (c is '\\' or '\'' or ':')
+            {
+                ForGraph('\\');
+            }
+            ForGraph(c);
+        }
+        return escaped.ToString();
+
+        void ForGraph(char c)
+        {
+            if (c is '\\' or '\'' or '[' or ']' or ',' or ';')
+            {
+                escaped.Append('\\');
+            }
+            escaped.Append(c);
+        }
+    }
 
     /// <summary>ffprobe of one media file in a known container: stream facts as JSON.</summary>
     public static IReadOnlyList<string> ProbeStreams(string path, string format) => new FfmpegArguments()

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using StreamGateway.Media.Ts;
 
 namespace StreamGateway.Media.Ffmpeg;
 
-/// <summary>What decoding a rendition showed, from <see cref="FfmpegArguments.InspectRendition"/>'s JSON.</summary>
+/// <summary>What a rendition holds: from a full decode (<see cref="Parse"/> of <see cref="FfmpegArguments.InspectRendition"/>'s JSON) or read from its bytes (<see cref="Read"/>).</summary>
 public sealed record RenditionFacts(
     string? VideoCodec, string? VideoProfile, int VideoLevel, int Width, int Height, long Frames, double? Duration,
     string? AudioCodec, string? AudioProfile)
@@ -40,6 +41,38 @@ public sealed record RenditionFacts(
             }
             return list.Count > 0 ? string.Join(',', list) : null;
         }
+    }
+
+    /// <summary>
+    /// The facts as read from an MPEG-TS file's bytes by <see cref="MpegTsVideo"/>, without decoding: codec and size
+    /// from the SPS, frames from the access units, the duration from the presentation times, named as ffprobe names
+    /// them so that both readings compare.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not MPEG-TS, no H.264 stream, or no readable SPS.</exception>
+    public static RenditionFacts Read(ReadOnlySpan<byte> ts)
+    {
+        var v = MpegTsVideo.Read(ts);
+        var profile = v.ProfileIdc switch
+        {
+            66 => (v.ConstraintFlags & 0x40) != 0 ? "Constrained Baseline" : "Baseline",
+            77 => "Main",
+            88 => "Extended",
+            100 => "High",
+            110 => (v.ConstraintFlags & 0x10) != 0 ? "High 10 Intra" : "High 10",
+            122 => (v.ConstraintFlags & 0x10) != 0 ? "High 4:2:2 Intra" : "High 4:2:2",
+            244 => (v.ConstraintFlags & 0x10) != 0 ? "High 4:4:4 Intra" : "High 4:4:4 Predictive",
+            _ => null,
+        };
+        var audioProfile = v.AudioCodec != "aac" ? null : v.AudioObjectType switch
+        {
+            1 => "Main",
+            2 => "LC",
+            3 => "SSR",
+            4 => "LTP",
+            _ => null,
+        };
+        return new RenditionFacts("h264", profile, v.Level, v.Width, v.Height, v.Frames, v.FileSeconds > 0 ? v.FileSeconds : null,
+            v.AudioCodec, audioProfile);
     }
 
     public static RenditionFacts Parse(string json)

@@ -9,6 +9,23 @@ namespace StreamGateway.Media.Ffmpeg;
 /// </summary>
 public readonly record struct Similarity(double Mean, double Worst, int Frames)
 {
+    /// <summary>How many frames the rendition decoded to, counted as they left its decoder; -1 when not counted.</summary>
+    public long Decoded { get; init; } = -1;
+
+    /// <summary>The frames in a frames file <see cref="FfmpegArguments.CompareWithSource"/> wrote: one <c>frame:</c> line each.</summary>
+    public static long CountDecoded(string printed)
+    {
+        var count = 0L;
+        foreach (var line in printed.AsSpan().EnumerateLines())
+        {
+            if (line.StartsWith("frame:", StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
     public static Similarity Parse(string stats)
     {
         double sum = 0, worst = double.MaxValue;

@@ -16,9 +16,13 @@ public static class MpegTsVideo
     /// <exception cref="InvalidDataException">Not MPEG-TS, no H.264 stream, or no readable SPS.</exception>
     public static TsVideoFacts Read(ReadOnlySpan<byte> ts)
     {
-        int pmtPid = -1, videoPid = -1;
-        long frames = 0, timed = 0, firstPts = long.MaxValue, lastPts = long.MinValue;
+        int pmtPid = -1, videoPid = -1, audioPid = -1, audioType = 0;
+        long frames = 0;
+        var (video, audio) = (Times.None, Times.None);
         var firstPes = new List<byte>();
+        var audioHeader = new byte[16];
+        var audioHeaderBytes = -1;
+        var lastAudio = new List<byte>(); // the last audio PES's payload: its frames tell where the audio ends
         var collecting = false;
         if (ts.Length < PacketSize || ts.Length % PacketSize != 0)
         {
@@ -50,7 +54,7 @@ public static class MpegTsVideo
             }
             else if (pid == pmtPid && unitStart && videoPid < 0)
             {
-                videoPid = H264Pid(Section(payload));
+                (videoPid, audioPid, audioType) = Elementary(Section(payload));
             }
             else if (pid == videoPid)
             {
@@ -58,28 +62,115 @@ public static class MpegTsVideo
                 {
                     frames++;
                     collecting = frames == 1;
-                    if (Pts(payload) is { } pts)
-                    {
-                        timed++;
-                        firstPts = Math.Min(firstPts, pts);
-                        lastPts = Math.Max(lastPts, pts);
-                    }
+                    video.Add(Pts(payload));
                 }
                 if (collecting)
                 {
                     firstPes.AddRange(payload);
                 }
             }
+            else if (pid == audioPid)
+            {
+                if (unitStart)
+                {
+                    audio.Add(Pts(payload));
+                    lastAudio.Clear();
+                    if (payload.Length >= 9 && 9 + payload[8] < payload.Length)
+                    {
+                        payload = payload[(9 + payload[8])..];
+                        if (audioHeaderBytes < 0)
+                        {
+                            audioHeaderBytes = Math.Min(payload.Length, audioHeader.Length);
+                            payload[..audioHeaderBytes].CopyTo(audioHeader);
+                        }
+                    }
+                }
+                lastAudio.AddRange(payload);
+            }
         }
         if (videoPid < 0)
         {
             throw new InvalidDataException("the file has no H.264 stream");
         }
-        var (width, height) = SizeFromPes(firstPes.ToArray());
-        // 33-bit times at 90 kHz; a span over an hour means they wrapped or are nonsense: unknown then.
-        var span = lastPts - firstPts;
-        var seconds = timed >= 2 && span > 0 && span < 3600L * 90_000 ? span * (double)timed / (timed - 1) / 90_000 : 0;
-        return new TsVideoFacts(width, height, frames, seconds);
+        var sps = SpsFromPes(firstPes.ToArray());
+        var (width, height) = H264Sps.Size(sps);
+        var (audioCodec, audioObjectType) = Audio(audioType, audioHeader.AsSpan(0, Math.Max(0, audioHeaderBytes)));
+        // The file's span as a demuxer reckons it: from the earliest start of a track to the latest end of one.
+        var audioEnd = audioCodec == "aac" && AdtsTicks(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(lastAudio)) is > 0 and var ticks
+            ? audio.Last + ticks
+            : audio.End;
+        var span = audio.Count == 0 || audioEnd <= audio.First || video.Seconds <= 0
+            ? video.Seconds
+            : (Math.Max(video.End, audioEnd) - Math.Min(video.First, audio.First)) / 90_000.0;
+        return new TsVideoFacts(width, height, frames, video.Seconds)
+        {
+            ProfileIdc = sps[0],
+            ConstraintFlags = sps[1],
+            Level = sps[2],
+            AudioCodec = audioCodec,
+            AudioObjectType = audioObjectType,
+            FileSeconds = span,
+        };
+    }
+
+    /// <summary>One track's presentation times: the first and last, and how many packets carried one.</summary>
+    private struct Times
+    {
+        public static Times None => new() { First = long.MaxValue, Last = long.MinValue };
+
+        public long First;
+        public long Last;
+        public long Count;
+
+        public void Add(long? pts)
+        {
+            if (pts is { } t)
+            {
+                Count++;
+                First = Math.Min(First, t);
+                Last = Math.Max(Last, t);
+            }
+        }
+
+        /// <summary>From the first time to the last plus one average packet's length, in 90 kHz ticks; 0 when it cannot be told.</summary>
+        private readonly double Ticks
+        {
+            get
+            {
+                // 33-bit times at 90 kHz; a span over an hour means they wrapped or are nonsense: unknown then.
+                var span = Last - First;
+                return Count >= 2 && span > 0 && span < 3600L * 90_000 ? span * (double)Count / (Count - 1) : 0;
+            }
+        }
+
+        public readonly double End => First + Ticks;
+
+        public readonly double Seconds => Ticks / 90_000;
+    }
+
+    private static readonly int[] AdtsRates = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+
+    /// <summary>
+    /// How long the ADTS frames in one PES payload play, in 90 kHz ticks (each frame 1024 samples per raw data block,
+    /// ISO/IEC 14496-3 §1.A.2.2); 0 when they cannot be walked. A muxer packs several frames into each audio PES, so the
+    /// last PES's start is not where the audio ends.
+    /// </summary>
+    private static double AdtsTicks(ReadOnlySpan<byte> es)
+    {
+        var ticks = 0.0;
+        for (var i = 0; i + 7 <= es.Length;)
+        {
+            var h = es[i..];
+            var rate = (h[2] >> 2) & 0x0F;
+            var length = ((h[3] & 3) << 11) | (h[4] << 3) | (h[5] >> 5);
+            if (h[0] != 0xFF || (h[1] & 0xF6) != 0xF0 || rate >= AdtsRates.Length || length < 7)
+            {
+                return 0;
+            }
+            ticks += 1024.0 * ((h[6] & 3) + 1) * 90_000 / AdtsRates[rate];
+            i += length;
+        }
+        return ticks;
     }
 
     /// <summary>The PTS of a PES packet that starts in <paramref name="payload"/>, if it carries one.</summary>
@@ -115,24 +206,49 @@ public static class MpegTsVideo
         throw new InvalidDataException("the PAT lists no program");
     }
 
-    private static int H264Pid(ReadOnlySpan<byte> pmt)
+    /// <summary>The first H.264 stream's PID and the first audio stream's PID and type (-1 and 0 where there is none).</summary>
+    private static (int Video, int Audio, int AudioType) Elementary(ReadOnlySpan<byte> pmt)
     {
+        int video = -1, audio = -1, audioType = 0;
         var infoLength = ((pmt[10] & 0x0F) << 8) | pmt[11];
         for (var i = 12 + infoLength; i + 5 <= pmt.Length - 4;)
         {
             var type = pmt[i];
             var pid = ((pmt[i + 1] & 0x1F) << 8) | pmt[i + 2];
             var esInfo = ((pmt[i + 3] & 0x0F) << 8) | pmt[i + 4];
-            if (type == H264StreamType)
+            if (type == H264StreamType && video < 0)
             {
-                return pid;
+                video = pid;
+            }
+            else if (audio < 0 && Audio(type, []).Codec is not null)
+            {
+                (audio, audioType) = (pid, type);
             }
             i += 5 + esInfo;
         }
-        return -1;
+        return (video, audio, audioType);
     }
 
-    private static (int Width, int Height) SizeFromPes(byte[] pes)
+    /// <summary>
+    /// An audio stream type's codec, named as ffprobe names it: for AAC with the object type in its first ADTS header
+    /// (ISO/IEC 14496-3 §1.A.2.2.1: profile + 1, so 2 is AAC LC), for MPEG audio by the layer in its first frame header
+    /// (ISO/IEC 11172-3 §2.4.2.3).
+    /// </summary>
+    private static (string? Codec, int ObjectType) Audio(int streamType, ReadOnlySpan<byte> firstFrame)
+    {
+        var synced = firstFrame.Length >= 3 && firstFrame[0] == 0xFF && (firstFrame[1] & 0xE0) == 0xE0;
+        return streamType switch
+        {
+            0x0F => ("aac", synced && (firstFrame[1] & 0xF0) == 0xF0 ? (firstFrame[2] >> 6) + 1 : 0),
+            0x03 or 0x04 => (!synced ? "mp3" : ((firstFrame[1] >> 1) & 3) switch { 3 => "mp1", 2 => "mp2", _ => "mp3" }, 0),
+            0x81 => ("ac3", 0),
+            0x87 => ("eac3", 0),
+            _ => (null, 0),
+        };
+    }
+
+    /// <summary>The first SPS's payload after its NAL header byte, emulation prevention removed.</summary>
+    private static byte[] SpsFromPes(byte[] pes)
     {
         if (pes.Length < 9 || pes[0] != 0 || pes[1] != 0 || pes[2] != 1)
         {
@@ -148,7 +264,8 @@ public static class MpegTsVideo
                 {
                     end++;
                 }
-                return H264Sps.Size(Unescape(es[(i + 4)..Math.Min(es.Length, end + 2)]));
+                var sps = Unescape(es[(i + 4)..Math.Min(es.Length, end + 2)]);
+                return sps.Length >= 4 ? sps : throw new InvalidDataException("the SPS is truncated");
             }
         }
         throw new InvalidDataException("the first access unit has no SPS");

@@ -1,4 +1,3 @@
-using Nethereum.Util;
 using StreamGateway.Network.Wire;
 
 namespace StreamGateway.Network.Transport;
@@ -13,9 +12,8 @@ public static class ResultSignature
     /// <summary>The 32 bytes that are signed, from the rendition files in profile order.</summary>
     public static byte[] Digest(IEnumerable<string> renditionPaths)
     {
-        var keccak = new Sha3Keccack();
-        var hashes = renditionPaths.SelectMany(path => keccak.CalculateHash(File.ReadAllBytes(path))).ToArray();
-        return keccak.CalculateHash(hashes);
+        var hashes = renditionPaths.SelectMany(Keccak256.HashFile).ToArray();
+        return Keccak256.Hash(hashes);
     }
 
     public static byte[] Sign(BroadcasterIdentity account, IEnumerable<string> renditionPaths) => account.SignHash(Digest(renditionPaths));

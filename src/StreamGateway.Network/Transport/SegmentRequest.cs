@@ -1,6 +1,5 @@
 using System.Text;
 using Google.Protobuf;
-using Nethereum.Util;
 using StreamGateway.Network.Wire;
 
 namespace StreamGateway.Network.Transport;
@@ -21,7 +20,7 @@ public static class SegmentRequest
         {
             ManifestId = ByteString.CopyFrom(Encoding.UTF8.GetBytes(manifestId)),
             Seq = seq,
-            Hash = ByteString.CopyFrom(new Sha3Keccack().CalculateHash(segment.ToArray())),
+            Hash = ByteString.CopyFrom(Keccak256.Hash(segment)),
             Profiles = LegacyProfiles,
             Duration = (int)Math.Round(duration.TotalMilliseconds),
             Capabilities = new Capabilities(),

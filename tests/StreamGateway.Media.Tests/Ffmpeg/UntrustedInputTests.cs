@@ -28,7 +28,7 @@ public sealed class UntrustedInputTests
     {
         AssertInput(FfmpegArguments.InspectRendition("r.ts"), "r.ts", "mpegts");
         AssertInput(FfmpegArguments.CountFrames("r.ts"), "r.ts", "mpegts");
-        var compare = FfmpegArguments.CompareWithSource("s.ts", [("r1.ts", "r1.ssim"), ("r2.ts", "r2.ssim")]);
+        var compare = FfmpegArguments.CompareWithSource("s.ts", [("r1.ts", "r1.ssim", "r1.frames"), ("r2.ts", "r2.ssim", "r2.frames")]);
         AssertInput(compare, "s.ts", "mpegts");
         AssertInput(compare, "r1.ts", "mpegts");
         AssertInput(compare, "r2.ts", "mpegts");
@@ -55,7 +55,8 @@ public sealed class UntrustedInputTests
     public void An_uploads_chunks_and_thumbnails_force_the_container_its_probe_found()
     {
         AssertInput(FfmpegArguments.Chunks("source", "matroska", 6, "%05d.ts", "list.csv", reencode: false), "source", "matroska");
-        AssertInput(FfmpegArguments.Thumbnails("source", "mov", 5, 180, "%d.jpg"), "source", "mov");
+        AssertInput(FfmpegArguments.Thumbnails("source", "mov", 5, 180, "%d.jpg", "times.txt", keyframesOnly: true), "source", "mov");
+        AssertInput(FfmpegArguments.Thumbnails("source", "mov", 5, 180, "%d.jpg", "times.txt", keyframesOnly: false), "source", "mov");
         AssertInput(FfmpegArguments.ProbeStreams("seg.ts", ContainerFormats.MpegTs), "seg.ts", "mpegts");
     }
 

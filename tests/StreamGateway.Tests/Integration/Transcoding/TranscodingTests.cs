@@ -418,7 +418,7 @@ public sealed partial class TranscodingTests
                 {
                     await File.WriteAllBytesAsync(rendition, await http.GetByteArrayAsync(Gateway.HlsUrl(playbackId, $"240p/{segment}")));
                     await File.WriteAllBytesAsync(source, await http.GetByteArrayAsync(Gateway.HlsUrl(playbackId, $"source/{segment}")));
-                    var (code, _, error) = await Viewer.RunAsync("ffmpeg", [.. FfmpegArguments.CompareWithSource(source, [(rendition, statsFile)])]);
+                    var (code, _, error) = await Viewer.RunAsync("ffmpeg", [.. FfmpegArguments.CompareWithSource(source, [(rendition, statsFile, statsFile + ".frames")])]);
                     Assert.True(code == 0, error);
                     var similarity = Similarity.Parse(await File.ReadAllTextAsync(statsFile));
                     Assert.True(similarity.Mean > 0.9, $"{segment}: SSIM {similarity.Mean}");
@@ -428,6 +428,7 @@ public sealed partial class TranscodingTests
                     File.Delete(rendition);
                     File.Delete(source);
                     File.Delete(statsFile);
+                    File.Delete(statsFile + ".frames");
                 }
             }
         }
