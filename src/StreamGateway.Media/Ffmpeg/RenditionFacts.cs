@@ -71,8 +71,7 @@ public sealed record RenditionFacts(
             4 => "LTP",
             _ => null,
         };
-        return new RenditionFacts("h264", profile, v.Level, v.Width, v.Height, v.Frames, v.FileSeconds > 0 ? v.FileSeconds : null,
-            v.AudioCodec, audioProfile);
+        return new RenditionFacts("h264", profile, v.Level, v.Width, v.Height, v.Frames, v.Frames > 0 ? v.FileSeconds : null, v.AudioCodec, audioProfile);
     }
 
     public static RenditionFacts Parse(string json)

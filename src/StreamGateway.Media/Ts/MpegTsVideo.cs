@@ -99,9 +99,10 @@ public static class MpegTsVideo
         var audioEnd = audioCodec == "aac" && AdtsTicks(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(lastAudio)) is > 0 and var ticks
             ? audio.Last + ticks
             : audio.End;
-        var span = audio.Count == 0 || audioEnd <= audio.First || video.Seconds <= 0
-            ? video.Seconds
-            : (Math.Max(video.End, audioEnd) - Math.Min(video.First, audio.First)) / 90_000.0;
+        // A lone frame spans nothing (0 s); times over an hour apart are nonsense (0 s, unknown).
+        var first = Math.Min(video.Count > 0 ? video.First : double.MaxValue, audio.Count > 0 ? audio.First : double.MaxValue);
+        var last = Math.Max(video.Count > 0 ? video.End : double.MinValue, audio.Count > 0 ? audioEnd : double.MinValue);
+        var span = last >= first && last - first < 3600.0 * 90_000 ? (last - first) / 90_000 : 0;
         return new TsVideoFacts(width, height, frames, video.Seconds)
         {
             ProfileIdc = sps[0],

@@ -22,7 +22,7 @@ public readonly record struct TsVideoFacts(int Width, int Height, long Frames, d
     /// <summary>For AAC, the object type in its first ADTS header (2 is LC); 0 when unknown.</summary>
     public int AudioObjectType { get; init; }
 
-    /// <summary>The whole file's span, video and audio together (what a demuxer reports as its duration); 0 when unknown.</summary>
+    /// <summary>The whole file's span, video and audio together (what a demuxer reports as its duration); 0 for a lone frame or when unknown.</summary>
     public double FileSeconds { get; init; }
 
     public long Pixels => (long)Width * Height * Frames;

@@ -77,6 +77,28 @@ public sealed class MpegTsVideoTests
         }
     }
 
+    /// <summary>A live stream's last segment can be one frame: it lasts no time, as far as its times tell, and is still read.</summary>
+    [Fact]
+    public async Task A_lone_frame_is_read_with_no_span()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"sg-ts-{Guid.NewGuid():N}.ts");
+        try
+        {
+            await FfmpegProcess.RunAsync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=426x240:rate=30",
+                "-frames:v", "1", "-c:v", "libx264", "-preset", "veryfast", "-f", "mpegts", file], TimeSpan.FromSeconds(60), CancellationToken.None);
+            var decoded = RenditionFacts.Parse(await FfmpegProcess.RunAsync("ffprobe", FfmpegArguments.InspectRendition(file),
+                TimeSpan.FromSeconds(60), CancellationToken.None));
+            var read = RenditionFacts.Read(await File.ReadAllBytesAsync(file));
+            Assert.Equal(decoded with { Duration = null }, read with { Duration = null });
+            Assert.Equal(1, read.Frames);
+            Assert.Equal(0, read.Duration);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void Bytes_that_are_not_ts_are_refused_clearly()
     {

@@ -130,6 +130,14 @@ public sealed class RenditionCheckTests
         Assert.Throws<FormatException>(() => Similarity.Parse("n:1 All:nan? (x)"));
     }
 
+    /// <summary>A publish can end one frame after a cut: that segment and its renditions are a lone frame, lasting no time by their times.</summary>
+    [Fact]
+    public void A_lone_frame_segment_passes_as_a_lone_frame()
+    {
+        var facts = Facts(frames: 1, duration: 0);
+        Assert.Null(RenditionCheck.Problem(Asked, 0.039, new TsVideoFacts(1280, 720, 1, 0), facts.Pixels, facts));
+    }
+
     [Fact]
     public void Reported_pixels_must_be_exact()
     {
