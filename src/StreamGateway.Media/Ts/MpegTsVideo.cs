@@ -16,6 +16,20 @@ public static class MpegTsVideo
     /// <exception cref="InvalidDataException">Not MPEG-TS, no H.264 stream, or no readable SPS.</exception>
     public static TsVideoFacts Read(ReadOnlySpan<byte> ts)
     {
+        // The bytes may be an orchestrator's, shaped to break a reader: a table or header that claims more than its
+        // packet holds is the file's fault, said as such, not a crash of the check.
+        try
+        {
+            return ReadPackets(ts);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            throw new InvalidDataException("malformed MPEG-TS: a table or header runs past the end of its packet", e);
+        }
+    }
+
+    private static TsVideoFacts ReadPackets(ReadOnlySpan<byte> ts)
+    {
         int pmtPid = -1, videoPid = -1, audioPid = -1, audioType = 0;
         long frames = 0;
         var (video, audio) = (Times.None, Times.None);

@@ -99,6 +99,70 @@ public sealed class MpegTsVideoTests
         }
     }
 
+    /// <summary>Rendition bytes come from strangers: whatever they are, reading them succeeds or says the file is bad.</summary>
+    [Fact]
+    public async Task Damaged_bytes_are_refused_as_bad_data_never_with_another_error()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"sg-ts-{Guid.NewGuid():N}.ts");
+        byte[] good;
+        try
+        {
+            await FfmpegProcess.RunAsync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30:duration=0.5",
+                "-f", "lavfi", "-i", "sine=duration=0.5", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-f", "mpegts", file],
+                TimeSpan.FromSeconds(60), CancellationToken.None);
+            good = await File.ReadAllBytesAsync(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+        var random = new Random(20);
+        var (read, refused) = (0, 0);
+        for (var i = 0; i < 2000; i++)
+        {
+            var bad = (byte[])good.Clone();
+            // Damage where it hurts most often: the headers and tables at the start of packets.
+            for (var n = random.Next(1, 6); n > 0; n--)
+            {
+                var packet = random.Next(bad.Length / 188);
+                bad[packet * 188 + random.Next(random.Next(2) == 0 ? 24 : 188)] = (byte)random.Next(256);
+            }
+            try
+            {
+                MpegTsVideo.Read(bad);
+                read++;
+            }
+            catch (InvalidDataException)
+            {
+                refused++;
+            }
+        }
+        // Any other exception has already failed the test; both outcomes must have happened for it to mean anything.
+        Assert.True(read > 0 && refused > 0, $"read {read}, refused {refused}");
+
+        // Fields that say how far to skip, set past the end of their packet: the PAT's pointer field, the PMT's
+        // program info length, the first video PES's header length.
+        Assert.Throws<InvalidDataException>(() => MpegTsVideo.Read(Damaged(good, pid: 0, payloadOffset: 0, 0xB7)));
+        Assert.Throws<InvalidDataException>(() => MpegTsVideo.Read(Damaged(good, pid: 0x1000, payloadOffset: 11, 0x0F, 0xFF)));
+        Assert.Throws<InvalidDataException>(() => MpegTsVideo.Read(Damaged(good, pid: 0x100, payloadOffset: 8, 0xFF)));
+    }
+
+    /// <summary>A copy with <paramref name="values"/> written at <paramref name="payloadOffset"/> of the first unit-starting packet on <paramref name="pid"/>.</summary>
+    private static byte[] Damaged(byte[] ts, int pid, int payloadOffset, params byte[] values)
+    {
+        var bad = (byte[])ts.Clone();
+        for (var offset = 0; offset + 188 <= bad.Length; offset += 188)
+        {
+            if ((((bad[offset + 1] & 0x1F) << 8) | bad[offset + 2]) == pid && (bad[offset + 1] & 0x40) != 0)
+            {
+                var start = offset + 4 + ((bad[offset + 3] & 0x20) != 0 ? 1 + bad[offset + 4] : 0);
+                values.CopyTo(bad, start + payloadOffset);
+                return bad;
+            }
+        }
+        throw new InvalidOperationException($"no packet starts a unit on PID {pid}");
+    }
+
     [Fact]
     public void Bytes_that_are_not_ts_are_refused_clearly()
     {
