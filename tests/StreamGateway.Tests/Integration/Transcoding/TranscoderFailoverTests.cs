@@ -62,9 +62,11 @@ public sealed class TranscoderFailoverTests
         });
         try
         {
-            // Sessions of earlier tests' streams hold slots until they end or idle out (a minute): start when at most one
-            // is busy, so that whichever transcoder survives has room to take this stream over from the other.
-            await Poll.UntilAsync(async () => await MetricsTests.OrchestratorSumAsync("sgo_transcoder_sessions", null, only: 1) <= 1, 90,
+            // Sessions of other streams hold slots until they end or idle out (a minute): start when at most one is
+            // busy, so that whichever transcoder survives has room to take this stream over from the other. Tests of
+            // other collections publish meanwhile, and with orchestrators 2 and 3 stopped their streams come here too:
+            // one publishing for 45 s holds its slot for 105 s.
+            await Poll.UntilAsync(async () => await MetricsTests.OrchestratorSumAsync("sgo_transcoder_sessions", null, only: 1) <= 1, 180,
                 "at most one busy session on the transcoders");
             await using var broadcaster = Broadcaster.Start((string)stream["streamKey"]!, seconds: 70);
             await Poll.UntilAsync(async () => await TranscodedAsync(t, id) >= 3, 60, "three transcoded segments");
