@@ -75,7 +75,7 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
     /// <summary>
     /// JPEG thumbnails every few seconds of the source and the WebVTT file that places them on the timeline. Only the
     /// keyframes are decoded (a picture per keyframe at least <see cref="ThumbnailSeconds"/> after the last, each cue
-    /// running to the next picture), unless the source marks none, when every frame is.
+    /// running to the next picture), unless they give too few pictures (<see cref="TooFewPictures"/>), when every frame is.
     /// </summary>
     public async Task MakeThumbnailsAsync(Asset asset, string source, string format, double duration, string work, CancellationToken ct)
     {
@@ -92,7 +92,7 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
             await FfmpegProcess.RunAsync(options.Value.FfmpegPath,
                 FfmpegArguments.Thumbnails(source, format, ThumbnailSeconds, 180, Path.Combine(dir, "%d.jpg"), times, keyframesOnly), TimeSpan.FromMinutes(10), ct);
             pictures = [.. Directory.GetFiles(dir, "*.jpg").Select(f => int.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture)).Order()];
-            if (pictures.Count > 0)
+            if (!TooFewPictures(pictures.Count, duration))
             {
                 break;
             }
@@ -110,6 +110,14 @@ public sealed class VodDownloads(ISegmentStore store, IOptions<AssetOptions> opt
         await File.WriteAllTextAsync(vttFile, vtt.ToString(), ct);
         await store.PutFileAsync(MediaKeys.VodThumbnailsVtt(asset.PlaybackId), vttFile, CancellationToken.None);
     }
+
+    /// <summary>
+    /// Whether keyframes gave too few pictures for the seek bar: none, or under a third of one per
+    /// <see cref="ThumbnailSeconds"/> (a source whose keyframes are far apart, or that refreshes its picture without
+    /// them). Every frame is decoded then. Pure.
+    /// </summary>
+    public static bool TooFewPictures(int pictures, double duration) =>
+        pictures == 0 || pictures * 3 < Math.Ceiling(duration / ThumbnailSeconds);
 
     /// <summary>
     /// Where each of <paramref name="count"/> pictures starts on the playback timeline (the first at 0), from the

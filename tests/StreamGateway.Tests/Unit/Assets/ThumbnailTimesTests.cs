@@ -21,4 +21,15 @@ public sealed class ThumbnailTimesTests
     {
         Assert.Equal([0.0, 5.0, 10.0], VodDownloads.PictureTimes(printed, 3));
     }
+
+    [Theory]
+    [InlineData(0, 3.0, true)]     // nothing decoded as a keyframe
+    [InlineData(1, 3.0, false)]    // a short clip: one picture is all it needs
+    [InlineData(12, 60.0, false)]  // keyframes every 2 s
+    [InlineData(6, 60.0, false)]   // keyframes every 10 s: half the pictures, each cue 10 s
+    [InlineData(3, 60.0, true)]    // keyframes every 20 s or more: decode every frame
+    public void Keyframes_that_give_too_few_pictures_mean_a_full_decode(int pictures, double duration, bool tooFew)
+    {
+        Assert.Equal(tooFew, VodDownloads.TooFewPictures(pictures, duration));
+    }
 }
