@@ -32,6 +32,10 @@ public static class GatewayMetrics
     public static readonly Counter<long> VerificationFailures = Meter.CreateCounter<long>("sg.verification.failures", "{segment}",
         "Segments whose renditions from an orchestrator failed verification");
 
+    /// <summary>Sessions opened again after an orchestrator refused a segment's payment (expired ticket params, credit it lacks).</summary>
+    public static readonly Counter<long> SessionsRenewed = Meter.CreateCounter<long>("sg.sessions.renewed", "{session}",
+        "Orchestrator sessions opened again after a refused payment, by orchestrator");
+
     public static readonly Counter<long> TicketsSent = Meter.CreateCounter<long>("sg.tickets.sent", "{ticket}",
         "Probabilistic micropayment tickets sent to orchestrators");
 

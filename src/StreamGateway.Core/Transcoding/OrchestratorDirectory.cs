@@ -48,6 +48,16 @@ public sealed class OrchestratorDirectory(
     /// <summary>The chain's latest block as last read (every RoundPollSeconds); 0 off-chain.</summary>
     public long LatestBlock { get; private set; }
 
+    private long _latestReadAt;
+    private double _secondsPerBlock = 12;
+
+    /// <summary>
+    /// The block the chain has likely reached by now: <see cref="LatestBlock"/> plus the blocks the observed block rate
+    /// gives since it was read. Orchestrators may see a block before this gateway's next read; sessions are refreshed
+    /// against this estimate so that their ticket params are not used in the seconds after they expired.
+    /// </summary>
+    public long EstimatedBlock => LatestBlock == 0 ? 0 : LatestBlock + (long)(clock.GetElapsedTime(_latestReadAt).TotalSeconds / _secondsPerBlock);
+
     /// <summary>The snapshot, waiting (briefly) for the first refresh after start; an empty pool if that takes too long.</summary>
     public async Task<PoolSnapshot> CurrentAsync(CancellationToken ct)
     {
@@ -257,7 +267,15 @@ public sealed class OrchestratorDirectory(
             _pool = new LivepeerPool(_web3);
             _contracts = await _pool.ResolveAsync(options.Value.Controller!);
         }
-        LatestBlock = (long)await ProtocolBlocks.LatestAsync(_web3!); // L1 on Arbitrum, as orchestrators count expiry
+        var block = (long)await ProtocolBlocks.LatestAsync(_web3!); // L1 on Arbitrum, as orchestrators count expiry
+        var now = clock.GetTimestamp();
+        if (LatestBlock > 0 && block > LatestBlock)
+        {
+            // A moving average of the block interval, kept between 1 s and 60 s whatever a burst of blocks suggests.
+            var interval = clock.GetElapsedTime(_latestReadAt, now).TotalSeconds / (block - LatestBlock);
+            _secondsPerBlock = Math.Clamp(0.7 * _secondsPerBlock + 0.3 * interval, 1, 60);
+        }
+        (LatestBlock, _latestReadAt) = (block, now);
         return (long)await _pool!.CurrentRoundAsync(_contracts);
     }
 

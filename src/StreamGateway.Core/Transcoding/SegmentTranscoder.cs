@@ -45,8 +45,7 @@ public sealed class SegmentTranscoder(
         {
             for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
             {
-                var left = work.Deadline - clock.GetUtcNow();
-                if (left <= TimeSpan.Zero)
+                if (work.Deadline <= clock.GetUtcNow())
                 {
                     return failure ?? "the segment's deadline passed before an orchestrator could be tried";
                 }
@@ -56,7 +55,7 @@ public sealed class SegmentTranscoder(
                     return failure ?? directory.Unavailable(job);
                 }
                 tried.Add(orchestrator.Id);
-                var (reason, badWork) = await TryAsync(work, orchestrator, duration, left, publish, ct);
+                var (reason, badWork) = await TryAsync(work, orchestrator, duration, publish, ct);
                 if (reason is null)
                 {
                     // Confirmed: the same segment passed the same checks elsewhere, so the earlier work was wrong.
@@ -105,7 +104,7 @@ public sealed class SegmentTranscoder(
     /// failed a check, what was wrong with them.
     /// </returns>
     private async Task<(string? Reason, string? BadWork)> TryAsync(SegmentAttempt work, KnownOrchestrator orchestrator, TimeSpan duration,
-        TimeSpan left, Func<TranscodedSegment, Task> publish, CancellationToken ct)
+        Func<TranscodedSegment, Task> publish, CancellationToken ct)
     {
         var lastResort = directory.IsBanned(orchestrator.Id);
         var started = clock.GetTimestamp();
@@ -114,12 +113,7 @@ public sealed class SegmentTranscoder(
         string? badWork = null;
         try
         {
-            var info = await orchestrators.SessionAsync(work.Key, orchestrator, ct);
-            var tSession = clock.GetElapsedTime(started);
-            var segment = SegmentRequest.Build(work.ManifestId.ToString("N"), work.Seq, work.Source, duration, info.AuthToken, [.. work.Renditions.Select(r => r.ToWire())], identity);
-            var (payment, paid) = await tickets.PayAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration);
-            var tPaid = clock.GetElapsedTime(started);
-            var (data, fresh) = await client.SubmitSegmentAsync(info, segment, work.Source, SegmentTiming.UploadDeadline(duration), left, ct, payment);
+            var (info, payment, paid, data, fresh, tSession, tPaid) = await SubmitAsync(work, orchestrator, duration, started, ct);
             // Pixel counts are the orchestrator's to state; one too large to add up is as wrong as a false one.
             var tTranscoded = clock.GetElapsedTime(started);
             var pixels = data.Segments.Aggregate(0L, (sum, s) => sum + Math.Clamp(s.Pixels, 0, 1L << 48));
@@ -197,6 +191,40 @@ public sealed class SegmentTranscoder(
             await directory.SuspendAsync(orchestrator.Id, error);
         }
         return (reason, badWork);
+    }
+
+    /// <summary>
+    /// Opens or reuses this stream's session with the orchestrator, pays and sends the segment. A refused payment gets
+    /// one more try on a new session: ticket params that expired before this gateway saw the block that ends them (a
+    /// round passing mid-stream), or credit the orchestrator does not hold, are the session's staleness, not a fault
+    /// of the orchestrator, so it is neither suspended nor skipped for them. A second refusal counts as a failure.
+    /// </summary>
+    private async Task<(Network.Wire.OrchestratorInfo Info, Network.Wire.Payment Payment, BigInteger Value, Network.Wire.TranscodeData Data,
+        Network.Wire.OrchestratorInfo? Fresh, TimeSpan SessionAt, TimeSpan PaidAt)> SubmitAsync(SegmentAttempt work, KnownOrchestrator orchestrator,
+        TimeSpan duration, long started, CancellationToken ct)
+    {
+        for (var renewed = false; ; renewed = true)
+        {
+            var info = await orchestrators.SessionAsync(work.Key, orchestrator, ct);
+            var tSession = clock.GetElapsedTime(started);
+            var segment = SegmentRequest.Build(work.ManifestId.ToString("N"), work.Seq, work.Source, duration, info.AuthToken,
+                [.. work.Renditions.Select(r => r.ToWire())], identity);
+            var (payment, paid) = await tickets.PayAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration);
+            var tPaid = clock.GetElapsedTime(started);
+            var left = work.Deadline - clock.GetUtcNow();
+            try
+            {
+                var (data, fresh) = await client.SubmitSegmentAsync(info, segment, work.Source, SegmentTiming.UploadDeadline(duration), left, ct, payment);
+                return (info, payment, paid, data, fresh, tSession, tPaid);
+            }
+            catch (OrchestratorException e) when (e.PaymentRefused && !renewed && work.Deadline > clock.GetUtcNow())
+            {
+                logger.LogInformation("Segment {Seq} of {PlaybackId}: {Orchestrator} refused the payment ({Error}); sending it again on a new session",
+                    work.Seq, work.PlaybackId, orchestrator.Id, e.Message);
+                GatewayMetrics.SessionsRenewed.Add(1, GatewayMetrics.Tag("orchestrator", orchestrator.Id));
+                await orchestrators.ForgetSessionAsync(work.Key, orchestrator.Id);
+            }
+        }
     }
 
     private void Measure(string orchestrator, string outcome, long started)

@@ -114,7 +114,7 @@ public sealed class StreamOrchestrators(
             var known = OrchestratorInfo.Parser.ParseFrom((byte[])cached!);
             // go-B refreshes a session whose ticket params are about to expire (livepeer-protocol §3.6).
             var expires = known.TicketParams is { } p ? (long)Network.Payments.Uint256.FromBytes(p.ExpirationBlock.Span) : long.MaxValue;
-            if (expires - directory.LatestBlock > 2)
+            if (expires - directory.EstimatedBlock > 2)
             {
                 return await PricedAsync(session, orchestrator, known);
             }

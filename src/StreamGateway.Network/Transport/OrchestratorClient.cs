@@ -144,8 +144,12 @@ public sealed class OrchestratorClient : IDisposable
             }
             if (response.StatusCode != HttpStatusCode.OK)
             {
+                // go-O answers 400 for the payment (livepeer-wire §3.2 steps 4-5; step 7 is for segments sent by URI, never here).
                 throw new OrchestratorException($"{info.Transcoder} refused the segment: {(int)response.StatusCode} {BoundedBody.Quote(bytes)}",
-                    reason: "an orchestrator refused it");
+                    reason: "an orchestrator refused it")
+                {
+                    PaymentRefused = response.StatusCode == HttpStatusCode.BadRequest,
+                };
             }
             if (!complete)
             {

@@ -13,4 +13,11 @@ public sealed class OrchestratorException(string message, bool retryable = true,
     public bool Retryable { get; } = retryable;
 
     public string Reason { get; } = reason ?? DefaultReason;
+
+    /// <summary>
+    /// The orchestrator refused the segment's payment (HTTP 400 on <c>/segment</c>: its ticket params expired, a bad
+    /// ticket, or less credit than this gateway counted). The session's params or credit are stale, not the
+    /// orchestrator: a new session with it is worth one more try.
+    /// </summary>
+    public bool PaymentRefused { get; init; }
 }

@@ -84,9 +84,9 @@ public sealed partial class MetricsTests
         Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
     }
 
-    private sealed record Sample(string Name, string Labels, double Value);
+    internal sealed record Sample(string Name, string Labels, double Value);
 
-    private static double Sum(IEnumerable<Sample> samples, string name, string? label = null) =>
+    internal static double Sum(IEnumerable<Sample> samples, string name, string? label = null) =>
         samples.Where(s => s.Name == name && (label is null || s.Labels.Contains(label, StringComparison.Ordinal))).Sum(s => s.Value);
 
     private static async Task<List<Sample>> GatewaySamplesAsync()
@@ -116,7 +116,7 @@ public sealed partial class MetricsTests
     /// The exposition format, strictly: <c># HELP</c> / <c># TYPE</c> / <c># EOF</c> comments, blank lines, and samples
     /// <c>name{labels} value [timestamp]</c>; anything else fails the test.
     /// </summary>
-    private static List<Sample> Parse(string text)
+    internal static List<Sample> Parse(string text)
     {
         var samples = new List<Sample>();
         foreach (var line in text.Split('\n'))

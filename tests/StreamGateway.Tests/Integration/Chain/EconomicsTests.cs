@@ -72,20 +72,12 @@ public sealed class EconomicsTests
     private static Task<BigInteger> UintAsync<T>(IWeb3 web3, string contract, T call) where T : FunctionMessage, new() =>
         web3.Eth.GetContractQueryHandler<T>().QueryAsync<BigInteger>(contract, call);
 
-    private static async Task RpcAsync(string method, params object[] parameters)
-    {
-        using var rpc = new HttpClient();
-        using var answer = await rpc.PostAsJsonAsync(Env("SG_ETH_RPC"), new { jsonrpc = "2.0", id = 1, method, @params = parameters });
-        var body = await answer.Content.ReadAsStringAsync();
-        Assert.True(answer.IsSuccessStatusCode && !body.Contains("\"error\"", StringComparison.Ordinal), body);
-    }
-
     /// <summary>A fresh account with 10 ETH from anvil and <paramref name="lpt"/> tokens minted by the deployer.</summary>
     private static async Task<string> FundedAccountAsync(EconomicsAddresses c, long lpt)
     {
         var key = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var address = new Account(key).Address;
-        await RpcAsync("anvil_setBalance", address, "0x8ac7230489e80000");
+        await Anvil.FundAsync(address);
         if (lpt == 0)
         {
             return key;
@@ -108,7 +100,7 @@ public sealed class EconomicsTests
         var blocks = start + length - block;
         if (blocks > 0)
         {
-            await RpcAsync("anvil_mine", "0x" + blocks.ToString("x", CultureInfo.InvariantCulture));
+            await Anvil.MineAsync((long)blocks);
         }
         var next = round + 1;
         await Poll.UntilAsync(async () => await UintAsync(web3, c.RoundsManager, new CurrentRoundFunction()) >= next &&

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using StreamGateway.Core.Accounts;
 using StreamGateway.Core.Data;
@@ -12,9 +14,11 @@ internal sealed class SecondGateway : IAsyncDisposable
     private readonly System.Text.StringBuilder _log = new();
     private readonly string _postgres;
     private readonly string _work;
+    private readonly int _httpPort;
 
-    private SecondGateway(Process process, string postgres, string work)
+    private SecondGateway(Process process, string postgres, string work, int httpPort)
     {
+        _httpPort = httpPort;
         _process = process;
         _postgres = postgres;
         _work = work;
@@ -37,6 +41,15 @@ internal sealed class SecondGateway : IAsyncDisposable
 
     /// <summary>This gateway's segment store (local), where uploads go as they arrive.</summary>
     public string MediaDir => Path.Combine(_work, "media");
+
+    /// <summary>Whether the gateway has written <paramref name="text"/> anywhere in its output so far.</summary>
+    public bool Logged(string text)
+    {
+        lock (_log)
+        {
+            return _log.ToString().Contains(text, StringComparison.Ordinal);
+        }
+    }
 
     public string LogTail()
     {
@@ -93,7 +106,7 @@ internal sealed class SecondGateway : IAsyncDisposable
         await migrate.WaitForExitAsync();
         Assert.True(migrate.ExitCode == 0, $"migrate failed: {await migrateOut}{await migrateErr}");
 
-        var gateway = new SecondGateway(GatewayProcess.Start(dll, settings), postgres, work);
+        var gateway = new SecondGateway(GatewayProcess.Start(dll, settings), postgres, work, httpPort);
         using var http = new HttpClient();
         var until = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < until && !gateway._process.HasExited)
@@ -124,6 +137,36 @@ internal sealed class SecondGateway : IAsyncDisposable
         var issued = await new AccountAdmin(db, TimeProvider.System)
             .BootstrapAsync(admin ? "admin@tests.local" : "unfunded@tests.local", admin ? "admin" : "unfunded", "test key", admin, CancellationToken.None);
         return issued.Key;
+    }
+
+    /// <summary>Settings for a gateway that pays: a fresh broadcaster account given 10 ETH by anvil, 1 ETH each on deposit and in reserve.</summary>
+    public static async Task<Dictionary<string, string>> PayingSettingsAsync(Dictionary<string, string> settings)
+    {
+        var key = new Nethereum.Signer.EthECKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), true);
+        await Chain.Anvil.FundAsync(key.GetPublicAddress());
+        settings["Transcoding__BroadcasterPrivateKey"] = Convert.ToHexStringLower(key.GetPrivateKeyAsBytes());
+        settings["Transcoding__DepositWei"] = "1000000000000000000";
+        settings["Transcoding__ReserveWei"] = "1000000000000000000";
+        settings["Transcoding__ReuseLatencyScore"] = "0";
+        return settings;
+    }
+
+    /// <summary>A tenant's and an admin's API clients for this gateway.</summary>
+    public async Task<(HttpClient Api, HttpClient Admin)> ClientsAsync()
+    {
+        var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}/") };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await NewApiKeyAsync());
+        var admin = new HttpClient { BaseAddress = api.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await NewApiKeyAsync(admin: true));
+        return (api, admin);
+    }
+
+    /// <summary>The devnet's orchestrators as this gateway's pool lists them.</summary>
+    public static async Task<List<JsonObject>> DevnetPoolAsync(HttpClient admin)
+    {
+        var devnet = Environment.GetEnvironmentVariable("SG_ORCHESTRATORS")!.Split(',');
+        return (await Json.ReadArrayAsync(await admin.GetAsync("api/orchestrator"))).Select(o => o!.AsObject())
+            .Where(o => devnet.Contains((string?)o["serviceUri"])).ToList();
     }
 
     public async ValueTask DisposeAsync()

@@ -20,12 +20,12 @@ public sealed class VerificationFairnessTests
     public async Task When_every_orchestrator_fails_the_same_check_nobody_is_banned()
     {
         // A pass mark no honest encode reaches, on every segment: the check is wrong about all of them.
-        await using var gateway = await SecondGateway.StartAsync(18093, 11948, redisDatabase: 8, await PayingSettingsAsync(new()
+        await using var gateway = await SecondGateway.StartAsync(18093, 11948, redisDatabase: 8, await SecondGateway.PayingSettingsAsync(new()
         {
             ["Transcoding__MinSsim"] = "1",
             ["Transcoding__DeepCheckEvery"] = "1",
         }));
-        var (api, admin) = await ClientsAsync(gateway, 18093);
+        var (api, admin) = await gateway.ClientsAsync();
         var stream = await CreateStreamAsync(api);
         await using var broadcaster = Broadcaster.Start(stream["streamKey"]!.GetValue<string>(), 30, video: "640x360",
             rtmpUrl: "rtmp://127.0.0.1:11948/live");
@@ -33,18 +33,18 @@ public sealed class VerificationFairnessTests
         // Every orchestrator is tried and fails the check (its last error says so) ...
         try
         {
-            await Poll.UntilAsync(async () => (await DevnetPoolAsync(admin)).All(o =>
+            await Poll.UntilAsync(async () => (await SecondGateway.DevnetPoolAsync(admin)).All(o =>
                 ((string?)o["lastError"] ?? "").Contains("does not show the source's picture", StringComparison.Ordinal)), 60,
                 "every orchestrator to have failed the check");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidOperationException($"{e.Message}\npool: {string.Join('\n', (await DevnetPoolAsync(admin)).Select(o => o.ToJsonString()))}\n" +
+            throw new InvalidOperationException($"{e.Message}\npool: {string.Join('\n', (await SecondGateway.DevnetPoolAsync(admin)).Select(o => o.ToJsonString()))}\n" +
                 $"stream: {(await GetAsync(api, $"api/stream/{stream["id"]}")).ToJsonString()}\n{gateway.LogTail()}", e);
         }
         Assert.Equal(0, (await GetAsync(api, $"api/stream/{stream["id"]}"))["transcodedSegments"]!.GetValue<long>());
         // ... but none of the three honest orchestrators is banned for it.
-        var pool = await DevnetPoolAsync(admin);
+        var pool = await SecondGateway.DevnetPoolAsync(admin);
         Assert.All(pool, o => Assert.False(o["badWork"]?.GetValue<bool>() == true, o.ToJsonString()));
         Assert.DoesNotContain("handed back bad work and gets no segments", gateway.LogTail(), StringComparison.Ordinal);
     }
@@ -52,16 +52,16 @@ public sealed class VerificationFairnessTests
     [Fact]
     public async Task When_every_orchestrator_is_banned_the_least_bad_one_still_transcodes_and_the_stream_is_flagged()
     {
-        await using var gateway = await SecondGateway.StartAsync(18094, 11949, redisDatabase: 9, await PayingSettingsAsync(new()));
-        var (api, admin) = await ClientsAsync(gateway, 18094);
-        await Poll.UntilAsync(async () => (await DevnetPoolAsync(admin)).All(o => o["responding"]!.GetValue<bool>()), 30, "the pool to answer");
+        await using var gateway = await SecondGateway.StartAsync(18094, 11949, redisDatabase: 9, await SecondGateway.PayingSettingsAsync(new()));
+        var (api, admin) = await gateway.ClientsAsync();
+        await Poll.UntilAsync(async () => (await SecondGateway.DevnetPoolAsync(admin)).All(o => o["responding"]!.GetValue<bool>()), 30, "the pool to answer");
 
         // Every orchestrator banned, as the bans of this gateway's nodes are kept (one Redis hash, read each refresh).
         var redis = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("SG_REDIS_URL")!.Trim('\'') + ",defaultDatabase=9");
         await using (redis)
         {
             var until = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds();
-            foreach (var o in await DevnetPoolAsync(admin))
+            foreach (var o in await SecondGateway.DevnetPoolAsync(admin))
             {
                 await redis.GetDatabase().HashSetAsync("sg:orch:bans", (string)o["id"]!, until);
             }
@@ -77,32 +77,6 @@ public sealed class VerificationFairnessTests
         Assert.True((await GetAsync(api, $"api/stream/{stream["id"]}"))["transcodedSegments"]!.GetValue<long>() >= 1);
     }
 
-    /// <summary>Settings for a gateway that pays: a fresh broadcaster account given 10 ETH by anvil, 1 ETH each on deposit and in reserve.</summary>
-    private static async Task<Dictionary<string, string>> PayingSettingsAsync(Dictionary<string, string> settings)
-    {
-        var key = new Nethereum.Signer.EthECKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), true);
-        using var rpc = new HttpClient();
-        using var funded = await rpc.PostAsJsonAsync(Environment.GetEnvironmentVariable("SG_ETH_RPC"), new
-        {
-            jsonrpc = "2.0", id = 1, method = "anvil_setBalance", @params = new[] { key.GetPublicAddress(), "0x8ac7230489e80000" },
-        });
-        Assert.True(funded.IsSuccessStatusCode, await funded.Content.ReadAsStringAsync());
-        settings["Transcoding__BroadcasterPrivateKey"] = Convert.ToHexStringLower(key.GetPrivateKeyAsBytes());
-        settings["Transcoding__DepositWei"] = "1000000000000000000";
-        settings["Transcoding__ReserveWei"] = "1000000000000000000";
-        settings["Transcoding__ReuseLatencyScore"] = "0";
-        return settings;
-    }
-
-    private static async Task<(HttpClient Api, HttpClient Admin)> ClientsAsync(SecondGateway gateway, int port)
-    {
-        var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await gateway.NewApiKeyAsync());
-        var admin = new HttpClient { BaseAddress = api.BaseAddress };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await gateway.NewApiKeyAsync(admin: true));
-        return (api, admin);
-    }
-
     private static async Task<JsonObject> CreateStreamAsync(HttpClient api)
     {
         using var created = await api.PostAsJsonAsync("api/stream", new { name = "fairness", profiles = Profile });
@@ -111,11 +85,4 @@ public sealed class VerificationFairnessTests
     }
 
     private static async Task<JsonObject> GetAsync(HttpClient api, string path) => (await Json.ReadObjectAsync(await api.GetAsync(path)))!;
-
-    private static async Task<List<JsonObject>> DevnetPoolAsync(HttpClient admin)
-    {
-        var devnet = Environment.GetEnvironmentVariable("SG_ORCHESTRATORS")!.Split(',');
-        return (await Json.ReadArrayAsync(await admin.GetAsync("api/orchestrator"))).Select(o => o!.AsObject())
-            .Where(o => devnet.Contains((string?)o["serviceUri"])).ToList();
-    }
 }
