@@ -54,21 +54,26 @@ public static partial class HlsEndpoints
         {
             return refusal;
         }
-        var verdict = admission.Target.Verdict;
-        return await CachedAsync(http, cache, options.Value, admission.Access, $"hls:{playbackId}",
-            () => waits.HoldAsync(playbackId, async () =>
-            {
-                var live = await playlists.MasterAsync(playbackId);
-                if (live.Text is not null || live.Pending)
-                {
-                    return live;
-                }
-                // No live state: a stream that has not gone live (yet, or for a day), which has no stored playlist to
-                // look for while it is held, or a finished asset's master.
-                return verdict == PlaybackVerdict.Stream ? LivePlaylist.NotYet
-                    : new LivePlaylist(await StoredTextAsync(store, MediaKeys.VodMaster(playbackId), ct), false);
-            }, ct));
+        var key = "hls:" + playbackId;
+        return cache.TryGetValue(key, out byte[]? bytes) ? Playlist(http, bytes, admission.Access)
+            : await RenderedAsync(http, cache, options.Value, admission.Access, key, RenderMaster(playbackId, admission.Target.Verdict, playlists, store, waits, ct));
     }
+
+    /// <summary>A master playlist as it is now: the live one, or a finished asset's from the store.</summary>
+    private static Func<Task<LivePlaylist>> RenderMaster(string playbackId, PlaybackVerdict verdict, LivePlaylists playlists, ISegmentStore store,
+        PlaylistWaits waits, CancellationToken ct) =>
+        () => waits.HoldAsync(playbackId, async () =>
+        {
+            var live = await playlists.MasterAsync(playbackId);
+            if (live.Text is not null || live.Pending)
+            {
+                return live;
+            }
+            // No live state: a stream that has not gone live (yet, or for a day), which has no stored playlist to
+            // look for while it is held, or a finished asset's master.
+            return verdict == PlaybackVerdict.Stream ? LivePlaylist.NotYet
+                : new LivePlaylist(await StoredTextAsync(store, MediaKeys.VodMaster(playbackId), ct), false);
+        }, ct);
 
     private static async Task<IResult> MediaAsync(string playbackId, string rendition, HttpContext http, LivePlaylists playlists,
         IMemoryCache cache, IOptions<HlsOptions> options, ISegmentStore store, PlaybackGate gate, PlaybackAccess access,
@@ -86,19 +91,25 @@ public static partial class HlsEndpoints
         // Public content's segments may come from a CDN or bucket (Hls:SegmentBaseUrl); its playlists are cached apart.
         var o = options.Value;
         var elsewhere = admission.Access.Grant is null && !string.IsNullOrEmpty(o.SegmentBaseUrl);
-        return await CachedAsync(http, cache, o, admission.Access, elsewhere ? $"hls:{playbackId}:{rendition}:base" : $"hls:{playbackId}:{rendition}",
-            () => waits.HoldAsync(playbackId, async () =>
-            {
-                var live = await playlists.MediaAsync(playbackId, rendition);
-                if (live.Pending)
-                {
-                    return live;
-                }
-                var (text, isLive) = live.Text is not null ? (live.Text, true)
-                    : (await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct), false);
-                return new LivePlaylist(elsewhere ? PublicSegmentUrls.Apply(o, text, playbackId, rendition, isLive) : text, false);
-            }, ct));
+        var key = elsewhere ? $"hls:{playbackId}:{rendition}:base" : $"hls:{playbackId}:{rendition}";
+        return cache.TryGetValue(key, out byte[]? bytes) ? Playlist(http, bytes, admission.Access)
+            : await RenderedAsync(http, cache, o, admission.Access, key, RenderMedia(playbackId, rendition, elsewhere, o, playlists, store, waits, ct));
     }
+
+    /// <summary>A media playlist as it is now: live from Redis, or a finished asset's from the store.</summary>
+    private static Func<Task<LivePlaylist>> RenderMedia(string playbackId, string rendition, bool elsewhere, HlsOptions o, LivePlaylists playlists,
+        ISegmentStore store, PlaylistWaits waits, CancellationToken ct) =>
+        () => waits.HoldAsync(playbackId, async () =>
+        {
+            var live = await playlists.MediaAsync(playbackId, rendition);
+            if (live.Pending)
+            {
+                return live;
+            }
+            var (text, isLive) = live.Text is not null ? (live.Text, true)
+                : (await StoredTextAsync(store, MediaKeys.VodMedia(playbackId, rendition), ct), false);
+            return new LivePlaylist(elsewhere ? PublicSegmentUrls.Apply(o, text, playbackId, rendition, isLive) : text, false);
+        }, ct);
 
     /// <summary>
     /// The gate every playback request passes: a suspended or deleted id answers 404, one whose policy cannot be read
@@ -140,25 +151,22 @@ public static partial class HlsEndpoints
     }
 
     /// <summary>
-    /// The playlist as UTF-8 from this node's micro-cache, or rendered (from Redis or the store) and cached; one the
+    /// A playlist this node's micro-cache did not hold, rendered (from Redis or the store) and cached as UTF-8; one the
     /// stream will have but does not yet answers 503 with Retry-After, which players retry, and one nobody has 404.
     /// </summary>
-    private static async Task<IResult> CachedAsync(HttpContext http, IMemoryCache cache, HlsOptions options, AccessDecision access,
+    private static async Task<IResult> RenderedAsync(HttpContext http, IMemoryCache cache, HlsOptions options, AccessDecision access,
         string key, Func<Task<LivePlaylist>> render)
     {
-        if (!cache.TryGetValue(key, out byte[]? bytes))
+        var playlist = await render();
+        if (playlist.Pending)
         {
-            var playlist = await render();
-            if (playlist.Pending)
-            {
-                Cors(http, access);
-                return Unavailable(http, "not live yet: try again in a second\n");
-            }
-            bytes = playlist.Text is null ? null : Encoding.UTF8.GetBytes(playlist.Text);
-            if (bytes is not null && options.PlaylistCacheMilliseconds > 0)
-            {
-                cache.Set(key, bytes, TimeSpan.FromMilliseconds(options.PlaylistCacheMilliseconds));
-            }
+            Cors(http, access);
+            return Unavailable(http, "not live yet: try again in a second\n");
+        }
+        var bytes = playlist.Text is null ? null : Encoding.UTF8.GetBytes(playlist.Text);
+        if (bytes is not null && options.PlaylistCacheMilliseconds > 0)
+        {
+            cache.Set(key, bytes, TimeSpan.FromMilliseconds(options.PlaylistCacheMilliseconds));
         }
         return Playlist(http, bytes, access);
     }
