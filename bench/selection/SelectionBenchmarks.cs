@@ -3,7 +3,8 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using StreamGateway.Network.Selection;
 
-BenchmarkSwitcher.FromTypes([typeof(StreamGateway.Benchmarks.SelectionBenchmarks), typeof(StreamGateway.Benchmarks.TicketBenchmarks)]).Run(args);
+BenchmarkSwitcher.FromTypes([typeof(StreamGateway.Benchmarks.SelectionBenchmarks), typeof(StreamGateway.Benchmarks.TicketBenchmarks),
+    typeof(StreamGateway.Benchmarks.RenditionFactsBenchmarks)]).Run(args);
 
 namespace StreamGateway.Benchmarks
 {
