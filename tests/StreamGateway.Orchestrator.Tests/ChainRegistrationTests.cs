@@ -45,11 +45,13 @@ public sealed class ChainRegistrationTests
             Assert.Equal(250_000, (int)entry.RewardCut);
         }
 
-        // A restart with the same settings changes nothing on chain: no second bond.
+        // A restart with the same settings changes nothing on chain: no second bond. (The chain is shared with other
+        // tests that mine whole rounds, in which this orchestrator calls reward(): its stake may grow by a reward, far
+        // less than a second bond of 4 tokens would add.)
         await using (await RunningOrchestrator.StartAsync(settings: settings, port: port))
         {
             var entry = Assert.Single(await reader.ReadAsync(contracts, CancellationToken.None), p => p.Address.Equals(self, StringComparison.OrdinalIgnoreCase));
-            Assert.Equal(4 * Lpt, entry.Stake);
+            Assert.InRange(entry.Stake, 4 * Lpt, 5 * Lpt);
         }
     }
 

@@ -267,7 +267,21 @@ public sealed class OrchestratorDirectory(
             _pool = new LivepeerPool(_web3);
             _contracts = await _pool.ResolveAsync(options.Value.Controller!);
         }
-        var block = (long)await ProtocolBlocks.LatestAsync(_web3!); // L1 on Arbitrum, as orchestrators count expiry
+        await ReadLatestBlockAsync();
+        return (long)await _pool!.CurrentRoundAsync(_contracts);
+    }
+
+    /// <summary>
+    /// Reads the chain's latest block now (L1 on Arbitrum, as orchestrators count expiry) and returns it; null off-chain
+    /// or before discovery has reached the chain.
+    /// </summary>
+    public async Task<long?> ReadLatestBlockAsync()
+    {
+        if (_web3 is null)
+        {
+            return null;
+        }
+        var block = (long)await ProtocolBlocks.LatestAsync(_web3);
         var now = clock.GetTimestamp();
         if (LatestBlock > 0 && block > LatestBlock)
         {
@@ -275,8 +289,11 @@ public sealed class OrchestratorDirectory(
             var interval = clock.GetElapsedTime(_latestReadAt, now).TotalSeconds / (block - LatestBlock);
             _secondsPerBlock = Math.Clamp(0.7 * _secondsPerBlock + 0.3 * interval, 1, 60);
         }
-        (LatestBlock, _latestReadAt) = (block, now);
-        return (long)await _pool!.CurrentRoundAsync(_contracts);
+        if (block >= LatestBlock)
+        {
+            (LatestBlock, _latestReadAt) = (block, now);
+        }
+        return block;
     }
 
     private async Task RefreshAsync(long round, CancellationToken ct)

@@ -197,7 +197,10 @@ public sealed class SegmentTranscoder(
     /// Opens or reuses this stream's session with the orchestrator, pays and sends the segment. A refused payment gets
     /// one more try on a new session: ticket params that expired before this gateway saw the block that ends them (a
     /// round passing mid-stream), or credit the orchestrator does not hold, are the session's staleness, not a fault
-    /// of the orchestrator, so it is neither suspended nor skipped for them. A second refusal counts as a failure.
+    /// of the orchestrator, so it is neither suspended nor skipped for them. A second refusal counts as a failure. So
+    /// does a refusal the chain does not bear out (params not expired by its latest block, or credit the orchestrator
+    /// says it lacks) from an orchestrator this stream renewed within <see cref="StreamOrchestrators.RenewalWindow"/>:
+    /// the refused payment's tickets may still be good, so each such renewal can cost one segment's fee.
     /// </summary>
     private async Task<(Network.Wire.OrchestratorInfo Info, Network.Wire.Payment Payment, BigInteger Value, Network.Wire.TranscodeData Data,
         Network.Wire.OrchestratorInfo? Fresh, TimeSpan SessionAt, TimeSpan PaidAt)> SubmitAsync(SegmentAttempt work, KnownOrchestrator orchestrator,
@@ -219,11 +222,33 @@ public sealed class SegmentTranscoder(
             }
             catch (OrchestratorException e) when (e.PaymentRefused && !renewed && work.Deadline > clock.GetUtcNow())
             {
+                if (!await ExpiredOnChainAsync(info) && !await orchestrators.MayRenewAsync(work.Key, orchestrator.Id))
+                {
+                    throw; // not provably stale, and renewed for this stream within the window: this refusal is a failure
+                }
                 logger.LogInformation("Segment {Seq} of {PlaybackId}: {Orchestrator} refused the payment ({Error}); sending it again on a new session",
                     work.Seq, work.PlaybackId, orchestrator.Id, e.Message);
                 GatewayMetrics.SessionsRenewed.Add(1, GatewayMetrics.Tag("orchestrator", orchestrator.Id));
                 await orchestrators.ForgetSessionAsync(work.Key, orchestrator.Id);
             }
+        }
+    }
+
+    /// <summary>Whether the session's ticket params had expired by the chain's latest block, read now: a refusal for them is honest.</summary>
+    private async Task<bool> ExpiredOnChainAsync(Network.Wire.OrchestratorInfo info)
+    {
+        if (info.TicketParams is not { } p)
+        {
+            return false;
+        }
+        try
+        {
+            return await directory.ReadLatestBlockAsync() is { } block && (long)Network.Payments.Uint256.FromBytes(p.ExpirationBlock.Span) <= block;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug("Could not read the chain's latest block to judge a refused payment: {Error}", e.Message);
+            return false; // the chain cannot say: the window decides
         }
     }
 

@@ -201,6 +201,17 @@ public sealed class StreamOrchestrators(
         return true;
     }
 
+    /// <summary>
+    /// How often a stream may answer an orchestrator's refused payment with a new session instead of a failure. Honest
+    /// refusals come from params that expired before this gateway saw the block (rare: every result brings fresh
+    /// ones); an orchestrator that refused every first payment to be paid twice would be paid twice at most this often.
+    /// </summary>
+    public static readonly TimeSpan RenewalWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>True at most once per <see cref="RenewalWindow"/> for one stream and orchestrator, on every node.</summary>
+    public Task<bool> MayRenewAsync(Guid session, string id) =>
+        redis.GetDatabase().StringSetAsync($"sg:tx:{session:N}:renewed:{id}", 1, RenewalWindow, When.NotExists);
+
     /// <summary>Drops a session after a failure, so the next use asks the orchestrator again.</summary>
     public Task ForgetSessionAsync(Guid session, string id) => redis.GetDatabase().KeyDeleteAsync(SessionKey(session, id));
 
