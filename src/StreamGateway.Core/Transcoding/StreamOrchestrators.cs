@@ -113,7 +113,8 @@ public sealed class StreamOrchestrators(
         {
             var known = OrchestratorInfo.Parser.ParseFrom((byte[])cached!);
             // go-B refreshes a session whose ticket params are about to expire (livepeer-protocol §3.6).
-            if (!Expiring(known))
+            var expires = known.TicketParams is { } p ? (long)Network.Payments.Uint256.FromBytes(p.ExpirationBlock.Span) : long.MaxValue;
+            if (expires - directory.EstimatedBlock > 2)
             {
                 return await PricedAsync(session, orchestrator, known);
             }
@@ -124,12 +125,6 @@ public sealed class StreamOrchestrators(
         {
             throw new OrchestratorException($"{orchestrator.ServiceUri} gave no auth token");
         }
-        // Nothing is paid against params that end by the block the chain has likely reached: an orchestrator that
-        // hands them out could refuse the payment as expired, and such refusals are renewed (SegmentTranscoder).
-        if (Expiring(info))
-        {
-            throw new OrchestratorException($"{orchestrator.ServiceUri} offered ticket params that expire by block {directory.EstimatedBlock + 2}");
-        }
         if (await StoreAsync(session, orchestrator.Id, info))
         {
             await db.SetAddAsync(OpenedKey(session), orchestrator.Id);
@@ -137,10 +132,6 @@ public sealed class StreamOrchestrators(
         }
         return await PricedAsync(session, orchestrator, info);
     }
-
-    /// <summary>Whether a session's ticket params end within two blocks of the block the chain has likely reached.</summary>
-    private bool Expiring(OrchestratorInfo info) =>
-        info.TicketParams is { } p && (long)Network.Payments.Uint256.FromBytes(p.ExpirationBlock.Span) - directory.EstimatedBlock <= 2;
 
     /// <summary>
     /// The price guard (livepeer-protocol §2.4): an orchestrator above the maximum price, or whose price more than
