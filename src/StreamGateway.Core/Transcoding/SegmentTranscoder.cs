@@ -198,8 +198,9 @@ public sealed class SegmentTranscoder(
     /// one more try on a new session: ticket params that expired before this gateway saw the block that ends them (a
     /// round passing mid-stream), or credit the orchestrator does not hold, are the session's staleness, not a fault
     /// of the orchestrator, so it is neither suspended nor skipped for them. A second refusal counts as a failure. So
-    /// does a refusal the chain does not bear out (params not expired by its latest block, or credit the orchestrator
-    /// says it lacks) from an orchestrator this stream renewed within <see cref="StreamOrchestrators.RenewalWindow"/>:
+    /// does a refusal the chain does not bear out (params this gateway already held expired when it paid, params not
+    /// expired by the chain's latest block, or credit the orchestrator says it lacks) from an orchestrator this stream
+    /// renewed within <see cref="StreamOrchestrators.RenewalWindow"/>:
     /// the refused payment's tickets may still be good, so each such renewal can cost one segment's fee.
     /// </summary>
     private async Task<(Network.Wire.OrchestratorInfo Info, Network.Wire.Payment Payment, BigInteger Value, Network.Wire.TranscodeData Data,
@@ -212,6 +213,10 @@ public sealed class SegmentTranscoder(
             var tSession = clock.GetElapsedTime(started);
             var segment = SegmentRequest.Build(work.ManifestId.ToString("N"), work.Seq, work.Source, duration, info.AuthToken,
                 [.. work.Renditions.Select(r => r.ToWire())], identity);
+            // Whether this gateway's own view of the chain held the params good when it paid: only then can the chain
+            // show a refusal honest (an orchestrator chooses its params' expiration block, and could offer expired ones).
+            var validWhenPaid = info.TicketParams is not { } offered ||
+                (long)Network.Payments.Uint256.FromBytes(offered.ExpirationBlock.Span) - directory.EstimatedBlock > 2;
             var (payment, paid) = await tickets.PayAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration);
             var tPaid = clock.GetElapsedTime(started);
             var left = work.Deadline - clock.GetUtcNow();
@@ -222,7 +227,7 @@ public sealed class SegmentTranscoder(
             }
             catch (OrchestratorException e) when (e.PaymentRefused && !renewed && work.Deadline > clock.GetUtcNow())
             {
-                if (!await ExpiredOnChainAsync(info) && !await orchestrators.MayRenewAsync(work.Key, orchestrator.Id))
+                if (!(validWhenPaid && await ExpiredOnChainAsync(info)) && !await orchestrators.MayRenewAsync(work.Key, orchestrator.Id))
                 {
                     throw; // not provably stale, and renewed for this stream within the window: this refusal is a failure
                 }
