@@ -10,4 +10,9 @@ public enum Misbehaviour
     WrongPicture,
     /// <summary>Random bytes in place of each rendition, with the pixel counts of honest ones.</summary>
     Garbage,
+    /// <summary>
+    /// Takes the tickets of every segment, but serves only each session's first: the payment of every later one is
+    /// refused as short ("Insufficient balance"), so that a gateway opens a new session and pays again.
+    /// </summary>
+    RefusePayment,
 }

@@ -35,6 +35,12 @@ public sealed class ServeSegment(
     private const int MinRenditionBytes = 25;
     private const int MaxDurationMs = 300_000;
 
+    // Test only (Misbehaviour.RefusePayment): the sessions whose first segment was served.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _servedOnce = new();
+
+    private bool RefusesOnPurpose(string sessionId) =>
+        options.Value.Misbehave == Misbehaviour.RefusePayment && !_servedOnce.TryAdd(sessionId, true);
+
     public async Task HandleAsync(HttpContext http)
     {
         var received = Stopwatch.GetTimestamp();
@@ -86,7 +92,7 @@ public sealed class ServeSegment(
                 await RefuseAsync(http, StatusCodes.Status400BadRequest, ticketError);
                 return;
             }
-            if (!ledger.Sufficient(payment.Sender.Span, sessionId, payments.Value.TicketEv))
+            if (!ledger.Sufficient(payment.Sender.Span, sessionId, payments.Value.TicketEv) || RefusesOnPurpose(sessionId))
             {
                 await RefuseAsync(http, StatusCodes.Status400BadRequest, "Insufficient balance");
                 return;
