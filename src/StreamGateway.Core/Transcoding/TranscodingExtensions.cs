@@ -24,6 +24,7 @@ public static class TranscodingExtensions
         services.AddSingleton<SegmentTranscoder>();
         services.AddSingleton<TicketSender>();
         services.AddHostedService<SenderFunding>();
+        services.AddHostedService<ScratchFileSweep>();
         return services;
     }
 
