@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Nethereum.Web3;
 using StackExchange.Redis;
 using StreamGateway.Network.Chain;
+using StreamGateway.Network.Payments;
 using StreamGateway.Network.Selection;
 using StreamGateway.Network.Transport;
 using StreamGateway.Network.Wire;
@@ -45,18 +46,29 @@ public sealed class OrchestratorDirectory(
 
     public PoolSnapshot Snapshot => _snapshot;
 
-    /// <summary>The chain's latest block as last read (every RoundPollSeconds); 0 off-chain.</summary>
-    public long LatestBlock { get; private set; }
+    /// <summary>The latest block read, when it was read, and the moving average of the block interval, replaced whole.</summary>
+    private sealed record BlockReading(long Block, long ReadAt, double SecondsPerBlock);
 
-    private long _latestReadAt;
-    private double _secondsPerBlock = 12;
+    private volatile BlockReading _blocks = new(0, 0, 12);
+
+    /// <summary>The chain's latest block as last read (every RoundPollSeconds, and on a refused payment); 0 off-chain.</summary>
+    public long LatestBlock => _blocks.Block;
 
     /// <summary>
     /// The block the chain has likely reached by now: <see cref="LatestBlock"/> plus the blocks the observed block rate
     /// gives since it was read. Orchestrators may see a block before this gateway's next read; sessions are refreshed
     /// against this estimate so that their ticket params are not used in the seconds after they expired.
     /// </summary>
-    public long EstimatedBlock => LatestBlock == 0 ? 0 : LatestBlock + (long)(clock.GetElapsedTime(_latestReadAt).TotalSeconds / _secondsPerBlock);
+    public long EstimatedBlock => _blocks is { Block: > 0 } b ? b.Block + (long)(clock.GetElapsedTime(b.ReadAt).TotalSeconds / b.SecondsPerBlock) : 0;
+
+    /// <summary>The block at which ticket params expire (none: never).</summary>
+    public static long ExpirationBlock(TicketParams? p) => p is null ? long.MaxValue : (long)Uint256.FromBytes(p.ExpirationBlock.Span);
+
+    /// <summary>
+    /// Whether ticket params still have more than a couple of blocks to run by <see cref="EstimatedBlock"/>: a session
+    /// holding them may be paid against; one that does not is refreshed first (go-B does the same, livepeer-protocol §3.6).
+    /// </summary>
+    public bool StillGood(TicketParams? p) => ExpirationBlock(p) - EstimatedBlock > 2;
 
     /// <summary>The snapshot, waiting (briefly) for the first refresh after start; an empty pool if that takes too long.</summary>
     public async Task<PoolSnapshot> CurrentAsync(CancellationToken ct)
@@ -283,15 +295,17 @@ public sealed class OrchestratorDirectory(
         }
         var block = (long)await ProtocolBlocks.LatestAsync(_web3);
         var now = clock.GetTimestamp();
-        if (LatestBlock > 0 && block > LatestBlock)
+        var last = _blocks;
+        if (block > last.Block)
         {
             // A moving average of the block interval, kept between 1 s and 60 s whatever a burst of blocks suggests.
-            var interval = clock.GetElapsedTime(_latestReadAt, now).TotalSeconds / (block - LatestBlock);
-            _secondsPerBlock = Math.Clamp(0.7 * _secondsPerBlock + 0.3 * interval, 1, 60);
+            var interval = clock.GetElapsedTime(last.ReadAt, now).TotalSeconds / (block - last.Block);
+            var secondsPerBlock = last.Block > 0 ? Math.Clamp(0.7 * last.SecondsPerBlock + 0.3 * interval, 1, 60) : last.SecondsPerBlock;
+            _blocks = new BlockReading(block, now, secondsPerBlock);
         }
-        if (block >= LatestBlock)
+        else if (block == last.Block)
         {
-            (LatestBlock, _latestReadAt) = (block, now);
+            _blocks = last with { ReadAt = now };
         }
         return block;
     }

@@ -58,23 +58,23 @@ public sealed class RenditionVerifier(IConnectionMultiplexer redis, IOptions<Tra
     /// </summary>
     public async Task<Similarity[]> MeasureAsync(string source, IReadOnlyList<string> renditions, CancellationToken ct)
     {
-        var files = renditions.Select(_ => Path.Combine(Path.GetTempPath(), $"sg-ssim-{Guid.NewGuid():N}")).ToList();
+        var files = renditions.Select(_ => ScratchFiles.NewComparison()).ToList();
         try
         {
             await FfmpegProcess.RunAsync(options.Value.FfmpegPath,
-                FfmpegArguments.CompareWithSource(source, [.. renditions.Zip(files).Select(x => (x.First, x.Second + ".log", x.Second + ".frames"))]),
+                FfmpegArguments.CompareWithSource(source, [.. renditions.Zip(files).Select(x => (x.First, x.Second + ScratchFiles.StatsExtension, x.Second + ScratchFiles.FramesExtension))]),
                 TimeSpan.FromSeconds(30), ct);
-            return await Task.WhenAll(files.Select(async f => Similarity.Parse(await ReadIfAnyAsync(f + ".log", ct)) with
+            return await Task.WhenAll(files.Select(async f => Similarity.Parse(await ReadIfAnyAsync(f + ScratchFiles.StatsExtension, ct)) with
             {
-                Decoded = Similarity.CountDecoded(await ReadIfAnyAsync(f + ".frames", ct)),
+                Decoded = Similarity.CountDecoded(await ReadIfAnyAsync(f + ScratchFiles.FramesExtension, ct)),
             }));
         }
         finally
         {
             foreach (var f in files)
             {
-                File.Delete(f + ".log");
-                File.Delete(f + ".frames");
+                File.Delete(f + ScratchFiles.StatsExtension);
+                File.Delete(f + ScratchFiles.FramesExtension);
             }
         }
     }

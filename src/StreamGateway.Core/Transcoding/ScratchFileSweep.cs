@@ -13,9 +13,6 @@ public sealed class ScratchFileSweep(TimeProvider clock, ILogger<ScratchFileSwee
 {
     public static readonly TimeSpan MinAge = TimeSpan.FromHours(1);
 
-    /// <summary>The names <see cref="SegmentTranscoder"/> and <see cref="RenditionVerifier"/> give their scratch files.</summary>
-    public static readonly string[] Patterns = ["sg-rendition-*.ts", "sg-source-*.ts", "sg-ssim-*.log", "sg-ssim-*.frames"];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
@@ -40,7 +37,7 @@ public sealed class ScratchFileSweep(TimeProvider clock, ILogger<ScratchFileSwee
     public static int Sweep(string folder, DateTimeOffset now)
     {
         var deleted = 0;
-        foreach (var file in Patterns.SelectMany(p => Directory.EnumerateFiles(folder, p)))
+        foreach (var file in ScratchFiles.Patterns.SelectMany(p => Directory.EnumerateFiles(folder, p)))
         {
             try
             {

@@ -134,7 +134,7 @@ public sealed class SegmentTranscoder(
                 throw new OrchestratorException($"{orchestrator.ServiceUri} returned {data.Segments.Count} renditions for {work.Renditions.Count} profiles",
                     reason: "an orchestrator answered with the wrong renditions");
             }
-            var files = work.Renditions.Select(r => (Asked: r, Path: Path.Combine(Path.GetTempPath(), $"sg-rendition-{Guid.NewGuid():N}.ts"))).ToList();
+            var files = work.Renditions.Select(r => (Asked: r, Path: ScratchFiles.NewRendition())).ToList();
             try
             {
                 // Renditions are fetched and decoded side by side; each must pass before any is published.
@@ -215,8 +215,7 @@ public sealed class SegmentTranscoder(
                 [.. work.Renditions.Select(r => r.ToWire())], identity);
             // Whether this gateway's own view of the chain held the params good when it paid: only then can the chain
             // show a refusal honest (an orchestrator chooses its params' expiration block, and could offer expired ones).
-            var validWhenPaid = info.TicketParams is not { } offered ||
-                (long)Network.Payments.Uint256.FromBytes(offered.ExpirationBlock.Span) - directory.EstimatedBlock > 2;
+            var validWhenPaid = directory.StillGood(info.TicketParams);
             var (payment, paid) = await tickets.PayAsync(work.Key, orchestrator.Id, info, work.Renditions, work.Duration);
             var tPaid = clock.GetElapsedTime(started);
             var left = work.Deadline - clock.GetUtcNow();
@@ -248,7 +247,7 @@ public sealed class SegmentTranscoder(
         }
         try
         {
-            return await directory.ReadLatestBlockAsync() is { } block && (long)Network.Payments.Uint256.FromBytes(p.ExpirationBlock.Span) <= block;
+            return await directory.ReadLatestBlockAsync() is { } block && OrchestratorDirectory.ExpirationBlock(p) <= block;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -292,7 +291,7 @@ public sealed class SegmentTranscoder(
             var sampled = deepCheck || await verifier.SampleAsync(work.Key, orchestrator.Id);
             if (sampled)
             {
-                sourceFile = Path.Combine(Path.GetTempPath(), $"sg-source-{Guid.NewGuid():N}.ts");
+                sourceFile = ScratchFiles.NewSource();
                 await File.WriteAllBytesAsync(sourceFile, work.Source, ct);
                 measuring = verifier.MeasureAsync(sourceFile, [.. files.Select(f => f.Path)], ct);
             }

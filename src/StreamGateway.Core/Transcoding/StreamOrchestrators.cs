@@ -113,8 +113,7 @@ public sealed class StreamOrchestrators(
         {
             var known = OrchestratorInfo.Parser.ParseFrom((byte[])cached!);
             // go-B refreshes a session whose ticket params are about to expire (livepeer-protocol §3.6).
-            var expires = known.TicketParams is { } p ? (long)Network.Payments.Uint256.FromBytes(p.ExpirationBlock.Span) : long.MaxValue;
-            if (expires - directory.EstimatedBlock > 2)
+            if (directory.StillGood(known.TicketParams))
             {
                 return await PricedAsync(session, orchestrator, known);
             }
